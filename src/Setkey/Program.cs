@@ -1,0 +1,10 @@
+namespace KernelIpsec.Setkey;
+
+internal static class Program
+{
+    private static int Main(string[] args)
+    {
+        Console.Out.WriteLine("setkey @(#) KernelIpsec (ipsec-tools 0.8.2 compatible)");
+        return args.Length == 0 ? 1 : 0;
+    }
+}
