@@ -1,0 +1,51 @@
+namespace KernelIpsec.Tests.Infrastructure;
+
+/// <summary>
+/// Two fresh namespaces joined by a veth pair: left 10.77.0.1/24 (and fd77::1/64),
+/// right 10.77.0.2/24 (fd77::2/64). The addresses exist only inside these namespaces.
+/// </summary>
+public sealed class NetnsPair : IDisposable
+{
+    public TestNetns Left { get; }
+    public TestNetns Right { get; }
+
+    public const string LeftAddress = "10.77.0.1";
+    public const string RightAddress = "10.77.0.2";
+    public const string LeftAddress6 = "fd77::1";
+    public const string RightAddress6 = "fd77::2";
+
+    private NetnsPair(TestNetns left, TestNetns right)
+    {
+        Left = left;
+        Right = right;
+    }
+
+    public static NetnsPair Create()
+    {
+        var left = TestNetns.Create("kil");
+        var right = TestNetns.Create("kir");
+        try
+        {
+            Shell.Run("ip", $"link add veth-l netns {left.Name} type veth peer name veth-r netns {right.Name}");
+            foreach (var (ns, dev, v4, v6) in new[] { (left, "veth-l", LeftAddress, LeftAddress6), (right, "veth-r", RightAddress, RightAddress6) })
+            {
+                ns.Exec($"ip addr add {v4}/24 dev {dev}");
+                ns.Exec($"ip -6 addr add {v6}/64 dev {dev} nodad");
+                ns.Exec($"ip link set {dev} up");
+            }
+            return new NetnsPair(left, right);
+        }
+        catch
+        {
+            left.Dispose();
+            right.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        Left.Dispose();
+        Right.Dispose();
+    }
+}
