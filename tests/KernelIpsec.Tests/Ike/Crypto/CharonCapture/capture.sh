@@ -23,8 +23,9 @@ for v in psk-3des aggr-psk psk-aes256; do
   src=$work/strongswan_strongswan_$v
   [[ -d $src ]] || { echo "no logs for $v"; continue; }
   mkdir -p "$out/$v"
-  cp "$src/left/charon.log" "$out/$v/left-charon.log"
-  cp "$src/right/charon.log" "$out/$v/right-charon.log"
+  # the IKE and CHILD_SA lines are the ones with keys; kernel/netlink chatter is dropped
+  grep -E '\[(IKE|CHD)\]' "$src/left/charon.log" > "$out/$v/left-charon.log"
+  grep -E '\[(IKE|CHD)\]' "$src/right/charon.log" > "$out/$v/right-charon.log"
   # IKE only (UDP 500): the ESP and ping traffic is not needed
   tcpdump -r "$src/verify.pcap" -w "$out/$v/ike.pcap" 'udp port 500' 2>/dev/null
   echo "captured $v: $(tcpdump -r "$out/$v/ike.pcap" 2>/dev/null | wc -l) IKE packets"
