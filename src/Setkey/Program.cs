@@ -1,3 +1,4 @@
+using KernelIpsec.Netlink.Xfrm;
 using KernelIpsec.Setkey.Cli;
 
 namespace KernelIpsec.Setkey;
@@ -22,5 +23,6 @@ internal static class Program
     }
 
     /// <summary>The kernel interfaces of this build; a new backend is one more Add line.</summary>
-    private static KernelBackends Backends() => new();
+    private static KernelBackends Backends() => new KernelBackends()
+        .Add("xfrm", () => XfrmKernel.Open());
 }
