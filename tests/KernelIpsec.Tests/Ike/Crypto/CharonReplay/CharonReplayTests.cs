@@ -83,6 +83,17 @@ public class CharonReplayTests
         cookieI = IsakmpChain.CookieI(datagrams[0].Isakmp);
         var gxy = log.Get("shared Diffie Hellman secret");
 
+        // ---- NAT-D: charon logs each hash input ("natd_chunk": CKY-I | CKY-R | IP | port) and result
+        Assert.That(log.Count("natd_hash"), Is.GreaterThanOrEqualTo(2), "NAT-D hashes logged");
+        for (int i = 0; i < log.Count("natd_hash"); i++)
+        {
+            var chunk = log.Get("natd_chunk", i);
+            Assert.That(Hex(chunk.AsSpan(0, 16)), Is.EqualTo(Hex([.. cookieI, .. cookieR])), "NAT-D input starts with the cookies");
+            var address = new IPAddress(chunk.AsSpan(16, 4));
+            ushort port = System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(chunk.AsSpan(20));
+            Assert.That(Hex(NatDiscoveryHash.Compute(hash, cookieI, cookieR, address, port)), Is.EqualTo(Hex(log.Get("natd_hash", i))), $"NAT-D for {address}:{port}");
+        }
+
         // ---- SKEYID family, Ka, phase 1 IV
         bool signatures = variant == "rsa";
         var skeyid = signatures ? Skeyid.ForSignatures(hash, ni, nr, gxy) : Skeyid.ForPreSharedKey(hash, Psk, ni, nr);
