@@ -96,6 +96,9 @@ public class FuzzTests
         for (int i = 0; i < payloads.Length; i++)
         {
             payloads[i] = chain[i].Payload;
+
+            // Logging a hostile payload must not throw either.
+            Assert.That(payloads[i].ToString(), Is.Not.Empty);
         }
 
         if (PayloadChain.GetLength(payloads) > ushort.MaxValue)
