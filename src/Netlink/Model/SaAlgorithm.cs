@@ -15,9 +15,15 @@ public sealed record SaAlgorithm
     /// <param name="key">Key bytes (copied), including the salt for AES-CTR/GCM/CCM.</param>
     /// <param name="icvBits">ICV (truncation) length for integrity and AEAD; null takes the algorithm's XFRM default.</param>
     public SaAlgorithm(IpsecAlgorithm algorithm, ReadOnlySpan<byte> key, int? icvBits = null)
+        : this(algorithm, key, icvBits, checkKeyLength: true)
+    {
+    }
+
+    private SaAlgorithm(IpsecAlgorithm algorithm, ReadOnlySpan<byte> key, int? icvBits, bool checkKeyLength)
     {
         ArgumentNullException.ThrowIfNull(algorithm);
-        algorithm.ValidateKeyLength(key.Length * 8);
+        if (checkKeyLength)
+            algorithm.ValidateKeyLength(key.Length * 8);
         var icv = icvBits ?? algorithm.IcvBits;
         if (algorithm.Kind is AlgorithmKind.Encryption or AlgorithmKind.Compression && icv != 0)
             throw new ArgumentException($"{algorithm.Name}: a {algorithm.Kind.ToString().ToLowerInvariant()} algorithm has no ICV, got {icv} bits", nameof(icvBits));
@@ -29,6 +35,10 @@ public sealed record SaAlgorithm
         this.key = key.ToArray();
         IcvBits = icv;
     }
+
+    /// <summary>What a kernel reported: its key lengths are the kernel's business, so they are not re-checked.</summary>
+    internal static SaAlgorithm FromKernel(IpsecAlgorithm algorithm, ReadOnlySpan<byte> key, int icvBits) =>
+        new(algorithm, key, algorithm.Kind is AlgorithmKind.Authentication or AlgorithmKind.Aead ? icvBits : 0, checkKeyLength: false);
 
     public IpsecAlgorithm Algorithm { get; }
 
