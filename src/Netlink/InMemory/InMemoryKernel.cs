@@ -299,6 +299,12 @@ public sealed class InMemoryKernel : IKernelIpsec
     {
         ArgumentNullException.ThrowIfNull(policy);
         policy.Validate();
+        if (policy.Direction == PolicyDirection.Out && policy.Requests.Any(r => r.IsOptional && r.Mode != IpsecMode.Transport))
+        {
+            // validate_tmpl (Linux 5.16+): an optional tunnel template cannot protect outbound traffic.
+            throw new KernelIpsecException(exclusive ? "add policy" : "update policy", policy.Id.ToString(), KernelErrno.EINVAL);
+        }
+
         lock (gate)
         {
             var id = policy.Id;

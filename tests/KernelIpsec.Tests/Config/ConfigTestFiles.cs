@@ -38,7 +38,7 @@ internal sealed class ConfigTestFiles : IDisposable
     }
 
     /// <summary>Parses text and fails the test with every diagnostic if it has errors.</summary>
-    public static Ike.Config.RacoonConfig ParseOk(string text, string name = "racoon.conf")
+    public static global::KernelIpsec.Ike.Config.RacoonConfig ParseOk(string text, string name = "racoon.conf")
     {
         var result = RacoonConfLoader.ReadText(text, name);
         Assert.That(result.Errors, Is.Empty, () => string.Join("\n", result.Diagnostics));
