@@ -205,6 +205,7 @@ public class DebianPackageTests
                 .And.Contain("WantedBy=multi-user.target"));
             Assert.That(racoon, Does.Contain("Type=notify")
                 .And.Contain("ExecStart=/usr/sbin/racoon -F -f /etc/racoon/racoon.conf")
+                .And.Contain("ExecReload=/usr/sbin/racoon --check -f /etc/racoon/racoon.conf")
                 .And.Contain("ExecReload=/bin/kill -HUP $MAINPID")
                 .And.Contain("ConditionPathExists=/etc/racoon/racoon.conf")
                 .And.Contain("After=network-online.target setkey.service")
