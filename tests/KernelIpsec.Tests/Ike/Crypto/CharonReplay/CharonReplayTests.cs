@@ -247,6 +247,11 @@ public class CharonReplayTests
         cipher.Decrypt(iv, body, plaintext);
         var (payloads, length) = IsakmpChain.Walk(IsakmpChain.FirstPayload(message), plaintext);
         Assert.That(payloads, Is.Not.Empty);
+        // and the project's wire codec parses every payload of it
+        var parsed = KernelIpsec.Ike.Wire.PayloadChain.Read(plaintext, (KernelIpsec.Ike.Wire.PayloadType)IsakmpChain.FirstPayload(message), padded: true);
+        Assert.That(parsed.IsOk, Is.True, () => $"Ike.Wire refused the decrypted chain: {parsed}");
+        Assert.That(parsed.Value.Count, Is.EqualTo(payloads.Count), "payloads parsed by Ike.Wire");
+        Assert.That(parsed.Value.PaddingLength, Is.EqualTo(plaintext.Length - length), "padding seen by Ike.Wire");
         // charon always pads, with 1..block-size zero bytes (a whole block when the chain is aligned)
         Assert.That(plaintext.Length - length, Is.InRange(1, blockSize), "padding after the payload chain");
         Assert.That(plaintext.AsSpan(length).IndexOfAnyExcept((byte)0), Is.EqualTo(-1), "padding bytes");
