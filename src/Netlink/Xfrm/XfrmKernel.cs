@@ -60,7 +60,7 @@ public sealed class XfrmKernel : IKernelIpsec
     }
 
     public Task<IReadOnlyList<SecurityAssociation>> DumpSasAsync(CancellationToken cancellationToken = default) =>
-        Request(XfrmMessages.DumpSas, "dump SAs", "", (type, body) => type == XfrmConstants.XFRM_MSG_NEWSA ? XfrmDecoder.Sa(body) : null, cancellationToken);
+        Request(XfrmMessages.DumpSas, "dump SAs", "", (type, body) => type == XfrmConstants.XFRM_MSG_NEWSA ? XfrmDecoder.IpsecSa(body) : null, cancellationToken);
 
     public Task FlushSasAsync(IpsecProtocol? protocol = null, CancellationToken cancellationToken = default) =>
         Request<object>(s => XfrmMessages.FlushSas(protocol, s), "flush SAs", protocol?.ToString().ToLowerInvariant() ?? "all", null, cancellationToken);
