@@ -22,6 +22,7 @@ public sealed class XfrmKernel : IKernelIpsec
     private readonly NetlinkSocket socket;
     private readonly ILogger logger;
     private readonly SemaphoreSlim gate = new(1, 1);
+    private readonly ReqIdGenerator reqIds = new();
     private readonly byte[] buffer = new byte[ReceiveBufferSize];
     private uint sequence = (uint)Environment.TickCount;
 
@@ -123,11 +124,13 @@ public sealed class XfrmKernel : IKernelIpsec
         return Request<object>(s => XfrmMessages.AddSa(sa, update, s), update ? "update SA" : "add SA", sa.Id.ToString(), null, cancellationToken);
     }
 
-    private Task InstallPolicy(SecurityPolicy policy, bool update, CancellationToken cancellationToken)
+    private async Task InstallPolicy(SecurityPolicy policy, bool update, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(policy);
         policy.Validate();
-        return Request<object>(s => XfrmMessages.AddPolicy(policy, update, s), update ? "update policy" : "add policy", policy.Id.ToString(), null, cancellationToken);
+        if (ReqIdGenerator.Needed(policy))
+            policy = reqIds.Assign(policy, await DumpPoliciesAsync(cancellationToken).ConfigureAwait(false));
+        await Request<object>(s => XfrmMessages.AddPolicy(policy, update, s), update ? "update policy" : "add policy", policy.Id.ToString(), null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
