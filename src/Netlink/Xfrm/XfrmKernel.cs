@@ -177,7 +177,7 @@ public sealed class XfrmKernel : IKernelIpsec
     private static ushort BitConverterFlags(byte[] message) => System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(message.AsSpan(6));
 
     /// <summary>Handles one datagram; true when the request is complete.</summary>
-    private static bool Process<T>(ReadOnlySpan<byte> datagram, uint seq, bool isDump, bool expectsAck, string operation, string entry, BodyDecoder<T>? decode, List<T> results, ref bool interrupted)
+    internal static bool Process<T>(ReadOnlySpan<byte> datagram, uint seq, bool isDump, bool expectsAck, string operation, string entry, BodyDecoder<T>? decode, List<T> results, ref bool interrupted)
         where T : class
     {
         var done = false;
@@ -214,5 +214,5 @@ public sealed class XfrmKernel : IKernelIpsec
         return done;
     }
 
-    private delegate T? BodyDecoder<T>(ushort type, ReadOnlySpan<byte> body);
+    internal delegate T? BodyDecoder<T>(ushort type, ReadOnlySpan<byte> body);
 }
