@@ -10,7 +10,8 @@ namespace KernelIpsec.Netlink.NetlinkProtocol;
 ///  struct nlmsghdr { __u32 nlmsg_len; __u16 nlmsg_type; __u16 nlmsg_flags; __u32 nlmsg_seq; __u32 nlmsg_pid; }
 ///  fixed body (a struct from xfrm.h), then attributes { __u16 nla_len; __u16 nla_type; payload; pad to 4 }
 /// </code>
-/// Lengths are back-patched by <see cref="ToArray"/>; padding is zero.
+/// Lengths are back-patched by <see cref="ToArray"/>; padding is zero. As in iproute2, each item starts
+/// 4-aligned, attributes count their padding, and a fixed body at the very end does not (FLUSHSA is 17 bytes).
 /// </summary>
 internal sealed class NetlinkMessageBuilder
 {
@@ -33,13 +34,14 @@ internal sealed class NetlinkMessageBuilder
         where T : unmanaged
     {
         var bytes = MemoryMarshal.AsBytes(new ReadOnlySpan<T>(in value));
-        Append(bytes);
         Pad();
+        Append(bytes);
         return this;
     }
 
     public NetlinkMessageBuilder Attribute(ushort type, ReadOnlySpan<byte> payload)
     {
+        Pad();
         var header = Reserve(NetlinkConstants.NlattrSize);
         BinaryPrimitives.WriteUInt16LittleEndian(header, checked((ushort)(NetlinkConstants.NlattrSize + payload.Length)));
         BinaryPrimitives.WriteUInt16LittleEndian(header[2..], type);

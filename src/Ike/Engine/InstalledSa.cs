@@ -1,0 +1,10 @@
+using KernelIpsec.Ike.Config;
+using KernelIpsec.Ike.Exchanges.Phase1;
+
+namespace KernelIpsec.Ike.Engine;
+
+/// <summary>An SA pair the engine asked the daemon to install, remembered for DELETE, INITIAL-CONTACT and rekeying.</summary>
+internal sealed record InstalledSa(IpsecSaPair Pair, IsakmpSa Phase1, bool WeInitiated, IpsecPolicy Policy, SainfoConfig Sainfo, AcquireRequest? Acquire)
+{
+    public bool Rekeying { get; set; }
+}

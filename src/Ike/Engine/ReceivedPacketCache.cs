@@ -1,0 +1,71 @@
+using System.Security.Cryptography;
+
+namespace KernelIpsec.Ike.Engine;
+
+/// <summary>
+/// racoon's <c>check_recvdpkt</c>: remembers a hash of every datagram an exchange processed together
+/// with what was sent in answer. The same datagram again (the peer lost our answer and resent) gets the
+/// same answer again and changes nothing. Entries live as long as a retransmitting peer could resend.
+/// </summary>
+internal sealed class ReceivedPacketCache
+{
+    private const int MaxEntries = 4096;
+    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly TimeSpan _lifetime;
+
+    public ReceivedPacketCache(TimeSpan lifetime) => _lifetime = lifetime;
+
+    public static string Fingerprint(ReadOnlySpan<byte> datagram) => Convert.ToHexString(SHA256.HashData(datagram));
+
+    /// <summary>True when this datagram was seen before; <paramref name="answer"/> is what we sent for it (may be null).</summary>
+    public bool TryGet(string fingerprint, DateTimeOffset now, out byte[]? answer, out int timesSeen)
+    {
+        if (_entries.TryGetValue(fingerprint, out var entry) && entry.Expires > now)
+        {
+            entry.TimesSeen++;
+            answer = entry.Answer;
+            timesSeen = entry.TimesSeen;
+            return true;
+        }
+        answer = null;
+        timesSeen = 0;
+        return false;
+    }
+
+    public void Remember(string fingerprint, byte[]? answer, DateTimeOffset now)
+    {
+        if (_entries.Count >= MaxEntries)
+        {
+            Sweep(now);
+            if (_entries.Count >= MaxEntries)
+            {
+                _entries.Remove(_entries.MinBy(e => e.Value.Expires).Key);
+            }
+        }
+        _entries[fingerprint] = new Entry { Answer = answer, Expires = now + _lifetime };
+    }
+
+    /// <summary>Attach the answer once it exists (an answer can come later, e.g. after SPI allocation).</summary>
+    public void SetAnswer(string fingerprint, byte[] answer)
+    {
+        if (_entries.TryGetValue(fingerprint, out var entry))
+        {
+            entry.Answer = answer;
+        }
+    }
+
+    public void Sweep(DateTimeOffset now)
+    {
+        foreach (var key in _entries.Where(e => e.Value.Expires <= now).Select(e => e.Key).ToList())
+        {
+            _entries.Remove(key);
+        }
+    }
+
+    private sealed class Entry
+    {
+        public byte[]? Answer { get; set; }
+        public DateTimeOffset Expires { get; init; }
+        public int TimesSeen { get; set; }
+    }
+}

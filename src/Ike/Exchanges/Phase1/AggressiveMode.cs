@@ -1,0 +1,186 @@
+// racoon-style log lines mark rare protocol events; building their arguments costs nothing that matters.
+#pragma warning disable CA1873
+
+using KernelIpsec.Ike.Config;
+using KernelIpsec.Ike.Engine;
+using KernelIpsec.Ike.Exchanges.Messages;
+using KernelIpsec.Ike.Exchanges.Proposals;
+using KernelIpsec.Ike.Wire;
+using Microsoft.Extensions.Logging;
+
+namespace KernelIpsec.Ike.Exchanges.Phase1;
+
+/// <summary>
+/// Aggressive mode (RFC 2409 5, racoon <c>isakmp_agg.c</c>), three messages:
+/// <code>
+///  I1: HDR, SA, KE, Ni, IDii [, CR] [, VID]
+///  R1: HDR, SA, KE, Nr, IDir, [CERT,] HASH_R|SIG_R [, CR] [, VID]
+///  I2: HDR*, [CERT,] HASH_I|SIG_I [, N(INITIAL-CONTACT)]
+/// </code>
+/// Every proposal must share one DH group (the KE goes out before the choice). The pre-shared key is chosen by the
+/// peer's ID first, then by its address (unless <c>verify_identifier</c>). The last message goes out encrypted
+/// as racoon and charon send it; a cleartext one is accepted too, as RFC 2409 writes it.
+/// </summary>
+internal sealed class AggressiveMode : Phase1Exchange
+{
+    private Step _step;
+    private IdentificationPayload? _ownId;
+
+    public AggressiveMode(IsakmpSa sa, ExchangeServices services) : base(sa, services)
+    {
+        _step = sa.IsInitiator ? Step.Start : Step.AwaitFirst;
+    }
+
+    private enum Step
+    {
+        Start,
+        AwaitFirst,
+        AwaitSecond,
+        AwaitThird,
+        Done,
+    }
+
+    public override string ModeName => "Aggressive";
+
+    public override void Start()
+    {
+        var offers = OurOffers();
+        if (offers.Count == 0)
+        {
+            throw ExchangeException.Abort($"remote {Sa.Remote.Name} has no usable proposal", null);
+        }
+        if (offers.Select(o => o.Group).Distinct().Count() != 1)
+        {
+            throw ExchangeException.Abort("DH group must be equal in all proposals when aggressive mode is used.", null);
+        }
+        var sa = Phase1SaCodec.Build(offers);
+        Sa.SaInitiatorBody = sa.ToBodyArray();
+        Sa.Dh = GroupFor(offers[0].Group).GenerateKeyPair();
+        Sa.PublicI = Sa.Dh.PublicValue.ToArray();
+        Sa.NonceI = NewNonce();
+        var signatures = offers.Any(o => o.AuthenticationMethod == Phase1Offer.RsaSignature);
+        _ownId = Identities.Own(Sa.Remote, Sa.Local, signatures ? OwnCertificate() : null);
+        var payloads = new List<Payload> { sa, new KeyExchangePayload(Sa.PublicI), new NoncePayload(Sa.NonceI), _ownId };
+        if (signatures && Sa.Remote.SendCertificateRequest)
+        {
+            payloads.Add(new CertificateRequestPayload(CertificateEncoding.X509Signature, []));
+        }
+        payloads.AddRange(VendorIds());
+        Send(MessageCrypto.Plain(Sa.Header(Exchange), payloads), expectAnswer: true);
+        _step = Step.AwaitSecond;
+    }
+
+    public override void Handle(InboundMessage message, byte[]? nextIv)
+    {
+        switch (_step)
+        {
+            case Step.AwaitFirst when !message.Header.IsEncrypted:
+                ResponderGotFirst(message);
+                break;
+            case Step.AwaitSecond when !message.Header.IsEncrypted:
+                InitiatorGotSecond(message);
+                break;
+            case Step.AwaitThird:
+                ResponderGotThird(message, nextIv);
+                break;
+            default:
+                throw ExchangeException.Drop($"unexpected aggressive mode message in step {_step}");
+        }
+    }
+
+    // R: I1 -> R1
+    private void ResponderGotFirst(InboundMessage message)
+    {
+        var saRaw = message.Require(PayloadType.SecurityAssociation, ModeName);
+        var sa = message.Read(saRaw, SecurityAssociationPayload.Read);
+        var ke = message.Require(PayloadType.KeyExchange, KeyExchangePayload.Read, ModeName);
+        var nonceI = message.Require(PayloadType.Nonce, NoncePayload.Read, ModeName).Data;
+        var peerId = message.Require(PayloadType.Identification, IdentificationPayload.Read, ModeName);
+        var (chosen, original) = SelectProposal(sa);
+        var peerOffer = Phase1SaCodec.Parse(sa, []).First(o => o.TransformNumber == chosen.TransformNumber);
+        var group = GroupFor(chosen.Group);
+        CheckKe(ke, group);
+        NoteVendorIds(message);
+        Sa.SaInitiatorBody = saRaw.Body;
+        Sa.Chosen = chosen;
+        Sa.PeerId = peerId;
+        Sa.PeerRequestedCertificate = message.Find(PayloadType.CertificateRequest) is not null;
+        CheckPeerIdentity(peerId);
+        Sa.Dh = group.GenerateKeyPair();
+        Sa.PublicI = ke.Data;
+        Sa.PublicR = Sa.Dh.PublicValue.ToArray();
+        Sa.NonceI = nonceI;
+        Sa.NonceR = NewNonce();
+        var keys = DeriveKeys(Sa.Dh, ke.Data, nonceI, Sa.NonceR, Sa.PublicI, Sa.PublicR, peerId);
+        Sa.Adopt(keys);
+        _ownId = Identities.Own(Sa.Remote, Sa.Local, UsesSignatures ? OwnCertificate() : null);
+        var payloads = new List<Payload> { AnswerSa(chosen, original, peerOffer), new KeyExchangePayload(Sa.PublicR), new NoncePayload(Sa.NonceR) };
+        payloads.AddRange(IdentityAndProof(keys, _ownId, asInitiator: false));
+        payloads.AddRange(CertificateRequests());
+        payloads.AddRange(VendorIds());
+        Send(MessageCrypto.Plain(Sa.Header(Exchange), payloads), expectAnswer: true);
+        _step = Step.AwaitThird;
+    }
+
+    // I: R1 -> I2, established
+    private void InitiatorGotSecond(InboundMessage message)
+    {
+        var sa = message.Require(PayloadType.SecurityAssociation, SecurityAssociationPayload.Read, ModeName);
+        var chosen = AcceptResponderChoice(sa);
+        var group = GroupFor(chosen.Group);
+        if (group != Sa.Dh!.Group)
+        {
+            throw ExchangeException.Abort($"the responder chose group {chosen.Group}, our KE was for {Sa.Dh.Group.Name}", NotifyType.NoProposalChosen);
+        }
+        var ke = CheckKe(message.Require(PayloadType.KeyExchange, KeyExchangePayload.Read, ModeName), group);
+        var nonceR = message.Require(PayloadType.Nonce, NoncePayload.Read, ModeName).Data;
+        var idRaw = message.Require(PayloadType.Identification, ModeName);
+        var peerId = message.Read(idRaw, IdentificationPayload.Read);
+
+        // Tentatively take the responder's values (the hashes cover them); put them back if it does not verify.
+        var saved = (Sa.Chosen, Sa.PublicR, Sa.NonceR);
+        Sa.Chosen = chosen;
+        Sa.PublicR = ke;
+        Sa.NonceR = nonceR;
+        DerivedKeys keys;
+        try
+        {
+            keys = DeriveKeys(Sa.Dh, ke, Sa.NonceI!, nonceR, Sa.PublicI!, ke, peerId);
+            VerifyPeer(keys, message, peerId, idRaw.Body, peerIsInitiator: false);
+        }
+        catch (ExchangeException)
+        {
+            (Sa.Chosen, Sa.PublicR, Sa.NonceR) = saved;
+            throw;
+        }
+        NoteVendorIds(message);
+        Sa.PeerId = peerId;
+        Sa.PeerRequestedCertificate = message.Find(PayloadType.CertificateRequest) is not null;
+        Sa.Adopt(keys);
+        var proof = IdentityAndProof(keys, _ownId!, asInitiator: true).Skip(1).ToList();
+        proof.AddRange(InitialContact(FirstContact));
+        Send(MessageCrypto.Encrypted(Sa.Header(Exchange), proof, Sa.Cipher!, Sa.Iv!), expectAnswer: false);
+        _step = Step.Done;
+        Established();
+    }
+
+    // R: I2 -> established
+    private void ResponderGotThird(InboundMessage message, byte[]? nextIv)
+    {
+        var keys = new DerivedKeys(Sa.Hash!, Sa.CipherAlgorithm!, Sa.Cipher!, Sa.Skeyid!, Sa.Keys!, Sa.Iv!);
+        var peerId = Sa.PeerId!;
+        VerifyPeer(keys, message, peerId, peerId.ToBodyArray(), peerIsInitiator: true);
+        if (nextIv is not null)
+        {
+            Sa.Iv = nextIv;
+        }
+        NoteInitialContact(message);
+        Sa.Resend = null;
+        _step = Step.Done;
+        Established();
+        if (PeerSentInitialContact)
+        {
+            S.Log.LogInformation("received INITIAL-CONTACT from {Peer}", RacoonText.Endpoint(Sa.Peer));
+        }
+    }
+}

@@ -1,0 +1,180 @@
+// racoon-style log lines mark rare protocol events; building their arguments costs nothing that matters.
+#pragma warning disable CA1873
+
+using KernelIpsec.Ike.Engine;
+using KernelIpsec.Ike.Exchanges.Messages;
+using KernelIpsec.Ike.Exchanges.Proposals;
+using KernelIpsec.Ike.Wire;
+using Microsoft.Extensions.Logging;
+
+namespace KernelIpsec.Ike.Exchanges.Phase1;
+
+/// <summary>
+/// Main mode, identity protection (RFC 2409 5, racoon <c>isakmp_ident.c</c>), six messages:
+/// <code>
+///  I1: HDR, SA [, VID]              R1: HDR, SA [, VID]
+///  I2: HDR, KE, Ni [, CR]           R2: HDR, KE, Nr [, CR]
+///  I3: HDR*, IDii, [CERT,] HASH_I|SIG_I [, N(INITIAL-CONTACT)]
+///                                   R3: HDR*, IDir, [CERT,] HASH_R|SIG_R
+/// </code>
+/// With pre-shared keys the key is chosen by the peer's address, as racoon does (the ID arrives encrypted).
+/// </summary>
+internal sealed class MainMode : Phase1Exchange
+{
+    private Step _step;
+
+    public MainMode(IsakmpSa sa, ExchangeServices services) : base(sa, services)
+    {
+        _step = sa.IsInitiator ? Step.Start : Step.AwaitSa;
+    }
+
+    private enum Step
+    {
+        Start,
+        AwaitSa,
+        AwaitKe,
+        AwaitAuth,
+        Done,
+    }
+
+    public override string ModeName => "Identity Protection";
+
+    public override void Start()
+    {
+        var offers = OurOffers();
+        if (offers.Count == 0)
+        {
+            throw ExchangeException.Abort($"remote {Sa.Remote.Name} has no usable proposal", null);
+        }
+        var sa = Phase1SaCodec.Build(offers);
+        Sa.SaInitiatorBody = sa.ToBodyArray();
+        var payloads = new List<Payload> { sa };
+        payloads.AddRange(VendorIds());
+        Send(MessageCrypto.Plain(Sa.Header(Exchange), payloads), expectAnswer: true);
+        _step = Step.AwaitSa;
+    }
+
+    public override void Handle(InboundMessage message, byte[]? nextIv)
+    {
+        var encrypted = message.Header.IsEncrypted;
+        switch (_step)
+        {
+            case Step.AwaitSa when Sa.IsInitiator && !encrypted:
+                InitiatorGotSa(message);
+                break;
+            case Step.AwaitSa when !Sa.IsInitiator && !encrypted:
+                ResponderGotSa(message);
+                break;
+            case Step.AwaitKe when !encrypted:
+                GotKe(message);
+                break;
+            case Step.AwaitAuth when encrypted:
+                GotAuth(message, nextIv!);
+                break;
+            default:
+                throw ExchangeException.Drop($"unexpected {(encrypted ? "encrypted" : "cleartext")} main mode message in step {_step}");
+        }
+    }
+
+    // I: R1 arrived -> I2
+    private void InitiatorGotSa(InboundMessage message)
+    {
+        var sa = message.Require(PayloadType.SecurityAssociation, SecurityAssociationPayload.Read, ModeName);
+        var chosen = AcceptResponderChoice(sa);
+        var group = GroupFor(chosen.Group);
+        NoteVendorIds(message);
+        Sa.Chosen = chosen;
+        Sa.Dh = group.GenerateKeyPair();
+        Sa.PublicI = Sa.Dh.PublicValue.ToArray();
+        Sa.NonceI = NewNonce();
+        var payloads = new List<Payload> { new KeyExchangePayload(Sa.PublicI), new NoncePayload(Sa.NonceI) };
+        payloads.AddRange(CertificateRequests());
+        Send(MessageCrypto.Plain(Sa.Header(Exchange), payloads), expectAnswer: true);
+        _step = Step.AwaitKe;
+    }
+
+    // R: I1 arrived -> R1
+    private void ResponderGotSa(InboundMessage message)
+    {
+        var saRaw = message.Require(PayloadType.SecurityAssociation, ModeName);
+        var sa = message.Read(saRaw, SecurityAssociationPayload.Read);
+        var (chosen, original) = SelectProposal(sa);
+        var peerOffer = Phase1SaCodec.Parse(sa, []).First(o => o.TransformNumber == chosen.TransformNumber);
+        GroupFor(chosen.Group);
+        NoteVendorIds(message);
+        Sa.SaInitiatorBody = saRaw.Body;
+        Sa.Chosen = chosen;
+        var payloads = new List<Payload> { AnswerSa(chosen, original, peerOffer) };
+        payloads.AddRange(VendorIds());
+        Send(MessageCrypto.Plain(Sa.Header(Exchange), payloads), expectAnswer: true);
+        _step = Step.AwaitKe;
+    }
+
+    private void GotKe(InboundMessage message)
+    {
+        var group = GroupFor(Sa.Chosen!.Group);
+        var ke = CheckKe(message.Require(PayloadType.KeyExchange, KeyExchangePayload.Read, ModeName), group);
+        var nonce = message.Require(PayloadType.Nonce, NoncePayload.Read, ModeName).Data;
+        var wantsCert = message.Find(PayloadType.CertificateRequest) is not null;
+        if (Sa.IsInitiator)
+        {
+            // I: R2 arrived -> I3, the first encrypted message.
+            var keys = DeriveKeys(Sa.Dh!, ke, Sa.NonceI!, nonce, Sa.PublicI!, ke, null);
+            Sa.PublicR = ke;
+            Sa.NonceR = nonce;
+            Sa.PeerRequestedCertificate = wantsCert;
+            Sa.Adopt(keys);
+            var ownId = Identities.Own(Sa.Remote, Sa.Local, UsesSignatures ? OwnCertificate() : null);
+            var payloads = IdentityAndProof(keys, ownId, asInitiator: true);
+            payloads.AddRange(InitialContact(FirstContact));
+            Send(MessageCrypto.Encrypted(Sa.Header(Exchange), payloads, Sa.Cipher!, Sa.Iv!), expectAnswer: true);
+        }
+        else
+        {
+            // R: I2 arrived -> R2; keys are derived now so I3 can be opened.
+            var dh = GroupFor(Sa.Chosen.Group).GenerateKeyPair();
+            var publicR = dh.PublicValue.ToArray();
+            var nonceR = NewNonce();
+            var keys = DeriveKeys(dh, ke, nonce, nonceR, ke, publicR, null);
+            Sa.Dh = dh;
+            Sa.PublicI = ke;
+            Sa.PublicR = publicR;
+            Sa.NonceI = nonce;
+            Sa.NonceR = nonceR;
+            Sa.PeerRequestedCertificate = wantsCert;
+            Sa.Adopt(keys);
+            var payloads = new List<Payload> { new KeyExchangePayload(publicR), new NoncePayload(nonceR) };
+            payloads.AddRange(CertificateRequests());
+            Send(MessageCrypto.Plain(Sa.Header(Exchange), payloads), expectAnswer: true);
+        }
+        _step = Step.AwaitAuth;
+    }
+
+    private void GotAuth(InboundMessage message, byte[] nextIv)
+    {
+        var idRaw = message.Require(PayloadType.Identification, ModeName);
+        var peerId = message.Read(idRaw, IdentificationPayload.Read);
+        var keys = new DerivedKeys(Sa.Hash!, Sa.CipherAlgorithm!, Sa.Cipher!, Sa.Skeyid!, Sa.Keys!, Sa.Iv!);
+        VerifyPeer(keys, message, peerId, idRaw.Body, peerIsInitiator: !Sa.IsInitiator);
+        // Authentic: adopt the IV that follows this message, and the peer's identity.
+        Sa.Iv = nextIv;
+        Sa.PeerId = peerId;
+        NoteInitialContact(message);
+        if (!Sa.IsInitiator)
+        {
+            var ownId = Identities.Own(Sa.Remote, Sa.Local, UsesSignatures ? OwnCertificate() : null);
+            var payloads = IdentityAndProof(keys, ownId, asInitiator: false);
+            Send(MessageCrypto.Encrypted(Sa.Header(Exchange), payloads, Sa.Cipher!, Sa.Iv), expectAnswer: false);
+        }
+        else
+        {
+            Sa.Resend = null;
+        }
+        _step = Step.Done;
+        Established();
+        if (PeerSentInitialContact)
+        {
+            S.Log.LogInformation("received INITIAL-CONTACT from {Peer}", RacoonText.Endpoint(Sa.Peer));
+        }
+    }
+}

@@ -1,0 +1,495 @@
+// racoon-style log lines mark rare protocol events; building their arguments costs nothing that matters.
+#pragma warning disable CA1873
+
+using System.Security.Cryptography;
+using KernelIpsec.Ike.Config;
+using KernelIpsec.Ike.Crypto.Derivation;
+using KernelIpsec.Ike.Crypto.DiffieHellman;
+using KernelIpsec.Ike.Engine;
+using KernelIpsec.Ike.Exchanges.Messages;
+using KernelIpsec.Ike.Exchanges.Phase1;
+using KernelIpsec.Ike.Exchanges.Proposals;
+using KernelIpsec.Ike.Wire;
+using Microsoft.Extensions.Logging;
+
+namespace KernelIpsec.Ike.Exchanges.Phase2;
+
+/// <summary>
+/// Quick mode (RFC 2409 5.5, racoon <c>isakmp_quick.c</c>), under an established ISAKMP SA:
+/// <code>
+///  I1: HDR*, HASH(1), SA, Ni [, KE] [, IDci, IDcr]
+///  R1: HDR*, HASH(2), SA, Nr [, KE] [, IDci, IDcr] [, N(RESPONDER-LIFETIME)]
+///  I2: HDR*, HASH(3)
+///  R2: HDR*, HASH(4), N(CONNECTED)           only when the commit bit was set
+/// </code>
+/// Inbound SPIs come from the kernel: the exchange asks (<see cref="AllocateSpi"/>) and waits for the answers
+/// before it sends its SA payload. With the commit bit the initiator installs its SAs only on CONNECTED.
+/// </summary>
+internal sealed class QuickMode
+{
+    private readonly IsakmpSa _ph1;
+    private readonly ExchangeServices _s;
+    private readonly Dictionary<long, IpsecSaProtocol> _spiRequests = [];
+    private readonly Dictionary<IpsecSaProtocol, uint> _inboundSpis = [];
+    private IReadOnlyList<Phase2Proposal>? _ourProposals;
+    private Phase2Choice? _choice;
+    private byte[]? _nonceI;
+    private byte[]? _nonceR;
+    private DhKeyPair? _dh;
+    private byte[]? _peerKe;
+    private bool _sendIds;
+    private bool _commit;
+
+    private QuickMode(IsakmpSa ph1, ExchangeServices services, uint messageId, bool isInitiator, IpsecPolicy policy, SainfoConfig sainfo)
+    {
+        _ph1 = ph1;
+        _s = services;
+        MessageId = messageId;
+        IsInitiator = isInitiator;
+        Policy = policy;
+        Sainfo = sainfo;
+        Iv = ph1.Phase2Iv(messageId);
+        Deadline = services.Now + services.Timers.Phase2Timeout;
+    }
+
+    public enum Step
+    {
+        AwaitSpi,
+        AwaitAnswer,
+        AwaitHash3,
+        AwaitConnected,
+        Done,
+        Failed,
+    }
+
+    public uint MessageId { get; }
+    public bool IsInitiator { get; }
+    public IpsecPolicy Policy { get; }
+    public SainfoConfig Sainfo { get; }
+    public AcquireRequest? Acquire { get; private init; }
+    public Step State { get; private set; } = Step.AwaitSpi;
+
+    /// <summary>Local and remote traffic (our outbound policy's view) this quick mode keys.</summary>
+    public TrafficSelector LocalTraffic => Policy.Local;
+    public TrafficSelector RemoteTraffic => Policy.Remote;
+
+    /// <summary>The CBC chain of this exchange (RFC 2409 appendix B).</summary>
+    public byte[] Iv { get; set; }
+
+    public Retransmission? Resend { get; private set; }
+    public DateTimeOffset Deadline { get; }
+    public byte[]? LastSent { get; private set; }
+    public string? LastError { get; set; }
+
+    /// <summary>The SA pairs this exchange produced (set once, when done).</summary>
+    public IReadOnlyList<IpsecSaPair> Installed { get; private set; } = [];
+
+    public IEnumerable<long> SpiRequestIds => _spiRequests.Keys;
+
+    public string Index => RacoonText.Index(_ph1.InitiatorCookie, _ph1.ResponderCookie, MessageId);
+
+    /// <summary>Initiator: ask the kernel for one inbound SPI per protocol of the policy's bundle.</summary>
+    public static QuickMode Initiate(IsakmpSa ph1, ExchangeServices s, AcquireRequest acquire, SainfoConfig sainfo, Func<long> requestIds)
+    {
+        var qm = new QuickMode(ph1, s, s.RandomMessageId(), true, acquire.Policy, sainfo) { Acquire = acquire };
+        s.Log.LogInformation("initiate new phase 2 negotiation: {Local}<=>{Remote}", RacoonText.Endpoint(ph1.Local), RacoonText.Endpoint(ph1.Peer));
+        foreach (var template in acquire.Policy.Templates)
+        {
+            qm.RequestSpi(template, requestIds());
+        }
+        return qm;
+    }
+
+    /// <summary>Responder: the initiator's first message, already decrypted with this message id's IV.</summary>
+    public static QuickMode Respond(IsakmpSa ph1, ExchangeServices s, InboundMessage message, byte[] nextIv, Func<long> requestIds)
+    {
+        var rest = AfterHash(message, "quick mode");
+        var hash = ComputeHash(ph1, message.Header.MessageId, null, rest);
+        CheckHash(message, hash, "HASH(1)");
+        var saRaw = message.Require(PayloadType.SecurityAssociation, "quick mode");
+        var nonceI = message.Require(PayloadType.Nonce, NoncePayload.Read, "quick mode").Data;
+        var ke = message.Optional(PayloadType.KeyExchange, KeyExchangePayload.Read);
+        var ids = message.ReadAll(PayloadType.Identification, IdentificationPayload.Read).ToList();
+        if (ids.Count is not (0 or 2))
+        {
+            throw ExchangeException.Abort($"quick mode with {ids.Count} ID payloads (0 or 2 expected)", NotifyType.InvalidIdInformation);
+        }
+        // Without IDs the traffic is the phase 1 peers' own (RFC 2409 5.5).
+        var remoteTs = ids.Count == 2 ? Selectors.FromId(ids[0]) : TrafficSelector.Host(ph1.Peer.Address);
+        var localTs = ids.Count == 2 ? Selectors.FromId(ids[1]) : TrafficSelector.Host(ph1.Local.Address);
+        s.Log.LogInformation("respond new phase 2 negotiation: {Local}<=>{Remote}", RacoonText.Endpoint(ph1.Local), RacoonText.Endpoint(ph1.Peer));
+        var policy = s.Policies.FindOutbound(localTs, remoteTs)
+            ?? throw ExchangeException.Abort($"no policy found: {localTs} <=> {remoteTs}", NotifyType.InvalidIdInformation);
+        var sainfo = SainfoSelector.Select(s.Config.Sainfos, new SainfoQuery
+        {
+            Local = Selectors.ToSainfoId(localTs),
+            Remote = Selectors.ToSainfoId(remoteTs),
+            RemoteIdNumber = ph1.Remote.Ph1Id,
+            PeerIdentityMatches = ph1.PeerId is { } pid ? c => Identities.Matches(pid, c, ph1.Peer.Address) : null,
+        }) ?? throw ExchangeException.Abort($"failed to get sainfo for {localTs} <=> {remoteTs}", NotifyType.InvalidIdInformation);
+        var skipped = new List<string>();
+        var proposals = Phase2SaCodec.Parse(message.Read(saRaw, SecurityAssociationPayload.Read), skipped);
+        var choice = Phase2ProposalMatcher.Select(proposals, policy.Templates, sainfo, ph1.Remote.ProposalCheck, out var why)
+            ?? throw ExchangeException.Abort($"no suitable policy found: {why}{(skipped.Count > 0 ? $"; {string.Join("; ", skipped)}" : "")}", NotifyType.NoProposalChosen);
+        if (choice.PfsGroup is not null && ke is null)
+        {
+            throw ExchangeException.Abort("PFS group is proposed but no KE payload", NotifyType.NoProposalChosen);
+        }
+        if (choice.PfsGroup is null && ke is not null)
+        {
+            throw ExchangeException.Abort("KE payload without a PFS group", NotifyType.PayloadMalformed);
+        }
+        var qm = new QuickMode(ph1, s, message.Header.MessageId, false, policy, sainfo)
+        {
+            Iv = nextIv,
+            _nonceI = nonceI,
+            _peerKe = ke?.Data,
+            _choice = choice,
+            _sendIds = ids.Count == 2,
+            _commit = (message.Header.Flags & IsakmpFlags.Commit) != 0,
+        };
+        if (choice.PfsGroup is { } g)
+        {
+            var group = s.Groups.Find((DhGroupId)g) ?? throw ExchangeException.Abort($"PFS group {g} is not supported", NotifyType.NoProposalChosen);
+            if (ke!.Data.Length != group.PublicValueLength)
+            {
+                throw ExchangeException.Abort($"KE payload of {ke.Data.Length} bytes, {group.Name} needs {group.PublicValueLength}", NotifyType.InvalidKeyInformation);
+            }
+            qm._dh = group.GenerateKeyPair();
+        }
+        foreach (var chosen in choice.Protocols)
+        {
+            var template = policy.Templates.First(t => t.Protocol == chosen.Protocol);
+            qm.RequestSpi(template, requestIds());
+        }
+        return qm;
+    }
+
+    private void RequestSpi(SaTemplate template, long id)
+    {
+        var (local, remote) = Endpoints(template);
+        _spiRequests[id] = template.Protocol;
+        _s.Out.Add(new AllocateSpi(id, template.Protocol, remote, local, template.Reqid));
+    }
+
+    /// <summary>The SA endpoints: tunnel endpoints of the template, else the phase 1 peers.</summary>
+    private (System.Net.IPAddress Local, System.Net.IPAddress Remote) Endpoints(SaTemplate template) =>
+        template.Mode == IpsecSaMode.Tunnel && template.TunnelSource is not null && template.TunnelDestination is not null
+            ? (template.TunnelSource, template.TunnelDestination)
+            : (_ph1.Local.Address, _ph1.Peer.Address);
+
+    /// <summary>The kernel's answer to one of our SPI requests. Returns true when it belonged to us.</summary>
+    public bool SpiAllocated(SpiAllocation allocation)
+    {
+        if (!_spiRequests.Remove(allocation.RequestId, out var protocol))
+        {
+            return false;
+        }
+        if (allocation.Spi is not { } spi)
+        {
+            throw ExchangeException.Abort($"failed to get SPI for {RacoonText.ProtocolName(protocol)}: {allocation.Error ?? "kernel refused"}", null);
+        }
+        _inboundSpis[protocol] = spi;
+        if (_spiRequests.Count == 0 && State == Step.AwaitSpi)
+        {
+            if (IsInitiator)
+            {
+                SendFirst();
+            }
+            else
+            {
+                SendSecond();
+            }
+        }
+        return true;
+    }
+
+    private void SendFirst()
+    {
+        _ourProposals = Phase2Offers.Build(Policy.Templates, Sainfo, _inboundSpis);
+        _nonceI = _s.RandomBytes(Math.Clamp(_ph1.Remote.NonceSize, NoncePayload.MinimumLength, NoncePayload.MaximumLength));
+        var rest = new List<Payload> { Phase2SaCodec.Build(_ourProposals), new NoncePayload(_nonceI) };
+        if (Sainfo.PfsGroup is { } g)
+        {
+            var group = _s.Groups.Find((DhGroupId)g) ?? throw ExchangeException.Abort($"pfs_group {g} is not supported", null);
+            _dh = group.GenerateKeyPair();
+            rest.Add(new KeyExchangePayload(_dh.PublicValue.ToArray()));
+        }
+        rest.Add(Selectors.ToId(Policy.Local));
+        rest.Add(Selectors.ToId(Policy.Remote));
+        _sendIds = true;
+        SendProtected(rest, nonceI: null, expectAnswer: true);
+        State = Step.AwaitAnswer;
+    }
+
+    private void SendSecond()
+    {
+        var choice = _choice!;
+        _nonceR = _s.RandomBytes(Math.Clamp(_ph1.Remote.NonceSize, NoncePayload.MinimumLength, NoncePayload.MaximumLength));
+        var answer = new Phase2Proposal(choice.ProposalNumber, [.. choice.Protocols.Select(p => new Phase2ProtocolOffer(p.Protocol, _inboundSpis[p.Protocol],
+            [choice.LifetimeClaimed ? p.Transform with { LifetimeSeconds = choice.LifetimeSeconds } : p.Transform]))]);
+        var rest = new List<Payload> { Phase2SaCodec.Build([answer]), new NoncePayload(_nonceR) };
+        if (_dh is not null)
+        {
+            rest.Add(new KeyExchangePayload(_dh.PublicValue.ToArray()));
+        }
+        if (_sendIds)
+        {
+            rest.Add(Selectors.ToId(Policy.Remote));
+            rest.Add(Selectors.ToId(Policy.Local));
+        }
+        if (choice.LifetimeClaimed)
+        {
+            foreach (var p in choice.Protocols)
+            {
+                rest.Add(NotificationPayload.ResponderLifetime((ProtocolId)p.Protocol, p.PeerSpi,
+                    DataAttribute.Basic((ushort)IpsecAttributeType.SaLifeType, 1),
+                    DataAttribute.Variable32((ushort)IpsecAttributeType.SaLifeDuration, choice.LifetimeSeconds)));
+            }
+        }
+        SendProtected(rest, _nonceI, expectAnswer: true, commit: _commit);
+        State = Step.AwaitHash3;
+    }
+
+    /// <summary>A message of this exchange, decrypted with <see cref="Iv"/>; <paramref name="nextIv"/> follows it.</summary>
+    public void Handle(InboundMessage message, byte[] nextIv)
+    {
+        switch (State)
+        {
+            case Step.AwaitAnswer when IsInitiator:
+                InitiatorGotAnswer(message, nextIv);
+                break;
+            case Step.AwaitHash3 when !IsInitiator:
+                ResponderGotHash3(message, nextIv);
+                break;
+            case Step.AwaitConnected when IsInitiator:
+                InitiatorGotConnected(message, nextIv);
+                break;
+            default:
+                throw ExchangeException.Drop($"unexpected quick mode message in state {State}");
+        }
+    }
+
+    private void InitiatorGotAnswer(InboundMessage message, byte[] nextIv)
+    {
+        var rest = AfterHash(message, "quick mode");
+        CheckHash(message, ComputeHash(_ph1, MessageId, _nonceI, rest), "HASH(2)");
+        var skipped = new List<string>();
+        var answer = Phase2SaCodec.Parse(message.Require(PayloadType.SecurityAssociation, SecurityAssociationPayload.Read, "quick mode"), skipped);
+        var choice = Phase2ProposalMatcher.Verify(answer, _ourProposals!, out var why)
+            ?? throw ExchangeException.Abort($"the responder's proposal is unacceptable: {why}", NotifyType.NoProposalChosen);
+        var nonceR = message.Require(PayloadType.Nonce, NoncePayload.Read, "quick mode").Data;
+        var ke = message.Optional(PayloadType.KeyExchange, KeyExchangePayload.Read);
+        if ((_dh is null) != (ke is null))
+        {
+            throw ExchangeException.Abort(_dh is null ? "KE payload without PFS" : "PFS requested but the responder sent no KE payload", NotifyType.NoProposalChosen);
+        }
+        var ids = message.ReadAll(PayloadType.Identification, IdentificationPayload.Read).ToList();
+        if (ids.Count == 2 && (!Selectors.FromId(ids[0]).Equals(Policy.Local) || !Selectors.FromId(ids[1]).Equals(Policy.Remote)))
+        {
+            throw ExchangeException.Abort($"the responder's IDs {Selectors.FromId(ids[0])} <=> {Selectors.FromId(ids[1])} differ from ours", NotifyType.InvalidIdInformation);
+        }
+        foreach (var n in message.ReadAll(PayloadType.Notification, NotificationPayload.Read).Where(n => n.NotifyType == NotifyType.ResponderLifetime))
+        {
+            choice = ApplyResponderLifetime(choice, n);
+        }
+        _choice = choice;
+        _nonceR = nonceR;
+        _peerKe = ke?.Data;
+        Iv = nextIv;
+        var hash3 = new byte[_ph1.Hash!.HashLength];
+        using (var prfA = _ph1.PrfA())
+        {
+            Phase2Hash.QuickModeHash3(prfA, MessageId, _nonceI, _nonceR, hash3);
+        }
+        var datagram = MessageCrypto.Encrypted(_ph1.Header(ExchangeType.QuickMode, MessageId), [new HashPayload(hash3)], _ph1.Cipher!, Iv);
+        LastSent = datagram;
+        _s.Send(_ph1.Local, _ph1.Peer, datagram, _s.Timers.PerSend);
+        if ((message.Header.Flags & IsakmpFlags.Commit) != 0)
+        {
+            // The responder committed: keep I2 for resending until CONNECTED says its SAs are in place.
+            Resend = new Retransmission(_s.Timers, datagram, _s.Now);
+            State = Step.AwaitConnected;
+            return;
+        }
+        Resend = null;
+        Install();
+    }
+
+    private void InitiatorGotConnected(InboundMessage message, byte[] nextIv)
+    {
+        var rest = AfterHash(message, "quick mode");
+        CheckHash(message, ComputeHash(_ph1, MessageId, null, rest), "HASH(4)");
+        if (!message.ReadAll(PayloadType.Notification, NotificationPayload.Read).Any(n => n.NotifyType == NotifyType.Connected))
+        {
+            throw ExchangeException.Drop("commit bit set but no CONNECTED notification", NotifyType.PayloadMalformed);
+        }
+        Iv = nextIv;
+        Resend = null;
+        Install();
+    }
+
+    private void ResponderGotHash3(InboundMessage message, byte[] nextIv)
+    {
+        var hash = message.Payloads.Count > 0 && message.Payloads[0].Type == PayloadType.Hash
+            ? message.Read(message.Payloads[0], HashPayload.Read)
+            : throw ExchangeException.Drop("quick mode: HASH(3) is not the first payload", NotifyType.InvalidHashInformation);
+        var expected = new byte[_ph1.Hash!.HashLength];
+        using (var prfA = _ph1.PrfA())
+        {
+            Phase2Hash.QuickModeHash3(prfA, MessageId, _nonceI, _nonceR, expected);
+        }
+        if (!CryptographicOperations.FixedTimeEquals(hash.Data, expected))
+        {
+            throw ExchangeException.Drop("HASH(3) mismatched", NotifyType.InvalidHashInformation);
+        }
+        Iv = nextIv;
+        Resend = null;
+        Install();
+        if (_commit)
+        {
+            var connected = new NotificationPayload(Doi.Ipsec, ProtocolId.Isakmp, NotifyType.Connected,
+                [.. _ph1.CookieI, .. _ph1.CookieR], []);
+            SendProtected([connected], nonceI: null, expectAnswer: false, resetResend: false);
+        }
+    }
+
+    private Phase2Choice ApplyResponderLifetime(Phase2Choice choice, NotificationPayload n)
+    {
+        if (!n.ReadAttributes().TryGetValue(out var attributes, out _))
+        {
+            return choice;
+        }
+        uint seconds = choice.LifetimeSeconds, kilobytes = choice.LifetimeKilobytes;
+        ushort type = 0;
+        foreach (var a in attributes)
+        {
+            if (a.Type == (ushort)IpsecAttributeType.SaLifeType && a.TryGetInteger(out var t))
+            {
+                type = (ushort)t;
+            }
+            else if (a.Type == (ushort)IpsecAttributeType.SaLifeDuration && a.TryGetInteger(out var v) && v <= uint.MaxValue)
+            {
+                if (type == 1 && (seconds == 0 || v < seconds))
+                {
+                    seconds = (uint)v;
+                }
+                else if (type == 2 && (kilobytes == 0 || v < kilobytes))
+                {
+                    kilobytes = (uint)v;
+                }
+            }
+        }
+        _s.Log.LogInformation("received RESPONDER-LIFETIME: {Seconds} seconds{Kb}", seconds, kilobytes != 0 ? $", {kilobytes} kbytes" : "");
+        return choice with { LifetimeSeconds = seconds, LifetimeKilobytes = kilobytes };
+    }
+
+    /// <summary>KEYMAT for both directions of every protocol, then the install intents and racoon's log lines.</summary>
+    private void Install()
+    {
+        var choice = _choice!;
+        byte[] gqm = [];
+        if (_dh is not null)
+        {
+            try
+            {
+                gqm = _dh.DeriveSharedSecret(_peerKe);
+            }
+            catch (DhPublicValueException e)
+            {
+                throw ExchangeException.Abort($"invalid PFS public value: {e.Message}", NotifyType.InvalidKeyInformation);
+            }
+        }
+        var nonceI = _nonceI!;
+        var nonceR = _nonceR!;
+        var pairs = new List<IpsecSaPair>();
+        using (var prfD = _ph1.PrfD())
+        {
+            foreach (var p in choice.Protocols)
+            {
+                var template = Policy.Templates.First(t => t.Protocol == p.Protocol);
+                var (local, remote) = Endpoints(template);
+                var inbound = _inboundSpis[p.Protocol];
+                var (encLength, authLength) = IpsecKeyLengths.For(p.Protocol, p.Transform);
+                var length = encLength + authLength;
+                var keyIn = length == 0 ? [] : Keymat.Derive(prfD, gqm, (byte)p.Protocol, inbound, nonceI, nonceR, length);
+                var keyOut = length == 0 ? [] : Keymat.Derive(prfD, gqm, (byte)p.Protocol, p.PeerSpi, nonceI, nonceR, length);
+                pairs.Add(new IpsecSaPair(p.Protocol, p.Transform.Mode, local, remote, inbound, p.PeerSpi, p.Transform.TransformId,
+                    Phase2ProposalMatcher.EffectiveKeyBits(p.Protocol, p.Transform), IpsecKeyLengths.AuthenticationAlgorithm(p.Protocol, p.Transform),
+                    new SaKeys(keyIn[..encLength], keyIn[encLength..]), new SaKeys(keyOut[..encLength], keyOut[encLength..]),
+                    new IpsecLifetime(choice.LifetimeSeconds, choice.LifetimeKilobytes), template.Reqid, Policy.Local, Policy.Remote));
+            }
+        }
+        CryptographicOperations.ZeroMemory(gqm);
+        _dh?.Dispose();
+        _dh = null;
+        foreach (var pair in pairs)
+        {
+            _s.Out.Add(new InstallSaPair(pair));
+        }
+        foreach (var pair in pairs)
+        {
+            _s.Log.LogInformation("IPsec-SA established: {Sa}", RacoonText.IpsecSa(pair.Protocol, pair.Mode, pair.RemoteAddress, pair.LocalAddress, pair.InboundSpi));
+            _s.Log.LogInformation("IPsec-SA established: {Sa}", RacoonText.IpsecSa(pair.Protocol, pair.Mode, pair.LocalAddress, pair.RemoteAddress, pair.OutboundSpi));
+        }
+        Installed = pairs;
+        State = Step.Done;
+    }
+
+    /// <summary>Appends HASH(1)/HASH(2) in front of <paramref name="rest"/>, encrypts with the exchange IV and sends.</summary>
+    private void SendProtected(List<Payload> rest, byte[]? nonceI, bool expectAnswer, bool commit = false, bool resetResend = true)
+    {
+        var chain = RawChain.Write(rest);
+        var hash = ComputeHash(_ph1, MessageId, nonceI, chain);
+        var full = new byte[Payload.GenericHeaderSize + hash.Length + chain.Length];
+        new HashPayload(hash).Write(full, rest[0].Type);
+        chain.CopyTo(full, Payload.GenericHeaderSize + hash.Length);
+        var header = _ph1.Header(ExchangeType.QuickMode, MessageId, commit ? IsakmpFlags.Commit : IsakmpFlags.None);
+        var datagram = MessageCrypto.Encrypted(header, PayloadType.Hash, full, _ph1.Cipher!, Iv);
+        LastSent = datagram;
+        _s.Send(_ph1.Local, _ph1.Peer, datagram, _s.Timers.PerSend);
+        if (resetResend)
+        {
+            Resend = expectAnswer ? new Retransmission(_s.Timers, datagram, _s.Now) : null;
+        }
+    }
+
+    /// <summary>prf(SKEYID_a, M-ID [| Ni_b] | message after HASH): HASH(1), HASH(2) and the commit HASH(4).</summary>
+    private static byte[] ComputeHash(IsakmpSa ph1, uint messageId, byte[]? nonceI, ReadOnlySpan<byte> rest)
+    {
+        var hash = new byte[ph1.Hash!.HashLength];
+        using var prfA = ph1.PrfA();
+        if (nonceI is null)
+        {
+            Phase2Hash.QuickModeHash1(prfA, messageId, rest, hash);
+        }
+        else
+        {
+            Phase2Hash.QuickModeHash2(prfA, messageId, nonceI, rest, hash);
+        }
+        return hash;
+    }
+
+    /// <summary>The bytes every payload after the leading HASH occupies (RFC 2409 5.5 "message after HASH").</summary>
+    public static byte[] AfterHash(InboundMessage message, string exchange)
+    {
+        if (message.Payloads.Count == 0 || message.Payloads[0].Type != PayloadType.Hash)
+        {
+            throw ExchangeException.Drop($"{exchange}: the first payload is not HASH", NotifyType.InvalidHashInformation);
+        }
+        return [.. message.Payloads.Skip(1).SelectMany(p => p.Whole)];
+    }
+
+    private static void CheckHash(InboundMessage message, byte[] expected, string which)
+    {
+        var hash = message.Read(message.Payloads[0], HashPayload.Read);
+        if (!CryptographicOperations.FixedTimeEquals(hash.Data, expected))
+        {
+            throw ExchangeException.Drop($"{which} mismatched", NotifyType.InvalidHashInformation);
+        }
+    }
+
+    public void Fail() => State = Step.Failed;
+
+    public void Dispose() => _dh?.Dispose();
+}

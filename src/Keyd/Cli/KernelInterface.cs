@@ -1,0 +1,11 @@
+namespace KernelIpsec.Keyd.Cli;
+
+/// <summary>Which kernel key-management interface the daemon drives (`--kernel`, env KERNELIPSEC_KERNEL).</summary>
+public enum KernelInterface
+{
+    /// <summary>NETLINK_XFRM: the default; installs SHA-2 ICVs with RFC 4868 truncation.</summary>
+    Xfrm,
+
+    /// <summary>PF_KEY v2, as ipsec-tools' racoon used it.</summary>
+    PfKey,
+}

@@ -1,0 +1,166 @@
+using KernelIpsec.Ike.Engine;
+using KernelIpsec.Netlink;
+using KernelIpsec.Netlink.Model;
+using Microsoft.Extensions.Logging;
+
+namespace KernelIpsec.Keyd.Daemon;
+
+/// <summary>
+/// Carries out the engine's intents, in order: datagrams to the transport, SPI allocations and SA
+/// installs/deletes to the kernel, timer requests to the loop's timer, phase 1 state to the admin view.
+/// Kernel answers that the engine must hear about (allocated SPIs) come back as <see cref="SpiAllocation"/>s.
+/// One failed intent is logged and does not stop the others (racoon logs and goes on, too).
+/// </summary>
+public sealed class IntentExecutor
+{
+    private readonly IKernelIpsec kernel;
+    private readonly IDatagramSender sender;
+    private readonly Action<DateTimeOffset> armTimer;
+    private readonly InstalledSas installed;
+    private readonly Phase1Table phase1s;
+    private readonly bool pfKey;
+    private readonly ILogger logger;
+
+    /// <param name="pfKey">True when the kernel is driven over PF_KEY: SHA-2 HMACs then get Linux's PF_KEY truncation.</param>
+    public IntentExecutor(IKernelIpsec kernel, IDatagramSender sender, Action<DateTimeOffset> armTimer, InstalledSas installed, Phase1Table phase1s, bool pfKey, ILogger logger)
+    {
+        this.kernel = kernel;
+        this.sender = sender;
+        this.armTimer = armTimer;
+        this.installed = installed;
+        this.phase1s = phase1s;
+        this.pfKey = pfKey;
+        this.logger = logger;
+    }
+
+    public async Task<IReadOnlyList<SpiAllocation>> ExecuteAsync(IEnumerable<EngineIntent> intents, CancellationToken cancellation = default)
+    {
+        List<SpiAllocation>? answers = null;
+        foreach (var intent in intents)
+        {
+            switch (intent)
+            {
+                case SendDatagram send:
+                    sender.Send(send.Local, send.Remote, send.Datagram);
+                    break;
+                case AllocateSpi allocate:
+                    (answers ??= []).Add(await AllocateAsync(allocate, cancellation).ConfigureAwait(false));
+                    break;
+                case InstallSaPair install:
+                    await InstallAsync(install.Pair, cancellation).ConfigureAwait(false);
+                    break;
+                case DeleteIpsecSa delete:
+                    await DeleteAsync(new SaId(delete.Source, delete.Destination, KernelTranslation.ToKernel(delete.Protocol), delete.Spi), cancellation).ConfigureAwait(false);
+                    break;
+                case ArmTimer arm:
+                    armTimer(arm.Due);
+                    break;
+                case Phase1Up up:
+                    phase1s.Up(up);
+                    break;
+                case Phase1Down down:
+                    phase1s.Down(down);
+                    break;
+                case NegotiationFailed failed:
+                    // XFRM has no "ACQUIRE failed" message: the larval SA the kernel made for the ACQUIRE
+                    // expires on its own (net.core.xfrm_acq_expires) and the next packet asks again.
+                    logger.LogDebug("negotiation for {Remote} failed ({Reason}); kernel ACQUIRE {Sequence} left to expire",
+                        failed.Remote, failed.Reason, failed.Acquire?.Sequence);
+                    break;
+                default:
+                    logger.LogError("internal error: the engine asked for {Intent}, which this daemon does not know", intent.GetType().Name);
+                    break;
+            }
+        }
+        return answers ?? (IReadOnlyList<SpiAllocation>)[];
+    }
+
+    private async Task<SpiAllocation> AllocateAsync(AllocateSpi allocate, CancellationToken cancellation)
+    {
+        var request = KernelTranslation.ToKernel(allocate);
+        try
+        {
+            var spi = await kernel.AllocateSpiAsync(request, cancellation).ConfigureAwait(false);
+            installed.Add(new SaId(request.Source, request.Destination, request.Protocol, spi));
+            logger.LogDebug("SPI {Spi} allocated for {Protocol} {Source}->{Destination}", $"0x{spi:x}", request.Protocol, request.Source, request.Destination);
+            return new SpiAllocation(allocate.RequestId, spi);
+        }
+        catch (KernelIpsecException e)
+        {
+            logger.LogError("failed to get SPI for {Protocol} {Source}->{Destination}: {Error}", request.Protocol, request.Source, request.Destination, e.Message);
+            return new SpiAllocation(allocate.RequestId, null, e.Message);
+        }
+    }
+
+    private async Task InstallAsync(IpsecSaPair pair, CancellationToken cancellation)
+    {
+        SecurityAssociation inbound, outbound;
+        try
+        {
+            (inbound, outbound) = KernelTranslation.ToKernel(pair, pfKey);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
+        {
+            logger.LogError("cannot install IPsec-SA {Sa}: {Error}", RacoonText.IpsecSa(pair.Protocol, pair.Mode, pair.RemoteAddress, pair.LocalAddress, pair.InboundSpi), e.Message);
+            return;
+        }
+        if (pfKey && KernelTranslation.PfKeyTruncates(pair))
+            logger.LogWarning("PF_KEY installs {Algorithm} with a 96-bit ICV (pre-RFC 4868, as racoon did); peers using 128 bits (RFC 4868) drop this SA's packets. Use --kernel xfrm for 128 bits.",
+                outbound.Authentication?.Algorithm.Name);
+
+        // Inbound first (pk_sendupdate), so the peer's first packets under the new SA already find it.
+        if (await InstallOneAsync(inbound, update: true, cancellation).ConfigureAwait(false))
+            logger.LogInformation("IPsec-SA established: {Sa}", RacoonText.IpsecSa(pair.Protocol, pair.Mode, pair.RemoteAddress, pair.LocalAddress, pair.InboundSpi));
+        if (await InstallOneAsync(outbound, update: false, cancellation).ConfigureAwait(false))
+            logger.LogInformation("IPsec-SA established: {Sa}", RacoonText.IpsecSa(pair.Protocol, pair.Mode, pair.LocalAddress, pair.RemoteAddress, pair.OutboundSpi));
+    }
+
+    private async Task<bool> InstallOneAsync(SecurityAssociation sa, bool update, CancellationToken cancellation)
+    {
+        try
+        {
+            if (update)
+            {
+                try
+                {
+                    await kernel.UpdateSaAsync(sa, cancellation).ConfigureAwait(false);
+                }
+                catch (KernelIpsecException e) when (e.IsNotFound)
+                {
+                    // The larval SA is gone (xfrm_acq_expires ran out while crypto modules loaded): add it afresh.
+                    await kernel.AddSaAsync(sa, cancellation).ConfigureAwait(false);
+                }
+            }
+            else
+            {
+                await kernel.AddSaAsync(sa, cancellation).ConfigureAwait(false);
+            }
+            installed.Add(sa.Id);
+            return true;
+        }
+        catch (KernelIpsecException e)
+        {
+            logger.LogError("{Operation} failed for {Sa}: {Error}", update ? "installing the inbound SA" : "installing the outbound SA", sa.Id, e.Message);
+            return false;
+        }
+    }
+
+    /// <summary>Deletes one SA; an SA already gone is not an error.</summary>
+    public async Task DeleteAsync(SaId id, CancellationToken cancellation = default)
+    {
+        try
+        {
+            await kernel.DeleteSaAsync(id, cancellation).ConfigureAwait(false);
+            logger.LogInformation("IPsec-SA deleted: {Sa}", id);
+        }
+        catch (KernelIpsecException e) when (e.IsNotFound)
+        {
+            logger.LogDebug("IPsec-SA {Sa} was already gone", id);
+        }
+        catch (KernelIpsecException e)
+        {
+            logger.LogError("failed to delete IPsec-SA {Sa}: {Error}", id, e.Message);
+        }
+        installed.Remove(id);
+    }
+}

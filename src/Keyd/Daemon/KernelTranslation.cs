@@ -1,0 +1,159 @@
+using System.Net;
+using KernelIpsec.Ike.Engine;
+using KernelIpsec.Netlink.Events;
+using KernelIpsec.Netlink.Model;
+using KernelIpsec.Netlink.Model.Algorithms;
+
+namespace KernelIpsec.Keyd.Daemon;
+
+/// <summary>
+/// Between the engine's IKE terms and the kernel model: protocols, modes, selectors, ACQUIREs, EXPIREs, and
+/// the SA pair a quick mode produced as the two kernel SAs racoon's pk_sendupdate/pk_sendadd would install.
+/// </summary>
+public static class KernelTranslation
+{
+    /// <summary>racoon's replay window for negotiated SAs (`pk_sendupdate`/`pk_sendadd`).</summary>
+    public const uint ReplayWindow = 4;
+
+    /// <summary>libipsec's PFKEY_SOFT_LIFETIME_RATE: the soft limit is 80 % of the hard one.</summary>
+    public const int SoftLifetimePercent = 80;
+
+    public static IpsecProtocol ToKernel(IpsecSaProtocol protocol) => protocol switch
+    {
+        IpsecSaProtocol.Esp => IpsecProtocol.Esp,
+        IpsecSaProtocol.Ah => IpsecProtocol.Ah,
+        IpsecSaProtocol.IpComp => IpsecProtocol.IpComp,
+        _ => throw new ArgumentOutOfRangeException(nameof(protocol), protocol, "not an IPsec DOI protocol id"),
+    };
+
+    public static IpsecSaProtocol ToIke(IpsecProtocol protocol) => protocol switch
+    {
+        IpsecProtocol.Esp => IpsecSaProtocol.Esp,
+        IpsecProtocol.Ah => IpsecSaProtocol.Ah,
+        IpsecProtocol.IpComp => IpsecSaProtocol.IpComp,
+        _ => throw new ArgumentOutOfRangeException(nameof(protocol), protocol, "not an IPsec protocol"),
+    };
+
+    public static IpsecMode ToKernel(IpsecSaMode mode) => mode == IpsecSaMode.Tunnel ? IpsecMode.Tunnel : IpsecMode.Transport;
+
+    /// <summary>Kernel template modes as quick mode encapsulation modes (BEET has none: treated as transport).</summary>
+    public static IpsecSaMode ToIke(IpsecMode mode) => mode == IpsecMode.Tunnel ? IpsecSaMode.Tunnel : IpsecSaMode.Transport;
+
+    /// <summary>The local (source) and remote (destination) sides of an outbound policy selector.</summary>
+    public static (TrafficSelector Local, TrafficSelector Remote) ToIke(Selector selector)
+    {
+        var protocol = selector.UpperProtocol ?? 0;
+        return (new TrafficSelector(new IPNetwork(selector.Source.Address, selector.Source.PrefixLength), protocol, selector.SourcePort),
+                new TrafficSelector(new IPNetwork(selector.Destination.Address, selector.Destination.PrefixLength), protocol, selector.DestinationPort));
+    }
+
+    /// <summary>An outbound kernel policy as the engine sees it (templates in the order written).</summary>
+    public static IpsecPolicy ToIke(SecurityPolicy policy)
+    {
+        var (local, remote) = ToIke(policy.Selector);
+        var templates = policy.Requests
+            .Select(r => new SaTemplate(ToIke(r.Protocol), ToIke(r.Mode), r.TunnelSource, r.TunnelDestination, r.ReqId))
+            .ToList();
+        return new IpsecPolicy(local, remote, templates, policy.Index);
+    }
+
+    public static AcquireRequest ToIke(AcquireEvent acquire) =>
+        new(acquire.Sequence, acquire.Source, acquire.Destination, ToIke(acquire.Policy));
+
+    public static ExpireEvent ToIke(SaExpiredEvent expired) =>
+        new(ToIke(expired.Sa.Id.Protocol), expired.Sa.Id.Spi, expired.Sa.Id.Destination, expired.Hard);
+
+    /// <summary>The SPI request for an <see cref="AllocateSpi"/> intent (a larval SA from peer to us).</summary>
+    public static SpiRequest ToKernel(AllocateSpi allocate) =>
+        new(allocate.Source, allocate.Destination, ToKernel(allocate.Protocol), ReqId: allocate.Reqid);
+
+    /// <summary>
+    /// The inbound SA (peer → us, completing the larval SA of the allocated SPI) and the outbound SA
+    /// (us → peer) of a pair, with racoon's replay window and soft lifetime. <paramref name="kernel"/> decides
+    /// the ICV truncation: XFRM takes the registry's (RFC 4868, 128 bits for HMAC-SHA-256); PF_KEY cannot
+    /// say and Linux applies its own (96 bits for HMAC-SHA-256).
+    /// </summary>
+    public static (SecurityAssociation Inbound, SecurityAssociation Outbound) ToKernel(IpsecSaPair pair, bool pfKeyTruncation)
+    {
+        var protocol = ToKernel(pair.Protocol);
+        var mode = ToKernel(pair.Mode);
+        var lifetime = LifetimeFor(pair.Lifetime);
+        SecurityAssociation Build(IPAddress source, IPAddress destination, uint spi, SaKeys keys, TrafficSelector from, TrafficSelector to)
+        {
+            var sa = new SecurityAssociation(source, destination, protocol, spi)
+            {
+                Mode = mode,
+                ReqId = pair.Reqid,
+                ReplayWindow = protocol == IpsecProtocol.IpComp ? 0 : ReplayWindow,
+                Lifetime = lifetime,
+                // strongSwan does the same: a transport SA is bound to its traffic; a tunnel SA carries any inner traffic.
+                Selector = mode == IpsecMode.Transport ? ToKernelSelector(from, to) : null,
+            };
+            return protocol switch
+            {
+                IpsecProtocol.Esp => sa with
+                {
+                    Encryption = EspCipher(pair, keys),
+                    Authentication = pair.AuthenticationAlgorithm == 0 ? null : Integrity(AlgorithmRegistry.FromIkeId(AlgorithmKind.Authentication, pair.AuthenticationAlgorithm), pair.AuthenticationAlgorithm, keys, pfKeyTruncation),
+                },
+                IpsecProtocol.Ah => sa with
+                {
+                    Authentication = Integrity(AlgorithmRegistry.FromIkeAhTransformId(pair.TransformId), pair.TransformId, keys, pfKeyTruncation),
+                },
+                _ => sa with
+                {
+                    Compression = SaAlgorithm.WithoutKey(AlgorithmRegistry.FromIkeId(AlgorithmKind.Compression, pair.TransformId)
+                        ?? throw new NotSupportedException($"IPCOMP transform id {pair.TransformId} has no kernel algorithm")),
+                },
+            };
+        }
+
+        var inbound = Build(pair.RemoteAddress, pair.LocalAddress, pair.InboundSpi, pair.InboundKeys, pair.RemoteSelector, pair.LocalSelector);
+        var outbound = Build(pair.LocalAddress, pair.RemoteAddress, pair.OutboundSpi, pair.OutboundKeys, pair.LocalSelector, pair.RemoteSelector);
+        return (inbound, outbound);
+    }
+
+    /// <summary>Hard limits as negotiated, soft limits at 80 % of them (0 stays "no limit").</summary>
+    public static Lifetime LifetimeFor(IpsecLifetime negotiated)
+    {
+        static ulong Soft(ulong hard) => hard * SoftLifetimePercent / 100;
+        var hard = new LifetimeLimits(Bytes: negotiated.Bytes, AddSeconds: negotiated.Seconds);
+        var soft = new LifetimeLimits(Bytes: Soft(negotiated.Bytes), AddSeconds: Soft(negotiated.Seconds));
+        return new Lifetime(soft, hard);
+    }
+
+    public static Selector ToKernelSelector(TrafficSelector source, TrafficSelector destination)
+    {
+        byte? protocol = source.Protocol != 0 ? source.Protocol : destination.Protocol != 0 ? destination.Protocol : null;
+        return new Selector(
+            new AddressPrefix(source.Network.BaseAddress, source.Network.PrefixLength),
+            new AddressPrefix(destination.Network.BaseAddress, destination.Network.PrefixLength),
+            protocol, source.Port, destination.Port);
+    }
+
+    /// <summary>True when PF_KEY installs <paramref name="pair"/> with an ICV shorter than RFC 4868's (SHA-2 HMACs).</summary>
+    public static bool PfKeyTruncates(IpsecSaPair pair)
+    {
+        var id = pair.Protocol == IpsecSaProtocol.Ah ? AlgorithmRegistry.FromIkeAhTransformId(pair.TransformId)
+            : pair.AuthenticationAlgorithm != 0 ? AlgorithmRegistry.FromIkeId(AlgorithmKind.Authentication, pair.AuthenticationAlgorithm) : null;
+        return id is not null && id.PfKeyIcvBits != id.IcvBits;
+    }
+
+    private static SaAlgorithm EspCipher(IpsecSaPair pair, SaKeys keys)
+    {
+        var cipher = AlgorithmRegistry.FromIkeId(AlgorithmKind.Encryption, pair.TransformId)
+            ?? throw new NotSupportedException($"ESP transform id {pair.TransformId} has no kernel algorithm");
+        if (pair.KeyLengthBits != 0 && keys.Encryption.Length * 8 != pair.KeyLengthBits + cipher.SaltBits)
+            throw new ArgumentException($"{cipher.Name}: {keys.Encryption.Length * 8}-bit key material for a {pair.KeyLengthBits}-bit key");
+        if (cipher.Kind == AlgorithmKind.Aead)
+            throw new NotSupportedException($"{cipher.Name}: AEAD transforms are not negotiated in IKEv1");
+        return new SaAlgorithm(cipher, keys.Encryption);
+    }
+
+    private static SaAlgorithm Integrity(IpsecAlgorithm? algorithm, int id, SaKeys keys, bool pfKeyTruncation)
+    {
+        if (algorithm is null)
+            throw new NotSupportedException($"authentication algorithm {id} has no kernel algorithm");
+        return new SaAlgorithm(algorithm, keys.Authentication, pfKeyTruncation ? algorithm.PfKeyIcvBits : algorithm.IcvBits);
+    }
+}

@@ -1,0 +1,318 @@
+using System.Net;
+using System.Threading.Channels;
+using KernelIpsec.Ike.Config;
+using KernelIpsec.Ike.Engine;
+using KernelIpsec.Keyd.Transport;
+using KernelIpsec.Netlink;
+using KernelIpsec.Netlink.Events;
+using Microsoft.Extensions.Logging;
+
+namespace KernelIpsec.Keyd.Daemon;
+
+/// <summary>How the daemon was started and where it keeps its files.</summary>
+public sealed record KeyDaemonSettings
+{
+    public int IsakmpPort { get; init; } = 500;
+    public int NattPort { get; init; } = 4500;
+    public bool PfKey { get; init; }
+    /// <summary>Null: no pid file (tests).</summary>
+    public string? PidFile { get; init; }
+    /// <summary>Re-reads the configuration on SIGHUP; throws with the diagnostics when it is broken.</summary>
+    public required Func<RacoonConfig> LoadConfig { get; init; }
+    /// <summary>The local addresses to listen on when racoon.conf has no `listen` addresses.</summary>
+    public Func<IReadOnlyList<IPAddress>> LocalAddresses { get; init; } = ListenPlan.LocalAddresses;
+    /// <summary>Called after a configuration is (re)applied, e.g. to change the log level.</summary>
+    public Action<RacoonConfig>? ConfigApplied { get; init; }
+    public SystemdNotifier Notifier { get; init; } = new(null);
+    /// <summary>Open the admin socket of racoon.conf (unless `adminsock disabled`).</summary>
+    public bool AdminSocket { get; init; } = true;
+}
+
+/// <summary>
+/// racoon's session loop, single-threaded: sockets, kernel events, the engine's timer, signals and admin
+/// requests all post <see cref="DaemonEvent"/>s to one channel; the loop hands each to the engine and
+/// executes the intents that come back before it takes the next. Start-up subscribes to kernel events
+/// before it reads the SPD and opens the IKE sockets last, so no ACQUIRE or policy change slips through.
+/// </summary>
+public sealed class KeyDaemon : IAsyncDisposable
+{
+    private readonly Channel<DaemonEvent> events = Channel.CreateUnbounded<DaemonEvent>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly IKernelIpsec kernel;
+    private readonly IKeyEngine engine;
+    private readonly KeyDaemonSettings settings;
+    private readonly TimeProvider time;
+    private readonly ILogger logger;
+    private readonly EngineTimer timer;
+    private readonly IkeTransport transport;
+    private readonly IntentExecutor executor;
+    private RacoonConfig config;
+    private IKernelEventSubscription? subscription;
+    private Task? kernelPump;
+    private PidFile? pidFile;
+    private Admin.AdminServer? adminServer;
+    private readonly ILoggerFactory loggers;
+    private readonly TaskCompletionSource started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <param name="engine">Builds the engine around the daemon's SPD mirror (its responder policy lookup).</param>
+    public KeyDaemon(RacoonConfig config, IKernelIpsec kernel, Func<SpdMirror, IKeyEngine> engine, KeyDaemonSettings settings, ILoggerFactory loggers, TimeProvider? time = null)
+    {
+        this.config = config;
+        this.kernel = kernel;
+        this.engine = engine(Spd);
+        this.settings = settings;
+        this.time = time ?? TimeProvider.System;
+        this.loggers = loggers;
+        logger = loggers.CreateLogger("KernelIpsec.Keyd.Daemon.KeyDaemon");
+        timer = new EngineTimer(this.time, () => Post(new TimerDue()));
+        transport = new IkeTransport(d => events.Writer.WriteAsync(new DatagramArrived(d)), loggers.CreateLogger("KernelIpsec.Keyd.Transport.IkeTransport"));
+        Phase1s = new Phase1Table(this.time);
+        executor = new IntentExecutor(kernel, new TransportSender(transport), timer.Arm, Installed, Phase1s, settings.PfKey,
+            loggers.CreateLogger("KernelIpsec.Keyd.Daemon.IntentExecutor"));
+    }
+
+    public SpdMirror Spd { get; } = new();
+
+    public InstalledSas Installed { get; } = new();
+
+    public Phase1Table Phase1s { get; }
+
+    public RacoonConfig Config => config;
+
+    public IkeTransport Transport => transport;
+
+    public IKernelIpsec Kernel => kernel;
+
+    public IKeyEngine Engine => engine;
+
+    public IntentExecutor Executor => executor;
+
+    /// <summary>When the engine's timer fires next (racoonctl show-schedule), or null.</summary>
+    public DateTimeOffset? EngineTimerDue => timer.Due;
+
+    /// <summary>Completes once the sockets are open and the daemon is ready (or faults if start-up failed).</summary>
+    public Task Started => started.Task;
+
+    /// <summary>Queues an event for the loop; safe from any thread (signal handlers, sockets, admin clients).</summary>
+    public void Post(DaemonEvent daemonEvent) => events.Writer.TryWrite(daemonEvent);
+
+    /// <summary>Runs <paramref name="work"/> on the loop and returns its result.</summary>
+    public Task<T> OnLoopAsync<T>(Func<Task<T>> work)
+    {
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Post(new LoopWork(async () =>
+        {
+            try
+            {
+                done.SetResult(await work().ConfigureAwait(false));
+            }
+            catch (Exception e)
+            {
+                done.SetException(e);
+            }
+        }));
+        return done.Task;
+    }
+
+    /// <summary>Starts, runs until terminated, shuts down; returns the process exit code.</summary>
+    public async Task<int> RunAsync(CancellationToken cancellation = default)
+    {
+        try
+        {
+            await StartAsync(cancellation).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            started.TrySetException(e);
+            throw;
+        }
+        started.TrySetResult();
+        using var registration = cancellation.Register(() => Post(new TerminateRequested("cancellation")));
+        await foreach (var daemonEvent in events.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            if (daemonEvent is TerminateRequested terminate)
+            {
+                await ShutdownAsync(terminate.Signal).ConfigureAwait(false);
+                return 0;
+            }
+            try
+            {
+                await HandleAsync(daemonEvent).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // One bad packet or kernel hiccup must not take the daemon down.
+                logger.LogError(e, "internal error while handling {Event}", daemonEvent.GetType().Name);
+            }
+        }
+        return 0;
+    }
+
+    private async Task StartAsync(CancellationToken cancellation)
+    {
+        subscription = kernel.SubscribeEvents();
+        kernelPump = Task.Run(() => PumpKernelEventsAsync(subscription), CancellationToken.None);
+        Spd.Reset(await kernel.DumpPoliciesAsync(cancellation).ConfigureAwait(false));
+        logger.LogDebug("SPD mirrored: {Count} policies", Spd.Count);
+        ApplyConfig(config, reload: false);
+        if (settings.AdminSocket && !config.Listen.AdminSocket.Disabled)
+        {
+            var handler = new Admin.AdminHandler(this, time, loggers.CreateLogger("KernelIpsec.Keyd.Admin.AdminHandler"));
+            adminServer = Admin.AdminServer.Start(config.Listen.AdminSocket, request => OnLoopAsync(() => handler.HandleAsync(request)),
+                loggers.CreateLogger("KernelIpsec.Keyd.Admin.AdminServer"));
+        }
+        if (settings.PidFile is { } pidPath)
+            pidFile = PidFile.Write(pidPath, Environment.ProcessId);
+        settings.Notifier.Notify($"READY=1\nMAINPID={Environment.ProcessId}\nSTATUS=negotiating");
+    }
+
+    private void ApplyConfig(RacoonConfig newConfig, bool reload)
+    {
+        config = newConfig;
+        settings.ConfigApplied?.Invoke(newConfig);
+        transport.Reconcile(ListenPlan.Compute(newConfig, settings.IsakmpPort, settings.NattPort, settings.LocalAddresses()));
+        if (reload)
+            Post(new LoopWork(() => executor.ExecuteAsync(engine.Reconfigure(newConfig, time.GetUtcNow()))));
+    }
+
+    private async Task PumpKernelEventsAsync(IKernelEventSubscription source)
+    {
+        try
+        {
+            await foreach (var kernelEvent in ((IAsyncEnumerable<KernelEvent>)source).ConfigureAwait(false))
+                Post(new KernelEventArrived(kernelEvent));
+            Post(new KernelEventsEnded(null));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Post(new KernelEventsEnded(e));
+        }
+    }
+
+    private async Task HandleAsync(DaemonEvent daemonEvent)
+    {
+        var now = time.GetUtcNow();
+        switch (daemonEvent)
+        {
+            case DatagramArrived arrived:
+                await RunAsync(engine.OnDatagram(arrived.Datagram, now)).ConfigureAwait(false);
+                break;
+            case TimerDue:
+                await RunAsync(engine.OnTimer(now)).ConfigureAwait(false);
+                break;
+            case KernelEventArrived { Event: var kernelEvent }:
+                await HandleKernelEventAsync(kernelEvent, now).ConfigureAwait(false);
+                break;
+            case KernelEventsEnded ended:
+                logger.LogError("kernel event stream ended{Reason}; ACQUIREs and EXPIREs are no longer seen",
+                    ended.Error is null ? "" : ": " + ended.Error.Message);
+                break;
+            case ReloadRequested:
+                Reload();
+                break;
+            case LoopWork work:
+                await work.Work().ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private async Task HandleKernelEventAsync(KernelEvent kernelEvent, DateTimeOffset now)
+    {
+        if (Spd.Apply(kernelEvent))
+            return;
+        switch (kernelEvent)
+        {
+            case AcquireEvent acquire:
+                logger.LogDebug("ACQUIRE {Sequence} for {Source}->{Destination} ({Protocol})", acquire.Sequence, acquire.Source, acquire.Destination, acquire.Protocol);
+                await RunAsync(engine.OnAcquire(KernelTranslation.ToIke(acquire), now)).ConfigureAwait(false);
+                break;
+            case SaExpiredEvent expired:
+                if (expired.Hard)
+                    Installed.Remove(expired.Sa.Id);
+                await RunAsync(engine.OnExpire(KernelTranslation.ToIke(expired), now)).ConfigureAwait(false);
+                break;
+            case SaDeletedEvent deleted:
+                Installed.Remove(deleted.Sa.Id);
+                break;
+            case SasFlushedEvent flushed:
+                Installed.RemoveProtocol(flushed.Protocol);
+                break;
+            case ResyncRequiredEvent resync:
+                logger.LogWarning("kernel events were lost ({Reason}); reading the SPD again", resync.Reason);
+                Spd.Reset(await kernel.DumpPoliciesAsync().ConfigureAwait(false));
+                break;
+        }
+    }
+
+    /// <summary>Executes intents and feeds kernel answers (allocated SPIs) back to the engine until it is quiet.</summary>
+    public async Task RunAsync(IReadOnlyList<EngineIntent> intents)
+    {
+        var pending = new Queue<IReadOnlyList<EngineIntent>>();
+        pending.Enqueue(intents);
+        while (pending.TryDequeue(out var batch))
+        {
+            foreach (var answer in await executor.ExecuteAsync(batch).ConfigureAwait(false))
+                pending.Enqueue(engine.OnSpiAllocated(answer, time.GetUtcNow()));
+        }
+    }
+
+    private void Reload()
+    {
+        settings.Notifier.Notify("RELOADING=1");
+        RacoonConfig fresh;
+        try
+        {
+            fresh = settings.LoadConfig();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogError("failed to reload the configuration, keeping the running one: {Error}", e.Message);
+            settings.Notifier.Notify("READY=1");
+            return;
+        }
+        ApplyConfig(fresh, reload: true);
+        logger.LogInformation("configuration reloaded; established SAs kept");
+        settings.Notifier.Notify("READY=1");
+    }
+
+    private async Task ShutdownAsync(string signal)
+    {
+        settings.Notifier.Notify("STOPPING=1");
+        logger.LogInformation("caught signal {Signal}, shutting down", signal);
+        try
+        {
+            await RunAsync(engine.Shutdown(time.GetUtcNow())).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogError(e, "sending delete notifications failed");
+        }
+        // Only our own SAs: racoon flushes the whole SAD here, manual SAs included.
+        foreach (var id in Installed.All.ToList())
+            await executor.DeleteAsync(id).ConfigureAwait(false);
+        timer.Disarm();
+        transport.Dispose();
+        adminServer?.Dispose();
+        adminServer = null;
+        pidFile?.Dispose();
+        pidFile = null;
+        logger.LogInformation("racoon process {Pid} shutdown", Environment.ProcessId);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        events.Writer.TryComplete();
+        transport.Dispose();
+        adminServer?.Dispose();
+        timer.Dispose();
+        pidFile?.Dispose();
+        if (subscription != null)
+            await subscription.DisposeAsync().ConfigureAwait(false);
+        if (kernelPump != null)
+            await kernelPump.ConfigureAwait(false);
+    }
+
+    private sealed class TransportSender(IkeTransport transport) : IDatagramSender
+    {
+        public bool Send(IPEndPoint local, IPEndPoint remote, ReadOnlySpan<byte> message) => transport.Send(local, remote, message);
+    }
+}

@@ -1,0 +1,116 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+
+namespace KernelIpsec.Keyd.Transport;
+
+/// <summary>
+/// The daemon's IKE sockets: one per listen endpoint, each with its receive loop feeding the event loop.
+/// Sends go out of the socket bound to the intent's local address and port, so replies leave from the
+/// address the request arrived on. Not thread-safe: the event loop owns it.
+/// </summary>
+public sealed class IkeTransport : IDisposable
+{
+    private readonly Func<IkeDatagram, ValueTask> deliver;
+    private readonly ILogger logger;
+    private readonly Dictionary<ListenEndpoint, (IkeSocket Socket, CancellationTokenSource Stop, Task Loop)> sockets = [];
+
+    public IkeTransport(Func<IkeDatagram, ValueTask> deliver, ILogger logger)
+    {
+        this.deliver = deliver;
+        this.logger = logger;
+    }
+
+    public IReadOnlyCollection<IkeSocket> Sockets => sockets.Values.Select(s => s.Socket).ToList();
+
+    /// <summary>
+    /// Opens what <paramref name="wanted"/> lists and is not open yet, closes what it no longer lists.
+    /// A socket that cannot be bound is logged and skipped (racoon carries on with the others).
+    /// </summary>
+    public void Reconcile(IReadOnlyList<ListenEndpoint> wanted)
+    {
+        foreach (var gone in sockets.Keys.Where(k => !wanted.Contains(k)).ToList())
+        {
+            Close(gone);
+            logger.LogInformation("{Endpoint} released.", Describe(gone));
+        }
+        foreach (var endpoint in wanted)
+        {
+            if (sockets.ContainsKey(endpoint))
+                continue;
+            IkeSocket socket;
+            try
+            {
+                socket = IkeSocket.Open(endpoint, logger);
+            }
+            catch (SocketException e)
+            {
+                logger.LogError("failed to bind {Endpoint}: {Error}", Describe(endpoint), e.Message);
+                continue;
+            }
+            var stop = new CancellationTokenSource();
+            var loop = Task.Run(() => socket.ReceiveLoopAsync(deliver, stop.Token));
+            sockets[endpoint] = (socket, stop, loop);
+            logger.LogInformation("{Endpoint} used as isakmp port (fd={Descriptor})", Describe(endpoint), socket.Descriptor);
+        }
+    }
+
+    /// <summary>Sends <paramref name="message"/> from <paramref name="local"/>; false (and logged) when no socket has that address.</summary>
+    public bool Send(IPEndPoint local, IPEndPoint remote, ReadOnlySpan<byte> message)
+    {
+        var socket = Find(local);
+        if (socket == null)
+        {
+            logger.LogError("no socket bound to {Local} to send {Length} bytes to {Remote}", Format(local), message.Length, Format(remote));
+            return false;
+        }
+        try
+        {
+            socket.Send(remote, message);
+            return true;
+        }
+        catch (SocketException e)
+        {
+            logger.LogError("sendto {Remote} from {Local} failed: {Error}", Format(remote), Format(local), e.Message);
+            return false;
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var endpoint in sockets.Keys.ToList())
+            Close(endpoint);
+    }
+
+    /// <summary>The socket bound to the address and port; else the address's ISAKMP socket (the engine says 500 when `-p` moved it).</summary>
+    private IkeSocket? Find(IPEndPoint local)
+    {
+        IkeSocket? sameAddress = null;
+        foreach (var (endpoint, entry) in sockets)
+        {
+            if (!SameAddress(endpoint.EndPoint.Address, local.Address))
+                continue;
+            if (entry.Socket.BoundEndPoint.Port == local.Port)
+                return entry.Socket;
+            if (!endpoint.NatTraversal)
+                sameAddress ??= entry.Socket;
+        }
+        return sameAddress;
+    }
+
+    private static bool SameAddress(IPAddress bound, IPAddress wanted) =>
+        bound.Equals(wanted) || (bound.IsIPv6LinkLocal && wanted.IsIPv6LinkLocal && bound.GetAddressBytes().AsSpan().SequenceEqual(wanted.GetAddressBytes()));
+
+    private void Close(ListenEndpoint endpoint)
+    {
+        var (socket, stop, _) = sockets[endpoint];
+        sockets.Remove(endpoint);
+        stop.Cancel();
+        socket.Dispose();
+        stop.Dispose();
+    }
+
+    private static string Describe(ListenEndpoint endpoint) => $"{endpoint.EndPoint.Address}[{endpoint.EndPoint.Port}]";
+
+    private static string Format(IPEndPoint endpoint) => $"{endpoint.Address}[{endpoint.Port}]";
+}

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# ./test.sh: build everything and run every test tier; ends with "N passed, N failed[, N skipped]".
+#
+#   Unit    no root, no kernel                                   (host)
+#   Kernel  root + this machine's kernel, one fresh netns a test  (host)
+#   Vm      Debian's stock kernel in a throwaway qemu VM           (vm/kvm.sh, root + qemu)
+#
+# As root it first installs what the tiers need (vm/install-deps.sh) and then a Vm tier that
+# cannot run is a failure, not a skip. Without root, Kernel and Vm tests are reported as
+# skipped with the reason. Exit status 0 only when nothing failed.
+set -uo pipefail
+cd "$(dirname "$0")"
+results=$PWD/TestResults
+rm -rf "$results"; mkdir -p "$results"
+dll=tests/KernelIpsec.Tests/bin/Debug/net10.0/KernelIpsec.Tests.dll
+is_root=0; [[ $(id -u) -eq 0 ]] && is_root=1
+vm_failed=0
+
+if [[ $is_root -eq 1 && ${KERNELIPSEC_IN_VM:-} != 1 ]]; then
+  vm/install-deps.sh || { echo "test.sh: vm/install-deps.sh failed" >&2; exit 1; }
+fi
+
+scripts/publish.sh >/dev/null || { echo "test.sh: publishing artifacts/bin failed" >&2; exit 1; }
+dotnet build KernelIpsec.sln -c Debug --nologo -v quiet -clp:ErrorsOnly || { echo "test.sh: build failed" >&2; exit 1; }
+
+run_tests() { # NAME FILTER
+  dotnet test "$dll" --filter "$2" --logger "trx;LogFileName=$1.trx" --logger "console;verbosity=normal" \
+    --results-directory "$results" 2>&1 | grep -vE '^\s*$|^Results File:|^A total of|^Test run for'
+}
+
+echo "== Unit and Kernel tiers (host kernel $(uname -r))"
+run_tests host "TestCategory!=Vm&TestCategory!=Benchmark"
+
+if [[ $is_root -eq 1 ]] && command -v qemu-system-x86_64 >/dev/null; then
+  echo "== Vm tier (Debian kernel in a throwaway VM)"
+  vm/kvm.sh --timeout 3600 -- "dotnet test '$dll' --filter 'TestCategory=Vm' --logger 'trx;LogFileName=vm.trx' --logger 'console;verbosity=normal' --results-directory '$results'"
+  [[ -s $results/vm.trx ]] || { echo "test.sh: the Vm tier did not run (no $results/vm.trx)" >&2; vm_failed=1; }
+else
+  echo "== Vm tier: skipped here (needs root and qemu: sudo ./test.sh)"
+  run_tests vm-skipped "TestCategory=Vm"
+fi
+
+passed=0; failed=0; skipped=0
+for trx in "$results"/*.trx; do
+  [[ -e $trx ]] || continue
+  passed=$((passed + $(grep -o '<UnitTestResult [^>]*outcome="Passed"' "$trx" | wc -l)))
+  failed=$((failed + $(grep -o '<UnitTestResult [^>]*outcome="Failed"' "$trx" | wc -l)))
+  skipped=$((skipped + $(grep -o '<UnitTestResult [^>]*outcome="NotExecuted"' "$trx" | wc -l)))
+done
+failed=$((failed + vm_failed))
+line="$passed passed, $failed failed"
+[[ $skipped -gt 0 ]] && line="$line, $skipped skipped"
+echo "$line"
+[[ $failed -eq 0 ]]

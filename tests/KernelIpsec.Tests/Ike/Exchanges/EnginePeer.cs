@@ -1,0 +1,48 @@
+using System.Net;
+using KernelIpsec.Ike.Config;
+using KernelIpsec.Ike.Crypto.DiffieHellman;
+using KernelIpsec.Ike.Engine;
+using KernelIpsec.Tests.Ike.Engine;
+
+namespace KernelIpsec.Tests.Ike.Exchanges;
+
+/// <summary>One side of the back-to-back harness: an engine with its config, log and what it asked the "kernel" for.</summary>
+internal sealed class EnginePeer : IDisposable
+{
+    private uint _nextSpi;
+
+    public EnginePeer(string name, IPAddress address, RacoonConfig config, IPreSharedKeyStore psk, ICertificateVerifier certificates,
+        ListPolicyLookup policies, DhGroups groups, TimeProvider clock, uint spiBase)
+    {
+        Name = name;
+        Address = address;
+        Endpoint = new IPEndPoint(address, 500);
+        Policies = policies;
+        _nextSpi = spiBase;
+        Engine = new KernelIpsec.Ike.Engine.Engine(config, psk, certificates, policies, groups, new SystemIkeRandom(), clock, Log);
+    }
+
+    public string Name { get; }
+    public IPAddress Address { get; }
+    public IPEndPoint Endpoint { get; }
+    public ListPolicyLookup Policies { get; }
+    public ListLogger Log { get; } = new();
+    public KernelIpsec.Ike.Engine.Engine Engine { get; }
+
+    public List<IpsecSaPair> Installed { get; } = [];
+    public List<NegotiationFailed> Failures { get; } = [];
+    public List<DeleteIpsecSa> Deleted { get; } = [];
+    public List<Phase1Up> Phase1Ups { get; } = [];
+    public List<Phase1Down> Phase1Downs { get; } = [];
+    public DateTimeOffset? TimerDue { get; set; }
+    public bool FailSpiAllocation { get; set; }
+
+    /// <summary>The kernel's SPI allocator: sequential SPIs from a per-side base, so both sides' SPIs differ.</summary>
+    public SpiAllocation Allocate(AllocateSpi request) =>
+        FailSpiAllocation ? new SpiAllocation(request.RequestId, null, "No such process")
+            : new SpiAllocation(request.RequestId, request.Protocol == IpsecSaProtocol.IpComp ? (_nextSpi++ & 0xffff) | 0x100 : _nextSpi++);
+
+    public void Dispose() => Engine.Dispose();
+
+    public override string ToString() => Name;
+}

@@ -1,0 +1,156 @@
+using System.Net;
+using KernelIpsec.Ike.Engine;
+using KernelIpsec.Keyd.Daemon;
+using KernelIpsec.Netlink.InMemory;
+using KernelIpsec.Netlink.Model;
+using KernelIpsec.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+using NUnit.Framework;
+
+namespace KernelIpsec.Tests.Keyd;
+
+[TestFixture, Category(Tier.Unit)]
+public class IntentExecutorTests
+{
+    private static readonly IPAddress Left = IPAddress.Parse("10.77.0.1");
+    private static readonly IPAddress Right = IPAddress.Parse("10.77.0.2");
+
+    private sealed class RecordingSender : IDatagramSender
+    {
+        public List<(IPEndPoint Local, IPEndPoint Remote, byte[] Message)> Sent { get; } = [];
+
+        public bool Send(IPEndPoint local, IPEndPoint remote, ReadOnlySpan<byte> message)
+        {
+            Sent.Add((local, remote, message.ToArray()));
+            return true;
+        }
+    }
+
+    private sealed class Rig
+    {
+        public InMemoryKernel Kernel { get; } = new(random: new Random(1));
+        public RecordingSender Sender { get; } = new();
+        public List<DateTimeOffset> Timers { get; } = [];
+        public InstalledSas Installed { get; } = new();
+        public Phase1Table Phase1s { get; } = new(TimeProvider.System);
+        public IntentExecutor Executor { get; }
+
+        public Rig(bool pfKey = false) =>
+            Executor = new IntentExecutor(Kernel, Sender, Timers.Add, Installed, Phase1s, pfKey, NullLogger.Instance);
+    }
+
+    private static byte[] Bytes(int length, byte seed) => Enumerable.Range(0, length).Select(i => (byte)(seed + i)).ToArray();
+
+    private static IpsecSaPair AesSha256Pair(uint inbound, uint outbound, IpsecSaMode mode = IpsecSaMode.Transport) => new(
+        IpsecSaProtocol.Esp, mode, Left, Right, inbound, outbound,
+        TransformId: 12, KeyLengthBits: 128, AuthenticationAlgorithm: 5,
+        InboundKeys: new SaKeys(Bytes(16, 1), Bytes(32, 100)),
+        OutboundKeys: new SaKeys(Bytes(16, 51), Bytes(32, 150)),
+        Lifetime: new IpsecLifetime(3600, 0), Reqid: 7,
+        LocalSelector: TrafficSelector.Host(Left), RemoteSelector: TrafficSelector.Host(Right));
+
+    [Test]
+    public async Task AllocatedSpiIsAnsweredAndTheLarvalSaIsOurs()
+    {
+        var rig = new Rig();
+        var answers = await rig.Executor.ExecuteAsync([new AllocateSpi(11, IpsecSaProtocol.Esp, Right, Left, 7)]);
+
+        Assert.That(answers, Has.Count.EqualTo(1));
+        Assert.That(answers[0].RequestId, Is.EqualTo(11));
+        Assert.That(answers[0].Spi, Is.InRange(0x100u, 0x0fffffffu));
+        var dump = await rig.Kernel.DumpSasAsync();
+        Assert.That(dump.Single().Id, Is.EqualTo(new SaId(Right, Left, IpsecProtocol.Esp, answers[0].Spi!.Value)));
+        Assert.That(rig.Installed.Contains(dump.Single().Id), Is.True);
+    }
+
+    [Test]
+    public async Task PairInstallsInboundOverTheLarvalSaAndOutboundWithRacoonParameters()
+    {
+        var rig = new Rig();
+        var spi = (await rig.Executor.ExecuteAsync([new AllocateSpi(1, IpsecSaProtocol.Esp, Right, Left, 7)]))[0].Spi!.Value;
+
+        await rig.Executor.ExecuteAsync([new InstallSaPair(AesSha256Pair(spi, 0x5000))]);
+
+        var inbound = await rig.Kernel.GetSaAsync(new SaId(Right, Left, IpsecProtocol.Esp, spi));
+        var outbound = await rig.Kernel.GetSaAsync(new SaId(Left, Right, IpsecProtocol.Esp, 0x5000));
+        Assert.That(inbound, Is.Not.Null);
+        Assert.That(outbound, Is.Not.Null);
+        foreach (var sa in new[] { inbound!, outbound! })
+        {
+            Assert.That(sa.ReplayWindow, Is.EqualTo(4));
+            Assert.That(sa.ReqId, Is.EqualTo(7));
+            Assert.That(sa.Mode, Is.EqualTo(IpsecMode.Transport));
+            Assert.That(sa.Lifetime.Hard.AddSeconds, Is.EqualTo(3600));
+            Assert.That(sa.Lifetime.Soft.AddSeconds, Is.EqualTo(2880));
+            Assert.That(sa.Encryption!.Algorithm.KernelName, Is.EqualTo("cbc(aes)"));
+            Assert.That(sa.Authentication!.Algorithm.KernelName, Is.EqualTo("hmac(sha256)"));
+            Assert.That(sa.Authentication.IcvBits, Is.EqualTo(128), "RFC 4868 truncation over XFRM");
+        }
+        Assert.That(inbound!.Encryption!.Key.ToArray(), Is.EqualTo(Bytes(16, 1)));
+        Assert.That(outbound!.Authentication!.Key.ToArray(), Is.EqualTo(Bytes(32, 150)));
+        Assert.That(outbound.Selector, Is.EqualTo(new Selector(AddressPrefix.Host(Left), AddressPrefix.Host(Right))));
+        Assert.That(rig.Installed.Count, Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task PfKeyGetsLinuxsPfKeyTruncation()
+    {
+        var rig = new Rig(pfKey: true);
+        await rig.Executor.ExecuteAsync([new InstallSaPair(AesSha256Pair(0x4000, 0x5000))]);
+        var outbound = await rig.Kernel.GetSaAsync(new SaId(Left, Right, IpsecProtocol.Esp, 0x5000));
+        Assert.That(outbound!.Authentication!.IcvBits, Is.EqualTo(96));
+    }
+
+    [Test]
+    public async Task TunnelSasCarryNoSelector()
+    {
+        var rig = new Rig();
+        await rig.Executor.ExecuteAsync([new InstallSaPair(AesSha256Pair(0x4000, 0x5000, IpsecSaMode.Tunnel))]);
+        var outbound = await rig.Kernel.GetSaAsync(new SaId(Left, Right, IpsecProtocol.Esp, 0x5000));
+        Assert.That(outbound!.Mode, Is.EqualTo(IpsecMode.Tunnel));
+        Assert.That(outbound.Selector, Is.Null.Or.EqualTo(Selector.Any(System.Net.Sockets.AddressFamily.InterNetwork)));
+    }
+
+    [Test]
+    public async Task DeleteRemovesTheSaAndAMissingOneIsNoError()
+    {
+        var rig = new Rig();
+        await rig.Executor.ExecuteAsync([new InstallSaPair(AesSha256Pair(0x4000, 0x5000))]);
+        await rig.Executor.ExecuteAsync([
+            new DeleteIpsecSa(IpsecSaProtocol.Esp, 0x5000, Left, Right),
+            new DeleteIpsecSa(IpsecSaProtocol.Esp, 0x9999, Left, Right),
+        ]);
+        var left = await rig.Kernel.DumpSasAsync();
+        Assert.That(left.Select(s => s.Id.Spi), Is.EqualTo(new[] { 0x4000u }));
+        Assert.That(rig.Installed.All.Select(s => s.Spi), Is.EqualTo(new[] { 0x4000u }));
+    }
+
+    [Test]
+    public async Task DatagramsTimersAndPhase1StateGoWhereTheyBelong()
+    {
+        var rig = new Rig();
+        var local = new IPEndPoint(Left, 500);
+        var remote = new IPEndPoint(Right, 500);
+        var due = DateTimeOffset.UnixEpoch.AddDays(1);
+        await rig.Executor.ExecuteAsync([
+            new SendDatagram(local, remote, [1, 2, 3]),
+            new ArmTimer(due),
+            new Phase1Up(local, remote, 0x1111, 0x2222),
+        ]);
+        Assert.That(rig.Sender.Sent.Single().Message, Is.EqualTo(new byte[] { 1, 2, 3 }));
+        Assert.That(rig.Timers, Is.EqualTo(new[] { due }));
+        Assert.That(rig.Phase1s.Entries.Single().InitiatorCookie, Is.EqualTo(0x1111));
+        await rig.Executor.ExecuteAsync([new Phase1Down(local, remote, 0x1111, 0x2222, "deleted")]);
+        Assert.That(rig.Phase1s.Entries, Is.Empty);
+    }
+
+    [Test]
+    public async Task OneBadIntentDoesNotStopTheRest()
+    {
+        var rig = new Rig();
+        var bad = AesSha256Pair(0x4000, 0x5000) with { TransformId = 99 };
+        await rig.Executor.ExecuteAsync([new InstallSaPair(bad), new SendDatagram(new IPEndPoint(Left, 500), new IPEndPoint(Right, 500), [9])]);
+        Assert.That(await rig.Kernel.DumpSasAsync(), Is.Empty);
+        Assert.That(rig.Sender.Sent, Has.Count.EqualTo(1));
+    }
+}
