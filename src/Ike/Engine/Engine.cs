@@ -239,6 +239,8 @@ public sealed class Engine : IDisposable
 
     public IReadOnlyList<EngineIntent> HandleTimer(DateTimeOffset now)
     {
+        // The daemon's timer has fired: whatever is next must be armed again.
+        _armed = null;
         foreach (var sa in _sas.ToList())
         {
             if (sa.State == IsakmpSaState.Negotiating)
@@ -416,7 +418,15 @@ public sealed class Engine : IDisposable
                 }
                 var (plain, iv) = MessageCrypto.Decrypt(h, bytes, sa.Cipher!, sa.Iv);
                 nextIv = iv;
-                message = MessageCrypto.Open(h, bytes, plain);
+                try
+                {
+                    message = MessageCrypto.Open(h, bytes, plain);
+                }
+                catch (ExchangeException e) when (!e.Fatal)
+                {
+                    // Garbage after decryption: the keys differ, which with pre-shared keys means the keys in psk.txt do.
+                    throw ExchangeException.Drop($"failed to decrypt {h.Exchange} message from {RacoonText.Endpoint(remote)}: {e.Message} (pre-shared key mismatch?)", e.Notify);
+                }
             }
             else
             {
@@ -560,6 +570,7 @@ public sealed class Engine : IDisposable
         }
         var qm = QuickMode.Initiate(sa, _s, acquire, sainfo, () => ++_nextRequestId);
         sa.QuickModes[qm.MessageId] = qm;
+        sa.UsedMessageIds.Add(qm.MessageId);
         foreach (var id in qm.SpiRequestIds)
         {
             _spiRequests[id] = (sa, qm);
@@ -581,6 +592,11 @@ public sealed class Engine : IDisposable
             return;
         }
         sa.QuickModes.TryGetValue(h.MessageId, out var qm);
+        if (qm is null && sa.UsedMessageIds.Contains(h.MessageId))
+        {
+            Log.LogWarning("ignore a quick mode message with the finished message id {MessageId:x8} from {Remote} (replayed?)", h.MessageId, RacoonText.Endpoint(remote));
+            return;
+        }
         try
         {
             var iv = qm?.Iv ?? sa.Phase2Iv(h.MessageId);
@@ -590,6 +606,7 @@ public sealed class Engine : IDisposable
             {
                 qm = QuickMode.Respond(sa, _s, message, nextIv, () => ++_nextRequestId);
                 sa.QuickModes[qm.MessageId] = qm;
+                sa.UsedMessageIds.Add(qm.MessageId);
                 foreach (var id in qm.SpiRequestIds)
                 {
                     _spiRequests[id] = (sa, qm);

@@ -119,6 +119,7 @@ public sealed class InMemoryKernel : IKernelIpsec
     {
         lock (gate)
         {
+            var flushed = false;
             var node = sas.First;
             while (node is not null)
             {
@@ -127,12 +128,15 @@ public sealed class InMemoryKernel : IKernelIpsec
                 {
                     saIndex.Remove(Key(node.Value.Sa.Id));
                     sas.Remove(node);
+                    flushed = true;
                 }
 
                 node = next;
             }
 
-            Publish(new SasFlushedEvent(protocol));
+            // Like xfrm_state_flush: flushing nothing succeeds silently, without a notification.
+            if (flushed)
+                Publish(new SasFlushedEvent(protocol));
         }
 
         return Task.CompletedTask;
@@ -205,10 +209,12 @@ public sealed class InMemoryKernel : IKernelIpsec
     {
         lock (gate)
         {
+            var flushed = policies.Count > 0;
             policies.Clear();
             policyIndex.Clear();
             usedPolicyIndexes.Clear();
-            Publish(new PoliciesFlushedEvent());
+            if (flushed)
+                Publish(new PoliciesFlushedEvent());
         }
 
         return Task.CompletedTask;
