@@ -21,6 +21,7 @@ public sealed class InMemoryKernel : IKernelIpsec
     private readonly LinkedList<SecurityPolicy> policies = new();
     private readonly Dictionary<PolicyId, LinkedListNode<SecurityPolicy>> policyIndex = [];
     private readonly HashSet<uint> usedPolicyIndexes = [];
+    private readonly ReqIdGenerator reqIds = new();
     private readonly List<InMemoryEventSubscription> subscriptions = [];
     private uint policyIndexGenerator;
     private uint acquireSequence;
@@ -330,11 +331,12 @@ public sealed class InMemoryKernel : IKernelIpsec
                 usedPolicyIndexes.Add(index);
             }
 
-            var stored = policy with
+            var assigned = reqIds.Assign(policy, policies);
+            var stored = assigned with
             {
                 Index = index,
                 Current = new LifetimeCurrent(0, 0, Now(), null),
-                Requests = [.. policy.Requests.Select(AsKernelReports)],
+                Requests = [.. assigned.Requests.Select(AsKernelReports)],
             };
             policyIndex[id] = policies.AddFirst(stored);
             Publish(exclusive ? new PolicyAddedEvent(stored) : new PolicyUpdatedEvent(stored));

@@ -164,6 +164,17 @@ public class InMemoryKernelTests
     }
 
     [Test]
+    public async Task UniqueWithoutNumberGetsAGeneratedReqIdAsFromPfKey()
+    {
+        await using var k = new InMemoryKernel();
+        var unique = new IpsecRequest(IpsecProtocol.Esp, IpsecMode.Transport, IpsecLevel.Unique);
+        await k.AddPolicyAsync(Out("10.0.0.1", "10.0.0.2", unique));
+        await k.AddPolicyAsync(Out("10.0.0.3", "10.0.0.4", unique));
+        var dump = await k.DumpPoliciesAsync();
+        Assert.That(dump.Select(p => p.Requests[0].ToString()), Is.EqualTo(new[] { "esp/transport//unique#16385", "esp/transport//unique#16384" }));
+    }
+
+    [Test]
     public async Task DeleteMissingPolicyFailsWithNoSuchFile()
     {
         await using var k = new InMemoryKernel();

@@ -56,6 +56,23 @@ public sealed class DebianChroot : IDisposable
     }
 
     /// <summary>
+    /// apt-get install of a .deb (a path inside the chroot). A failed download (the mirror
+    /// mid-sync, a network hiccup) is retried once with fresh package lists; a failure of
+    /// the package itself is returned as it is.
+    /// </summary>
+    public Command.Result AptInstall(string debInside)
+    {
+        string[] install = ["apt-get", "install", "-y", "--no-install-recommends", debInside];
+        var result = PackageTool(install);
+        if (result.ExitCode != 0 && (result.StdErr + result.StdOut).Contains("Failed to fetch", StringComparison.Ordinal))
+        {
+            PackageTool("apt-get", "update");
+            result = PackageTool(install);
+        }
+        return result;
+    }
+
+    /// <summary>
     /// A program of the chroot in a fresh network namespace of its own (empty SAD and SPD,
     /// only loopback), as a freshly booted machine would have it.
     /// </summary>

@@ -67,7 +67,7 @@ public class DebianPackageTests
         var pristine = chroot.Snapshot();
         var deb = chroot.CopyIn(packages.Deb);
 
-        var install = chroot.PackageTool("apt-get", "install", "-y", "--no-install-recommends", deb);
+        var install = chroot.AptInstall(deb);
         Assert.That(install.ExitCode, Is.Zero, install.Output);
         var status = chroot.PackageTool("dpkg-query", "-W", "-f=${Status} ${Version}", "kernelipsec");
         Assert.That(status.StdOut, Is.EqualTo($"install ok installed {packages.Version}"), status.Output);
@@ -238,7 +238,7 @@ public class DebianPackageTests
         var chroot = DebianChroot.Create();
         try
         {
-            var install = chroot.PackageTool("apt-get", "install", "-y", "--no-install-recommends", chroot.CopyIn(packages.Deb));
+            var install = chroot.AptInstall(chroot.CopyIn(packages.Deb));
             Assert.That(install.ExitCode, Is.Zero, install.Output);
             return chroot;
         }

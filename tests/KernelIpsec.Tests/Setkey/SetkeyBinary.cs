@@ -3,10 +3,16 @@ using NUnit.Framework;
 
 namespace KernelIpsec.Tests.Setkey;
 
-/// <summary>The built setkey executable (copied next to the tests), run inside a namespace as a user would.</summary>
+/// <summary>The built setkey executable, run inside a namespace as a user would.</summary>
 internal static class SetkeyBinary
 {
-    public static string Path => System.IO.Path.Combine(TestContext.CurrentContext.TestDirectory, "setkey");
+    /// <summary>Names another setkey binary to test (e.g. the NativeAOT artifacts/bin/setkey, which starts fast in the emulated VM).</summary>
+    public const string OverrideVariable = "KERNELIPSEC_SETKEY";
+
+    /// <summary>$KERNELIPSEC_SETKEY, else the apphost copied next to the tests.</summary>
+    public static string Path => Environment.GetEnvironmentVariable(OverrideVariable) is { Length: > 0 } chosen
+        ? chosen
+        : System.IO.Path.Combine(TestContext.CurrentContext.TestDirectory, "setkey");
 
     public static Shell.Result Run(TestNetns ns, string args) => ns.TryExec($"{Path} {args}");
 

@@ -17,9 +17,11 @@ public class XfrmEventsKernelTests : XfrmKernelTestBase
     private static readonly IPAddress Remote = IPAddress.Parse("10.77.1.2");
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
 
+    private readonly RecordingLogger log = new();
+
     private (XfrmKernel Kernel, IKernelEventSubscription Events) Open(int receiveBuffer = 0) => Ns.Run(() =>
     {
-        var k = XfrmKernel.Open();
+        var k = XfrmKernel.Open(log);
         return (k, receiveBuffer == 0 ? k.SubscribeEvents() : k.SubscribeEvents(receiveBuffer));
     });
 
@@ -157,11 +159,28 @@ public class XfrmEventsKernelTests : XfrmKernelTestBase
         await using var events = subscription.GetAsyncEnumerator();
         var resync = await Next(events);
         Assert.That(resync, Is.TypeOf<ResyncRequiredEvent>().With.Property("Reason").Contains("ENOBUFS"));
+        Assert.That(log.Lines, Has.Some.EqualTo("Warning: XFRM events: kernel event queue overflowed (ENOBUFS): notifications were lost; resynchronising by dump"));
         // What was queued before the overflow still comes; the kernel delivers again once the queue is drained.
         Task<bool> pending;
         while (await Task.WhenAny(pending = events.MoveNextAsync().AsTask(), Task.Delay(500)) == pending)
             Assert.That(events.Current, Is.TypeOf<PolicyAddedEvent>());
         await kernel.FlushPoliciesAsync();
         Assert.That(await pending.WaitAsync(Wait) && events.Current is PoliciesFlushedEvent, "still listening after the overflow");
+    }
+
+    private sealed class RecordingLogger : Microsoft.Extensions.Logging.ILogger
+    {
+        public List<string> Lines { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (Lines)
+                Lines.Add($"{logLevel}: {formatter(state, exception)}");
+        }
     }
 }
