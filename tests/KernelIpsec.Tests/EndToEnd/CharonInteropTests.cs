@@ -36,7 +36,7 @@ public class CharonInteropTests : EndToEndRig
         LoadPolicies(Pair.Left, files.SetkeyConf);
         StartRacoon(left: true, files.RacoonConf);
 
-        InteropChecks.TriggerAndWaitForSas(Pair, variant, fromLeft: racoonInitiates, TimeSpan.FromSeconds(60));
+        InteropChecks.TriggerAndWaitForSas(Pair, variant, fromLeft: racoonInitiates, TimeSpan.FromSeconds(120));
         InteropChecks.AssertTrafficProtected(Pair, variant, fromLeft: racoonInitiates);
 
         // charon's log says who started phase 1: "10.77.0.1 is initiating a Main Mode IKE_SA" as

@@ -25,7 +25,7 @@ public class KeydPairTests : EndToEndRig
         using var wire = WireCapture.Start(Pair.Right, "veth-r", Path.Combine(StateDirectory, "wire.pcap"), "esp or icmp or udp port 9");
 
         EndToEndChecks.SendUdp(Pair.Left, NetnsPair.RightAddress);
-        EndToEndChecks.WaitForEspSas(Pair, TimeSpan.FromSeconds(60));
+        EndToEndChecks.WaitForEspSas(Pair, TimeSpan.FromSeconds(120));
 
         foreach (var ns in new[] { Pair.Left, Pair.Right })
         {
@@ -68,7 +68,7 @@ public class KeydPairTests : EndToEndRig
         StartRacoon(left: true, left.RacoonConf);
         StartRacoon(left: false, right.RacoonConf);
 
-        InteropChecks.TriggerAndWaitForSas(Pair, variant, fromLeft: true, TimeSpan.FromSeconds(60));
+        InteropChecks.TriggerAndWaitForSas(Pair, variant, fromLeft: true, TimeSpan.FromSeconds(120));
         InteropChecks.AssertTrafficProtected(Pair, variant, fromLeft: true);
     }
 }

@@ -31,7 +31,7 @@ public class PfKeyTests : EndToEndRig
         StartRacoon(left: false, right.RacoonConf, "--kernel pfkey");
 
         EndToEndChecks.SendUdp(Pair.Left, NetnsPair.RightAddress);
-        EndToEndChecks.WaitForEspSas(Pair, TimeSpan.FromSeconds(60));
+        EndToEndChecks.WaitForEspSas(Pair, TimeSpan.FromSeconds(120));
         InteropChecks.AssertTrafficProtected(Pair, InteropVariant.Psk3des, fromLeft: true);
         var dump = Pair.Left.TryExec(ProductTools.Setkey.CommandLine("--kernel pfkey -D"));
         Assert.That(dump.StdOut, Does.Contain("esp mode=transport"), "setkey -D over PF_KEY lists the negotiated SAs:\n" + dump.StdOut + dump.StdErr);

@@ -27,7 +27,7 @@ public partial class RekeyTests : EndToEndRig
         StartRacoon(left: true, left.RacoonConf);
         StartRacoon(left: false, right.RacoonConf);
 
-        InteropChecks.TriggerAndWaitForSas(Pair, variant, fromLeft: true, TimeSpan.FromSeconds(60));
+        InteropChecks.TriggerAndWaitForSas(Pair, variant, fromLeft: true, TimeSpan.FromSeconds(120));
         var established = DateTime.UtcNow;
         var first = EndToEndChecks.EspSpis(Pair.Left);
         Assert.That(first, Has.Count.EqualTo(2), "one SA pair after the first negotiation");

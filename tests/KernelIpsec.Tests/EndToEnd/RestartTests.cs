@@ -23,7 +23,7 @@ public class RestartTests : EndToEndRig
         LoadPolicies(Pair.Right, right.SetkeyConf);
         var leftRacoon = StartRacoon(left: true, left.RacoonConf);
         var rightRacoon = StartRacoon(left: false, right.RacoonConf);
-        InteropChecks.TriggerAndWaitForSas(Pair, variant, fromLeft: true, TimeSpan.FromSeconds(60));
+        InteropChecks.TriggerAndWaitForSas(Pair, variant, fromLeft: true, TimeSpan.FromSeconds(120));
         InteropChecks.AssertTrafficProtected(Pair, variant, fromLeft: true);
         var before = EndToEndChecks.EspSpis(Pair.Left);
 
@@ -35,7 +35,7 @@ public class RestartTests : EndToEndRig
 
         StartRacoon(left: false, right.RacoonConf, logName: "racoon-restarted.log");
         // Right has no SA now, so its traffic makes its racoon negotiate afresh (with INITIAL-CONTACT).
-        InteropChecks.TriggerAndWaitForSas(Pair, variant, fromLeft: false, TimeSpan.FromSeconds(60));
+        InteropChecks.TriggerAndWaitForSas(Pair, variant, fromLeft: false, TimeSpan.FromSeconds(120));
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (EndToEndChecks.EspSpis(Pair.Left).Overlaps(before) && DateTime.UtcNow < deadline)
             Thread.Sleep(200);
