@@ -6,6 +6,7 @@ using KernelIpsec.Keyd.Daemon;
 using KernelIpsec.Keyd.Logging;
 using KernelIpsec.Netlink;
 using KernelIpsec.Netlink.InMemory;
+using KernelIpsec.Netlink.PfKey;
 using KernelIpsec.Netlink.Xfrm;
 using Microsoft.Extensions.Logging;
 using static Tmds.Linux.LibC;
@@ -152,7 +153,8 @@ public sealed class RacoonRuntime : IRacoonRuntime
         return options.Kernel switch
         {
             KernelInterface.Xfrm => XfrmKernel.Open(loggers.CreateLogger("KernelIpsec.Netlink.Xfrm")),
-            _ => throw new NotSupportedException("the PF_KEY backend is not part of this build; use --kernel xfrm"),
+            KernelInterface.PfKey => PfKeyKernel.Open(loggers.CreateLogger("KernelIpsec.Netlink.PfKey")),
+            _ => throw new NotSupportedException($"unknown kernel interface {options.Kernel}"),
         };
     }
 
