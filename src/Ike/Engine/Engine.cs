@@ -99,20 +99,28 @@ public sealed class Engine : IDisposable
             }
             return Finish();
         }
-        switch (h.Exchange)
+        try
         {
-            case ExchangeType.IdentityProtection or ExchangeType.Aggressive:
-                Phase1Message(local, remote, h, bytes, fingerprint);
-                break;
-            case ExchangeType.QuickMode:
-                QuickModeMessage(remote, h, bytes, fingerprint);
-                break;
-            case ExchangeType.Informational:
-                InformationalMessage(remote, h, bytes, fingerprint);
-                break;
-            default:
-                Log.LogError("unsupported exchange {Exchange} from {Remote}", (byte)h.Exchange, RacoonText.Endpoint(remote));
-                break;
+            switch (h.Exchange)
+            {
+                case ExchangeType.IdentityProtection or ExchangeType.Aggressive:
+                    Phase1Message(local, remote, h, bytes, fingerprint);
+                    break;
+                case ExchangeType.QuickMode:
+                    QuickModeMessage(remote, h, bytes, fingerprint);
+                    break;
+                case ExchangeType.Informational:
+                    InformationalMessage(remote, h, bytes, fingerprint);
+                    break;
+                default:
+                    Log.LogError("unsupported exchange {Exchange} from {Remote}", (byte)h.Exchange, RacoonText.Endpoint(remote));
+                    break;
+            }
+        }
+        catch (Exception e) when (e is not (OutOfMemoryException or StackOverflowException))
+        {
+            // A packet must never take the daemon down; what it broke is a bug to report, not a reason to stop.
+            Log.LogError(e, "internal error while handling a packet from {Remote}, packet dropped: {Message}", RacoonText.Endpoint(remote), e.Message);
         }
         return Finish();
     }
