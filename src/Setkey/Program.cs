@@ -1,3 +1,5 @@
+using KernelIpsec.Netlink;
+using KernelIpsec.Netlink.PfKey;
 using KernelIpsec.Netlink.Xfrm;
 using KernelIpsec.Setkey.Cli;
 
@@ -17,12 +19,20 @@ internal static class Program
         var stdout = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = false };
         await using (stdout.ConfigureAwait(false))
         {
-            return await SetkeyCli.RunAsync(args, Console.In, stdout, Console.Error, Backends(), SetkeyEnvironment.System(), cancel.Token)
+            return await SetkeyCli.RunAsync(WithKernelFromEnvironment(args), Console.In, stdout, Console.Error, Backends(), SetkeyEnvironment.System(), cancel.Token)
                 .ConfigureAwait(false);
         }
     }
 
     /// <summary>The kernel interfaces of this build; a new backend is one more Add line.</summary>
     private static KernelBackends Backends() => new KernelBackends()
-        .Add("xfrm", () => XfrmKernel.Open());
+        .Add("xfrm", () => XfrmKernel.Open())
+        .Add("pfkey", () => PfKeyKernel.Open());
+
+    /// <summary>Without --kernel, KERNELIPSEC_KERNEL picks the backend (as for racoon).</summary>
+    private static string[] WithKernelFromEnvironment(string[] args) =>
+        args.Any(a => a == "--kernel" || a.StartsWith("--kernel=", StringComparison.Ordinal))
+        || Environment.GetEnvironmentVariable(KernelIpsecFactory.EnvironmentVariable) is not { Length: > 0 } fromEnvironment
+            ? args
+            : ["--kernel", fromEnvironment, .. args];
 }

@@ -300,14 +300,21 @@ internal sealed class RacoonConfGrammar
 
     private Parser<Action<ConfigBuilder>> Remote(SourceLocation at)
     {
+        // racoon's grammar pairs a quoted name with a quoted parent and an address with an address;
+        // either parent form is accepted after either header form here.
+        var parentRef =
+            from _ in T.Keyword("inherit")
+            from p in T.QuotedString.Select(n => (Name: (string?)n, Index: (RemoteIndex?)null))
+                .OrElse(Index().Select(i => (Name: (string?)null, Index: (RemoteIndex?)i)))
+            select p;
         var named =
             from name in T.QuotedString
-            from parent in (from _ in T.Keyword("inherit") from p in T.QuotedString select p).Optional()
-            select new RemoteHeader(at, name, null, parent.GetOrDefault(), null);
+            from parent in parentRef.Optional()
+            select new RemoteHeader(at, name, null, parent.GetOrDefault().Name, parent.GetOrDefault().Index);
         var indexed =
             from index in Index()
-            from parent in (from _ in T.Keyword("inherit") from p in Index() select p).Optional()
-            select new RemoteHeader(at, null, index, null, parent.GetOrDefault());
+            from parent in parentRef.Optional()
+            select new RemoteHeader(at, null, index, parent.GetOrDefault().Name, parent.GetOrDefault().Index);
         var header = named.OrElse(indexed);
         var body = T.Block(RemoteSpecParser())
             .OrElse(from end in T.EndOfStatement select new List<RemoteSpec>());
