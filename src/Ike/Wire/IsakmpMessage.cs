@@ -10,14 +10,18 @@ namespace KernelIpsec.Ike.Wire;
 /// </summary>
 public sealed class IsakmpMessage
 {
-    private IsakmpMessage(IsakmpHeader header, PayloadChain? payloads, byte[]? encryptedBody)
+    private IsakmpMessage(IsakmpHeader header, PayloadChain? payloads, byte[]? encryptedBody, byte[] datagram)
     {
         Header = header;
         Payloads = payloads;
         EncryptedBody = encryptedBody;
+        Datagram = datagram;
     }
 
     public IsakmpHeader Header { get; }
+
+    /// <summary>A copy of the whole datagram as received (retransmission detection, the last cipher block as next IV).</summary>
+    public byte[] Datagram { get; }
 
     /// <summary>The payloads of a plain message; null when <see cref="IsakmpHeader.IsEncrypted"/>.</summary>
     public PayloadChain? Payloads { get; }
@@ -55,7 +59,7 @@ public sealed class IsakmpMessage
                 return new WireError(NotifyType.InvalidPayloadType, $"ISAKMP header: invalid first payload type {(byte)h.NextPayload}");
             }
 
-            return WireResult<IsakmpMessage>.Ok(new IsakmpMessage(h, null, body.ToArray()));
+            return WireResult<IsakmpMessage>.Ok(new IsakmpMessage(h, null, body.ToArray(), datagram.ToArray()));
         }
 
         var chain = PayloadChain.Read(body, h.NextPayload);
@@ -64,8 +68,16 @@ public sealed class IsakmpMessage
             return error;
         }
 
-        return WireResult<IsakmpMessage>.Ok(new IsakmpMessage(h, payloads, null));
+        return WireResult<IsakmpMessage>.Ok(new IsakmpMessage(h, payloads, null, datagram.ToArray()));
     }
+
+    /// <summary>
+    /// The body of a payload of this plain message exactly as received (RFC 2409 §5 hashes
+    /// SAi_b and IDii_b as sent, reserved bytes included).
+    /// </summary>
+    public ReadOnlySpan<byte> RawBody(in ParsedPayload entry) =>
+        Payloads is null ? throw new InvalidOperationException("an encrypted message: take the body from the decrypted plaintext")
+            : Datagram.AsSpan(IsakmpHeader.Size)[entry.Body];
 
     /// <summary>Parses the decrypted body of this (encrypted) message; trailing bytes are padding.</summary>
     public WireResult<PayloadChain> ReadDecrypted(ReadOnlySpan<byte> plaintext) =>

@@ -53,6 +53,21 @@ public sealed class PayloadChain
         return null;
     }
 
+    /// <summary>Every payload of a type, in order (several VIDs, NAT-Ds, CERTs, notifies).</summary>
+    public List<T> FindAll<T>() where T : Payload
+    {
+        var found = new List<T>();
+        foreach (var entry in _entries)
+        {
+            if (entry.Payload is T payload)
+            {
+                found.Add(payload);
+            }
+        }
+
+        return found;
+    }
+
     /// <summary>The index of the first payload of a type, or -1.</summary>
     public int IndexOf(PayloadType type)
     {

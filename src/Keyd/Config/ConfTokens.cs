@@ -174,6 +174,9 @@ internal sealed class ConfTokens(string file)
     private static string ReadAddressText(IInput at, out IInput rest)
     {
         var text = ReadWhile(at, c => char.IsAsciiHexDigit(c) || c is ':' or '.', out rest);
+        // A host name where an address belongs: report the whole name.
+        if (text.Length == 0 && !at.AtEnd && char.IsAsciiLetter(at.Current))
+            return ReadWhile(at, c => IsWordChar(c) || c is '.' or ':', out rest);
         if (text.Length > 0 && !rest.AtEnd && rest.Current == '%')
             text += "%" + ReadWhile(rest.Advance(), char.IsAsciiLetterOrDigit, out rest);
         // "10.0.0.1x" or "host.example" is not an address: report the whole word.
@@ -329,5 +332,43 @@ internal static class ParserExpectations
         if (!r.WasSuccessful && r.Remainder.Position == at.Position && r.Message.StartsWith("unexpected", StringComparison.Ordinal))
             return ConfTokens.Expected<T>(at, what);
         return r;
+    };
+}
+
+internal static class ParserChoice
+{
+    private static bool IsCustom<T>(IResult<T> r) => !r.Message.StartsWith("unexpected", StringComparison.Ordinal);
+
+    /// <summary>
+    /// Like Sprache's Or (the second alternative is tried when the first fails), but when both fail at
+    /// the same place a specific message ("'yes' is not a switch value") wins over a merged "expected" list.
+    /// </summary>
+    public static Parser<T> OrElse<T>(this Parser<T> first, Parser<T> second) => input =>
+    {
+        var a = first(input);
+        if (a.WasSuccessful)
+            return a;
+        var b = second(input);
+        if (b.WasSuccessful)
+            return b;
+        if (a.Remainder.Position != b.Remainder.Position)
+            return a.Remainder.Position > b.Remainder.Position ? a : b;
+        if (IsCustom(a))
+            return a;
+        if (IsCustom(b))
+            return b;
+        return Result.Failure<T>(a.Remainder, a.Message, a.Expectations.Union(b.Expectations));
+    };
+
+    /// <summary>An optional token: absent when the next token is simply something else; a wrong value of the right shape is still an error.</summary>
+    public static Parser<(bool Has, T Value)> Opt<T>(this Parser<T> parser) => input =>
+    {
+        var at = ConfTokens.SkipBlanks(input);
+        var r = parser(input);
+        if (r.WasSuccessful)
+            return Result.Success((true, r.Value), r.Remainder);
+        if (r.Remainder.Position > at.Position || IsCustom(r))
+            return Result.Failure<(bool, T)>(r.Remainder, r.Message, r.Expectations);
+        return Result.Success((false, default(T)!), input);
     };
 }

@@ -26,6 +26,8 @@ public static class CredentialFiles
             var text = System.Text.Encoding.ASCII.GetString(bytes);
             if (text.Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal))
                 collection.ImportFromPem(text);
+            else if (text.Contains("-----BEGIN ", StringComparison.Ordinal))
+                throw new CredentialException($"{path}: no certificate found (expected -----BEGIN CERTIFICATE-----)");
             else
                 collection.Add(X509CertificateLoader.LoadCertificate(bytes));
         }

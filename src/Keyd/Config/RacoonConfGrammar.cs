@@ -84,7 +84,7 @@ internal sealed class RacoonConfGrammar
         select (Action<ConfigBuilder>)(b => b.Privsep = items.Aggregate(b.Privsep ?? new PrivsepConfig(null, null, null), (p, f) => f(p)));
 
     private Parser<string> UserOrGroup() =>
-        T.QuotedString.Or(T.Number.Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        T.QuotedString.OrElse(T.Number.Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
     private Parser<Action<ConfigBuilder>> Padding() =>
         from items in T.Block(T.Dispatch("padding section", new Dictionary<string, Func<SourceLocation, Parser<Func<PaddingConfig, PaddingConfig>>>>
@@ -110,14 +110,14 @@ internal sealed class RacoonConfGrammar
     /// <summary>`ADDR [port]`; the port defaults to 500 (also for isakmp_natt, as racoon).</summary>
     private Parser<RemoteIndex> AddressAndPort() =>
         from address in T.Address
-        from port in T.Port.Optional()
-        select new RemoteIndex(address, port.GetOrElse(500));
+        from port in T.Port.Opt()
+        select new RemoteIndex(address, port.Has ? port.Value : 500);
 
     private Parser<Func<ListenConfig, ListenConfig>> AdminSock() =>
         (from _ in T.Keyword("disabled")
          from end in T.EndOfStatement
          select (Func<ListenConfig, ListenConfig>)(l => l with { AdminSocket = l.AdminSocket with { Disabled = true } }))
-        .Or(from path in T.QuotedString
+        .OrElse(from path in T.QuotedString
             from owner in (from o in T.QuotedString
                            from g in T.QuotedString
                            from m in T.Word("a file mode such as 0660").Check(w => w.All(c => c is >= '0' and <= '7') && w.Length <= 4 ? null : $"'{w}' is not a file mode (octal digits, e.g. 0660)")
@@ -221,7 +221,7 @@ internal sealed class RacoonConfGrammar
          from d in T.Duration
          from end in T.EndOfStatement
          select d)
-        .Or(input =>
+        .OrElse(input =>
         {
             var at = ConfTokens.SkipBlanks(input);
             var r = (from _ in T.Keyword("byte") from n in T.ByteCount select n)(input);
@@ -247,7 +247,7 @@ internal sealed class RacoonConfGrammar
     /// <summary>identifier value: nothing, an address, or a quoted string.</summary>
     private Parser<string?> IdentifierValue() =>
         T.QuotedString.Select(s => (string?)s)
-            .Or(T.Address.Select(a => (string?)a.ToString()))
+            .OrElse(T.Address.Select(a => (string?)a.ToString()))
             .Optional().Select(o => o.GetOrDefault());
 
     private static readonly Dictionary<string, IdentifierType> IdentifierTypes = new()
@@ -294,23 +294,30 @@ internal sealed class RacoonConfGrammar
 
     private Parser<RemoteIndex> Index() =>
         (from _ in T.Keyword("anonymous")
-         from port in T.Port.Optional()
-         select new RemoteIndex(null, port.GetOrElse(500)))
-        .Or(AddressAndPort());
+         from port in T.Port.Opt()
+         select new RemoteIndex(null, port.Has ? port.Value : 500))
+        .OrElse(AddressAndPort());
 
     private Parser<Action<ConfigBuilder>> Remote(SourceLocation at)
     {
+        // racoon's grammar pairs a quoted name with a quoted parent and an address with an address;
+        // either parent form is accepted after either header form here.
+        var parentRef =
+            from _ in T.Keyword("inherit")
+            from p in T.QuotedString.Select(n => (Name: (string?)n, Index: (RemoteIndex?)null))
+                .OrElse(Index().Select(i => (Name: (string?)null, Index: (RemoteIndex?)i)))
+            select p;
         var named =
             from name in T.QuotedString
-            from parent in (from _ in T.Keyword("inherit") from p in T.QuotedString select p).Optional()
-            select new RemoteHeader(at, name, null, parent.GetOrDefault(), null);
+            from parent in parentRef.Optional()
+            select new RemoteHeader(at, name, null, parent.GetOrDefault().Name, parent.GetOrDefault().Index);
         var indexed =
             from index in Index()
-            from parent in (from _ in T.Keyword("inherit") from p in Index() select p).Optional()
-            select new RemoteHeader(at, null, index, null, parent.GetOrDefault());
-        var header = named.Or(indexed);
+            from parent in parentRef.Optional()
+            select new RemoteHeader(at, null, index, parent.GetOrDefault().Name, parent.GetOrDefault().Index);
+        var header = named.OrElse(indexed);
         var body = T.Block(RemoteSpecParser())
-            .Or(from end in T.EndOfStatement select new List<RemoteSpec>());
+            .OrElse(from end in T.EndOfStatement select new List<RemoteSpec>());
         return from h in header
                from specs in (h.Inherits ? body : T.Block(RemoteSpecParser()))
                select (Action<ConfigBuilder>)(b => RemoteBinder.Apply(b, h, specs));
@@ -329,7 +336,7 @@ internal sealed class RacoonConfGrammar
                            from comma in T.Symbol(',').Optional()
                            select m;
         var tristate = new Dictionary<string, Tristate> { ["on"] = Tristate.On, ["off"] = Tristate.Off, ["force"] = Tristate.Force };
-        Parser<Tristate> Tri() => T.Switch.Select(v => v ? Tristate.On : Tristate.Off).Or(T.Keyword("force").Return(Tristate.Force));
+        Parser<Tristate> Tri() => T.Switch.Select(v => v ? Tristate.On : Tristate.Off).OrElse(T.Keyword("force").Return(Tristate.Force));
 
         var table = new Dictionary<string, Func<SourceLocation, Parser<RemoteSpec>>>
         {
@@ -372,7 +379,7 @@ internal sealed class RacoonConfGrammar
             ["weak_phase1_check"] = at => Set(at, T.Switch, (r, v) => r with { WeakPhase1Check = v }),
             ["generate_policy"] = at => Set(at,
                 T.Switch.Select(v => v ? GeneratePolicyMode.On : GeneratePolicyMode.Off)
-                    .Or(T.Choice("'on', 'off', 'require' or 'unique'", new Dictionary<string, GeneratePolicyMode> { ["require"] = GeneratePolicyMode.Require, ["unique"] = GeneratePolicyMode.Unique })),
+                    .OrElse(T.Choice("'on', 'off', 'require' or 'unique'", new Dictionary<string, GeneratePolicyMode> { ["require"] = GeneratePolicyMode.Require, ["unique"] = GeneratePolicyMode.Unique })),
                 (r, v) => r with { GeneratePolicy = v }),
             ["support_proxy"] = at => Set(at, T.Switch, (r, v) => r with { SupportProxy = v }),
             ["initial_contact"] = at => Set(at, T.Switch, (r, v) => r with { InitialContact = v }),
@@ -404,7 +411,7 @@ internal sealed class RacoonConfGrammar
          from key in T.QuotedString
          from end in T.EndOfStatement
          select new RemoteSpec(at, (r, b) => r with { CertificateType = new CertificateTypeConfig(CertificateKind.X509, new FileReference(cert, certAt), new FileReference(key, keyAt)) }))
-        .Or(from _ in T.Keyword("plain_rsa")
+        .OrElse(from _ in T.Keyword("plain_rsa")
             from keyAt in T.Here
             from key in T.QuotedString
             from end in T.EndOfStatement
@@ -426,15 +433,15 @@ internal sealed class RacoonConfGrammar
                 from file in T.QuotedString
                 from end in T.EndOfStatement
                 select new RemoteSpec(at, (r, b) => Set(r, new PeersCertFileConfig(CertificateKind.X509, new FileReference(file, fileAt)))))
-            .Or(from _ in T.Keyword("plain_rsa")
+            .OrElse(from _ in T.Keyword("plain_rsa")
                 from fileAt in T.Here
                 from file in T.QuotedString
                 from end in T.EndOfStatement
                 select new RemoteSpec(at, (r, b) => Set(r, new PeersCertFileConfig(CertificateKind.PlainRsa, new FileReference(file, fileAt)))))
-            .Or(from _ in T.Keyword("dnssec")
+            .OrElse(from _ in T.Keyword("dnssec")
                 from end in T.EndOfStatement
                 select new RemoteSpec(at, (r, b) => Set(r, new PeersCertFileConfig(CertificateKind.Dnssec, null))))
-            .Or(from fileAt in T.Here
+            .OrElse(from fileAt in T.Here
                 from file in T.QuotedString
                 from end in T.EndOfStatement
                 select new RemoteSpec(at, (r, b) =>
@@ -538,7 +545,7 @@ internal sealed class RacoonConfGrammar
                 return Result.Failure<SainfoId>(prefix.Remainder, prefix.Message, prefix.Expectations);
             }
             var portAt = ConfTokens.SkipBlanks(rest);
-            var port = T.PortAny.Or(T.Port)(rest);
+            var port = T.PortAny.OrElse(T.Port)(rest);
             var portValue = 0;
             if (port.WasSuccessful)
             {
@@ -551,7 +558,7 @@ internal sealed class RacoonConfGrammar
             }
             var protoAt = ConfTokens.SkipBlanks(rest);
             var proto = T.Choice("an upper-layer protocol (any, tcp, udp, icmp, icmp6, gre, esp, ah, ipcomp or a number)", AlgorithmNames.UpperProtocols)
-                .Or(T.NumberIn(0, 255, "protocol number").Select(n => (byte)n))(rest);
+                .OrElse(T.NumberIn(0, 255, "protocol number").Select(n => (byte)n))(rest);
             if (!proto.WasSuccessful)
                 return Result.Failure<SainfoId>(proto.Remainder, proto.Message, proto.Expectations);
             var isV6 = address.Value.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
@@ -578,7 +585,7 @@ internal sealed class RacoonConfGrammar
             var r = T.Keyword("asn1dn")(input);
             return r.WasSuccessful ? ConfTokens.Fail<SainfoId>(at, "asn1dn cannot be a sainfo id (use address, subnet, fqdn, user_fqdn or keyid)") : Result.Failure<SainfoId>(r.Remainder, r.Message, r.Expectations);
         };
-        return addressId.Or(nameId).Or(asn1)
+        return addressId.OrElse(nameId).OrElse(asn1)
             .Expecting("a sainfo id (address ADDR[/plen] [port] proto, subnet ..., fqdn \"...\", user_fqdn \"...\", keyid \"...\")");
     }
 
@@ -591,19 +598,19 @@ internal sealed class RacoonConfGrammar
         var clientaddr = T.Keyword("clientaddr");
         Parser<(SainfoId? Remote, bool Client)> second =
             anonymous.Return(((SainfoId?)null, false))
-                .Or(clientaddr.Return(((SainfoId?)null, true)))
-                .Or(id.Select(i => ((SainfoId?)i, false)))
+                .OrElse(clientaddr.Return(((SainfoId?)null, true)))
+                .OrElse(id.Select(i => ((SainfoId?)i, false)))
                 .Expecting("'anonymous', 'clientaddr' or a sainfo id");
         var names =
             (from _ in anonymous
              from r in second.Optional()
              select (Local: (SainfoId?)null, Second: r.GetOrElse((null, false))))
-            .Or(from l in id
+            .OrElse(from l in id
                 from r in second
                 select (Local: (SainfoId?)l, Second: r));
         var param =
             (from _ in T.Keyword("from") from i in Identifier() select (From: (IdentifierConfig?)i, Group: (string?)null))
-            .Or(from _ in T.Keyword("group") from g in T.QuotedString select (From: (IdentifierConfig?)null, Group: (string?)g));
+            .OrElse(from _ in T.Keyword("group") from g in T.QuotedString select (From: (IdentifierConfig?)null, Group: (string?)g));
         var header =
             from n in names
             from p in param.Optional()

@@ -43,6 +43,22 @@ public sealed class NetnsPair : IDisposable
         }
     }
 
+    /// <summary>
+    /// For tunnel mode: 10.77.1.1/24 on a dummy device in left and 10.77.2.1/24 in right, each
+    /// routed via the other gateway, so traffic between the two subnets crosses the veth.
+    /// </summary>
+    public void AddTunnelNetworks()
+    {
+        Left.Exec("ip link add lan-l type dummy");
+        Left.Exec("ip addr add 10.77.1.1/24 dev lan-l");
+        Left.Exec("ip link set lan-l up");
+        Left.Exec($"ip route add 10.77.2.0/24 via {RightAddress}");
+        Right.Exec("ip link add lan-r type dummy");
+        Right.Exec("ip addr add 10.77.2.1/24 dev lan-r");
+        Right.Exec("ip link set lan-r up");
+        Right.Exec($"ip route add 10.77.1.0/24 via {LeftAddress}");
+    }
+
     public void Dispose()
     {
         Left.Dispose();

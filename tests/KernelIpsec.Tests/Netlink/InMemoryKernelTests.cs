@@ -164,6 +164,17 @@ public class InMemoryKernelTests
     }
 
     [Test]
+    public async Task UniqueWithoutNumberGetsAGeneratedReqIdAsFromPfKey()
+    {
+        await using var k = new InMemoryKernel();
+        var unique = new IpsecRequest(IpsecProtocol.Esp, IpsecMode.Transport, IpsecLevel.Unique);
+        await k.AddPolicyAsync(Out("10.0.0.1", "10.0.0.2", unique));
+        await k.AddPolicyAsync(Out("10.0.0.3", "10.0.0.4", unique));
+        var dump = await k.DumpPoliciesAsync();
+        Assert.That(dump.Select(p => p.Requests[0].ToString()), Is.EqualTo(new[] { "esp/transport//unique#16385", "esp/transport//unique#16384" }));
+    }
+
+    [Test]
     public async Task DeleteMissingPolicyFailsWithNoSuchFile()
     {
         await using var k = new InMemoryKernel();
@@ -181,6 +192,7 @@ public class InMemoryKernelTests
         await k.DeleteSaAsync(Esp(0x100).Id);
         await k.AddPolicyAsync(Out("10.0.0.1", "10.0.0.2"));
         await k.FlushPoliciesAsync();
+        await k.FlushPoliciesAsync(); // nothing to flush: no notification, as on Linux
         await k.FlushSasAsync();
         var seen = new List<string>();
         await foreach (var e in events)

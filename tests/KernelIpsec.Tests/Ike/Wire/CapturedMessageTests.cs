@@ -72,14 +72,7 @@ public class CapturedMessageTests
         Assert.That(life.TryGetInteger(out ulong seconds), Is.True);
         Assert.That(seconds, Is.EqualTo(15000));
 
-        var vids = new List<VendorIdPayload>();
-        foreach (var entry in message.Payloads.Entries)
-        {
-            if (entry.Payload is VendorIdPayload vid)
-            {
-                vids.Add(vid);
-            }
-        }
+        var vids = message.Payloads.FindAll<VendorIdPayload>();
 
         Assert.That(vids, Has.Count.EqualTo(5));
         Assert.That(vids[0].Is(KnownVendorIds.Xauth), Is.True);
@@ -87,6 +80,35 @@ public class CapturedMessageTests
         Assert.That(vids[2].StartsWith(KnownVendorIds.Fragmentation) && vids[2].Data.Length == 20, Is.True);
         Assert.That(vids[3].Is(KnownVendorIds.NatTRfc3947), Is.True);
         Assert.That(vids[4].Is(KnownVendorIds.NatTDraft02N), Is.True);
+    }
+
+    [Test]
+    public void RawBodiesAreTheBytesAsReceivedForTheRfc2409Hashes()
+    {
+        byte[] datagram = Convert.FromHexString(CharonCaptures.AggressivePsk[0].Hex);
+        var message = IsakmpMessage.Read(datagram).Value;
+        var chain = message.Payloads!;
+
+        int sa = chain.IndexOf(PayloadType.SecurityAssociation);
+        Assert.That(message.RawBody(chain[sa]).ToArray(), Is.EqualTo(chain[sa].Payload.ToBodyArray()));
+        Assert.That(message.RawBody(chain[sa]).Length, Is.EqualTo(chain[sa].Length - 4));
+
+        var id = chain.Find<IdentificationPayload>()!;
+        Assert.That((id.IdType, id.Name), Is.EqualTo((IdType.Fqdn, "left.ikev1.test")));
+        Assert.That(chain.Find<KeyExchangePayload>()!.Data, Has.Length.EqualTo(256), "MODP2048 public value");
+        Assert.That(chain.Find<NoncePayload>()!.Data.Length, Is.InRange(8, 256));
+        Assert.That(message.Datagram, Is.EqualTo(datagram));
+    }
+
+    [Test]
+    public void AesProposalCarriesItsKeyLengthAttribute()
+    {
+        // tunnel-psk proposes aes128-sha1-modp2048: AES needs the Key Length attribute (RFC 3602 §5.3).
+        var message = IsakmpMessage.Read(Convert.FromHexString(CharonCaptures.TunnelPsk[0].Hex)).Value;
+        var transform = message.Payloads!.Find<SecurityAssociationPayload>()!.Proposals[0].Transforms[0];
+        Assert.That(Basic(transform, Phase1AttributeType.EncryptionAlgorithm), Is.EqualTo((ushort)EncryptionAlgorithm.AesCbc));
+        Assert.That(Basic(transform, Phase1AttributeType.KeyLength), Is.EqualTo(128));
+        Assert.That(Basic(transform, Phase1AttributeType.GroupDescription), Is.EqualTo((ushort)GroupDescription.Modp2048));
     }
 
     private static ushort Basic(Transform transform, Phase1AttributeType type)

@@ -117,6 +117,21 @@ public class XfrmPolicyKernelTests : XfrmKernelTestBase
     }
 
     [Test]
+    public void UniqueWithoutNumberGetsAGeneratedReqIdAboveTheManualRange()
+    {
+        var unique = new IpsecRequest(IpsecProtocol.Esp, IpsecMode.Transport, IpsecLevel.Unique);
+        var dump = WithKernel(async k =>
+        {
+            await k.AddPolicyAsync(new SecurityPolicy(Sel("10.0.0.1", "10.0.0.2"), PolicyDirection.Out, PolicyAction.Allow, [unique]));
+            await k.AddPolicyAsync(new SecurityPolicy(Sel("10.0.0.2", "10.0.0.1"), PolicyDirection.In, PolicyAction.Allow, [unique, unique]));
+            return await k.DumpPoliciesAsync();
+        });
+        Assert.That(dump.SelectMany(p => p.Requests).Select(r => r.ToString()),
+            Is.EqualTo(new[] { "esp/transport//unique#16385", "esp/transport//unique#16386", "esp/transport//unique#16384" }));
+        Assert.That(IpXfrm(Ns, "policy"), Does.Contain("proto esp reqid 16386 mode transport"));
+    }
+
+    [Test]
     public void DeletingAMissingPolicyIsNoSuchFile()
     {
         var e = Assert.Throws<KernelIpsecException>(() => WithKernel(k => k.DeletePolicyAsync(new PolicyId(Sel("10.9.0.1", "10.9.0.2"), PolicyDirection.In))));

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# ./demo.sh: the main job, visible. Boots the real-kernel VM (vm/kvm.sh) and plays the seed
+# PSK scenario between two hosts (network namespaces "left" 10.77.0.1 and "right" 10.77.0.2):
+# setkey installs policies only, both racoons start, one UDP packet from left triggers the
+# kernel's ACQUIRE, racoon negotiates main mode + quick mode, the SAs appear and the traffic
+# flows as ESP. Prints both racoon logs, the first packets on the wire and `setkey -D` on each
+# side. Needs root (the VM) and ./build.sh's binaries (built here if missing).
+set -euo pipefail
+cd "$(dirname "$0")"
+if [[ ${KERNELIPSEC_IN_VM:-} != 1 ]]; then
+  [[ $(id -u) -eq 0 ]] || { echo "demo.sh: needs root (it boots a VM): sudo ./demo.sh" >&2; exit 2; }
+  vm/install-deps.sh
+  [[ -x artifacts/bin/racoon && -x artifacts/bin/setkey ]] || scripts/publish.sh >/dev/null
+  exec vm/kvm.sh --timeout 900 -- ./demo.sh
+fi
+
+bin=$PWD/artifacts/bin
+work=/tmp/demo
+mkdir -p $work
+
+echo "== two hosts: left 10.77.0.1 <-veth-> right 10.77.0.2"
+ip netns add left; ip netns add right
+ip link add veth-l netns left type veth peer name veth-r netns right
+ip -n left addr add 10.77.0.1/24 dev veth-l; ip -n left link set veth-l up; ip -n left link set lo up
+ip -n right addr add 10.77.0.2/24 dev veth-r; ip -n right link set veth-r up; ip -n right link set lo up
+
+for side in left right; do
+  if [[ $side == left ]]; then me=10.77.0.1 peer=10.77.0.2; else me=10.77.0.2 peer=10.77.0.1; fi
+  d=$work/$side; mkdir -p $d
+  cat > $d/setkey.conf <<CONF
+flush;
+spdflush;
+spdadd $me $peer any -P out ipsec esp/transport//require;
+spdadd $peer $me any -P in ipsec esp/transport//require;
+CONF
+  printf '%s\t%s\n' "$peer" "demo-pre-shared-key-please-change" > $d/psk.txt
+  chmod 600 $d/psk.txt
+  cat > $d/racoon.conf <<CONF
+path pre_shared_key "$d/psk.txt";
+listen {
+	isakmp $me [500];
+	adminsock "$d/racoon.sock";
+}
+remote anonymous {
+	exchange_mode main,aggressive;
+	proposal {
+		encryption_algorithm 3des;
+		hash_algorithm sha1;
+		authentication_method pre_shared_key;
+		dh_group 2;
+	}
+}
+sainfo anonymous {
+	pfs_group 1;
+	encryption_algorithm 3des;
+	authentication_algorithm hmac_sha1;
+	compression_algorithm deflate;
+}
+CONF
+  echo "== $side: setkey -f $d/setkey.conf"
+  ip netns exec $side $bin/setkey -f $d/setkey.conf
+  ip netns exec $side $bin/setkey -DP
+  ip netns exec $side $bin/racoon -F -f $d/racoon.conf -l $d/racoon.log &
+  echo $! > $d/racoon.pid
+done
+
+for side in left right; do
+  for _ in $(seq 1 100); do ip netns exec $side ss -uln | grep -q ':500 ' && break; sleep 0.2; done
+done
+ip netns exec right tcpdump -ni veth-r -c 12 -w $work/wire.pcap 'udp port 500 or esp or udp port 9' 2>/dev/null &
+tcpdump_pid=$!
+sleep 1
+
+echo "== left sends one UDP datagram to right: the kernel holds it and asks racoon for SAs"
+ip netns exec left bash -c 'echo hello > /dev/udp/10.77.0.2/9' || true
+for _ in $(seq 1 150); do
+  n=$(ip -n left xfrm state | grep -c '^src' || true)
+  [[ $n -ge 2 ]] && break; sleep 0.2
+done
+echo "== traffic through the SAs"
+ip netns exec left ping -c 3 -i 0.3 10.77.0.2 || true
+sleep 1; kill $tcpdump_pid 2>/dev/null || true; wait $tcpdump_pid 2>/dev/null || true
+
+for side in left right; do
+  echo "== racoon log, $side"; cat $work/$side/racoon.log 2>/dev/null || true
+done
+echo "== on the wire (tcpdump in right)"
+tcpdump -nr $work/wire.pcap 2>/dev/null || true
+for side in left right; do
+  echo "== $side: setkey -D"; ip netns exec $side $bin/setkey -D
+done
+for side in left right; do kill "$(cat $work/$side/racoon.pid)" 2>/dev/null || true; done
+sleep 1
+echo "== done"

@@ -1,0 +1,57 @@
+using System.Globalization;
+
+namespace KernelIpsec.Setkey.Binding;
+
+/// <summary>
+/// UDP service names from /etc/services: setkey resolves <c>[name]</c> ports with getaddrinfo
+/// for a datagram socket, so only names with a <c>/udp</c> entry work (<c>[ssh]</c> does not on Debian).
+/// </summary>
+public sealed class ServiceNames
+{
+    private readonly Dictionary<string, ushort> udp;
+
+    private ServiceNames(Dictionary<string, ushort> udp) => this.udp = udp;
+
+    public static ServiceNames Empty { get; } = new(new Dictionary<string, ushort>());
+
+    public static ServiceNames FromSystem(string path = "/etc/services")
+    {
+        try
+        {
+            return File.Exists(path) ? Parse(File.ReadAllText(path)) : Empty;
+        }
+        catch (IOException)
+        {
+            return Empty;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return Empty;
+        }
+    }
+
+    /// <summary>Reads the /etc/services format: <c>name port/proto [aliases…] [# comment]</c>.</summary>
+    public static ServiceNames Parse(string text)
+    {
+        var udp = new Dictionary<string, ushort>(StringComparer.Ordinal);
+        foreach (var rawLine in text.Split('\n'))
+        {
+            var line = rawLine;
+            var hash = line.IndexOf('#', StringComparison.Ordinal);
+            if (hash >= 0)
+                line = line[..hash];
+            var fields = line.Split([' ', '\t', '\r'], StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length < 2)
+                continue;
+            var slash = fields[1].IndexOf('/', StringComparison.Ordinal);
+            if (slash < 0 || fields[1][(slash + 1)..] != "udp"
+                || !ushort.TryParse(fields[1].AsSpan(0, slash), NumberStyles.None, CultureInfo.InvariantCulture, out var port))
+                continue;
+            foreach (var name in fields.Where((_, i) => i != 1))
+                udp.TryAdd(name, port);
+        }
+        return new ServiceNames(udp);
+    }
+
+    public ushort? UdpPort(string name) => udp.TryGetValue(name, out var port) ? port : null;
+}

@@ -1,0 +1,137 @@
+using KernelIpsec.Setkey.Parsing.Ast;
+using Sprache;
+using static KernelIpsec.Setkey.Parsing.SetkeyLexicon;
+
+namespace KernelIpsec.Setkey.Parsing;
+
+/// <summary>
+/// The policy language after <c>-P</c> (libipsec <c>policy_token.l</c>/<c>policy_parse.y</c>):
+/// <c>in|out|fwd [prio …] [discard|none|ipsec|entrust|bypass [proto/mode/[A-B]/[level] …]]</c>.
+/// Its words differ from the script's: addresses may contain <c>_</c>, and <c>-</c> separates
+/// tunnel endpoints.
+/// </summary>
+internal static class PolicyGrammar
+{
+    private static readonly Parser<Lexeme> Word = Lexeme(PolicyWordLength, "a policy word");
+
+    private static Parser<Lexeme> Word1(string description, params string[] words) =>
+        Word.Where(w => Array.IndexOf(words, w.Text) >= 0).Named(description);
+
+    private static readonly Parser<Lexeme> Number = Word.Where(w => IsDecimal(w.Text)).Named("a decimal number");
+
+    private static readonly Parser<Lexeme> Slash = Punctuation('/');
+
+    private static readonly Parser<Lexeme> Direction = Word1("a direction (in, out or fwd)", "in", "out", "fwd");
+
+    private static readonly Parser<PrioritySpec> Priority =
+        from keyword in Word1("`prio' or `priority'", "prio", "priority")
+        from spec in
+            (from @base in Word1("a priority base", "low", "def", "high")
+             from offset in (
+                 from sign in Punctuation('+').Or(Punctuation('-'))
+                 from n in Number
+                 select (sign, n)).XOptional()
+             select new PrioritySpec(keyword, @base, offset.IsDefined ? offset.Get().sign : null, offset.IsDefined ? offset.Get().n : null))
+            .Or(from sign in Punctuation('-')
+                from n in Number
+                select new PrioritySpec(keyword, null, sign, n))
+            .Or(from n in Number
+                select new PrioritySpec(keyword, null, null, n))
+            .Named("a priority (low, def, high, a number, or base +/- number)")
+        select spec;
+
+    private static readonly Parser<Lexeme> Action =
+        Word1("an action (discard, none, ipsec, entrust or bypass)", "discard", "none", "ipsec", "entrust", "bypass");
+
+    private static readonly Parser<Lexeme> Port =
+        from open in Punctuation('[')
+        from port in Number
+        from close in Punctuation(']')
+        select port;
+
+    private static readonly Parser<Lexeme> EndpointAddress =
+        Word.Where(w => !IsPolicyKeyword(w.Text) || w.Text is "me" or "any").Named("an address");
+
+    private static readonly Parser<PolicyEndpoints> Endpoints =
+        from src in EndpointAddress
+        from srcPort in Port.XOptional()
+        from hyphen in Punctuation('-')
+        from dst in EndpointAddress
+        from dstPort in Port.XOptional()
+        select new PolicyEndpoints(src, srcPort.GetOrDefault(), dst, dstPort.GetOrDefault());
+
+    /// <summary><c>default</c>, <c>use</c>, <c>require</c>, <c>unique</c>, <c>unique:N</c>.</summary>
+    private static readonly Parser<(Lexeme Level, Lexeme? Id)> Level =
+        Word.Where(w => w.Text is "default" or "use" or "require" or "unique" || IsUniqueWithId(w.Text))
+            .Named("a level (default, use, require, unique or unique:N)")
+            .Select(w => IsUniqueWithId(w.Text)
+                ? (new Lexeme("unique", w.Position), (Lexeme?)new Lexeme(w.Text[7..], w.Position with { Column = w.Position.Column + 7 }))
+                : (w, null));
+
+    /// <summary>
+    /// The level after the last slash, or nothing when the next request (or the end) follows;
+    /// any other word there is reported as a bad level rather than as a missing <c>;</c>.
+    /// </summary>
+    private static readonly Parser<(Lexeme Level, Lexeme? Id)?> OptionalLevel = i =>
+    {
+        var level = Level(i);
+        if (level.WasSuccessful)
+            return Result.Success<(Lexeme, Lexeme?)?>(level.Value, level.Remainder);
+        var next = Word(i);
+        if (!next.WasSuccessful || next.Value.Text is "esp" or "ah" or "ipcomp")
+            return Result.Success<(Lexeme, Lexeme?)?>(null, i);
+        return Result.Failure<(Lexeme, Lexeme?)?>(level.Remainder, level.Message, level.Expectations);
+    };
+
+    private static readonly Parser<PolicyRequestSpec> Request =
+        from protocol in Word1("a protocol (esp, ah or ipcomp)", "esp", "ah", "ipcomp")
+        from slash1 in Slash
+        from mode in Word1("a mode (transport or tunnel)", "transport", "tunnel")
+        from tail in (
+            from slash2 in Slash
+            from endpoints in Endpoints.XOptional()
+            from level in (
+                from slash3 in Slash
+                from level in OptionalLevel
+                select level).XOptional()
+            select (endpoints.GetOrDefault(), level.IsDefined ? level.Get() : null)).XOptional()
+        select new PolicyRequestSpec(
+            protocol,
+            mode,
+            tail.IsDefined ? tail.Get().Item1 : null,
+            tail.IsDefined ? tail.Get().Item2?.Item1 : null,
+            tail.IsDefined ? tail.Get().Item2?.Item2 : null);
+
+    /// <summary>Everything from <c>-P</c> up to (not including) the <c>;</c>.</summary>
+    public static readonly Parser<PolicySpec> Policy =
+        from option in Option("P")
+        from direction in Direction
+        from priority in Priority.XOptional()
+        from action in Action.XOptional()
+        from requests in Request.XMany()
+        select new PolicySpec(option, direction, priority.GetOrDefault(), action.GetOrDefault(), requests.ToArray());
+
+    private static bool IsUniqueWithId(string text) =>
+        text.Length > 7 && text.StartsWith("unique:", StringComparison.Ordinal) && IsDecimal(text[7..]);
+
+    private static bool IsPolicyKeyword(string w) => w is "in" or "out" or "fwd" or "priority" or "prio" or "low" or "def" or "high"
+        or "discard" or "none" or "ipsec" or "bypass" or "entrust" or "esp" or "ah" or "ipcomp" or "transport" or "tunnel"
+        or "me" or "any" or "default" or "use" or "require" or "unique";
+
+    /// <summary><c>[a-zA-Z0-9:._]+(%[a-zA-Z0-9]+)?</c>.</summary>
+    private static int PolicyWordLength(string s, int p)
+    {
+        var n = 0;
+        while (p + n < s.Length && (char.IsAsciiLetterOrDigit(s[p + n]) || s[p + n] is ':' or '.' or '_'))
+            n++;
+        if (n > 0 && p + n < s.Length && s[p + n] == '%')
+        {
+            var m = 1;
+            while (p + n + m < s.Length && char.IsAsciiLetterOrDigit(s[p + n + m]))
+                m++;
+            if (m > 1)
+                n += m;
+        }
+        return n;
+    }
+}

@@ -1,0 +1,180 @@
+using KernelIpsec.Setkey.Parsing.Ast;
+using Sprache;
+using static KernelIpsec.Setkey.Parsing.SetkeyLexicon;
+
+namespace KernelIpsec.Setkey.Parsing;
+
+/// <summary>
+/// The statements of a setkey script (ipsec-tools <c>parse.y</c>), one parser per statement
+/// form. Each produces an AST record whose lexemes keep their positions; names, numbers,
+/// addresses and key lengths are checked afterwards by the binder so that every such error
+/// also points at the word it is about.
+/// </summary>
+internal static class SetkeyGrammar
+{
+    private static readonly Parser<Lexeme> Address = PlainString("an address");
+
+    private static readonly Parser<AddressOptions> AddressOptions =
+        AddressFlag.Many().Select(flags => new AddressOptions(flags.ToArray()));
+
+    /// <summary><c>[port]</c>, <c>[any]</c>, <c>[service-name]</c>.</summary>
+    private static readonly Parser<Lexeme> Port =
+        from open in Punctuation('[')
+        from port in Keyword("any").Or(DecimalNumber).Or(PlainString("a service name")).Named("a port (number, name or any)")
+        from close in Punctuation(']')
+        select port;
+
+    private static readonly Parser<HostSpec> Host =
+        from address in Address
+        from port in Port.XOptional()
+        select new HostSpec(address, port.GetOrDefault());
+
+    private static readonly Parser<SelectorSpec> Selector =
+        from address in Address
+        from prefix in (from slash in Punctuation('/') from length in DecimalNumber select length).XOptional()
+        from port in Port.XOptional()
+        select new SelectorSpec(address, prefix.GetOrDefault(), port.GetOrDefault());
+
+    private static readonly Parser<ProtocolSpec> Protocol =
+        (from name in Keyword("esp-udp")
+         from oa in Address.Optional()
+         select new ProtocolSpec(name, oa.GetOrDefault()))
+        .Or(KeywordOf("a protocol (esp, ah, ipcomp, esp-udp, esp-old, ah-old)", "esp", "ah", "esp-old", "ah-old", "ipcomp", "tcp")
+            .Select(name => new ProtocolSpec(name, null)))
+        .Named("a protocol (esp, ah, ipcomp, esp-udp, esp-old, ah-old)");
+
+    private static readonly Parser<Lexeme> Spi = DecimalNumber.Or(Hex).Named("an SPI (decimal or 0x…)");
+
+    private static Parser<SaExtension> Extension(string option, params Parser<Lexeme>[] values) =>
+        from o in Option(option)
+        from v in values.Aggregate(
+            Parse.Return<IEnumerable<Lexeme>>(Array.Empty<Lexeme>()),
+            (acc, next) => from a in acc from n in next select a.Append(n))
+        select new SaExtension(o, v.ToArray());
+
+    private static readonly Parser<SaExtension> SaExtensionParser =
+        Extension("m", KeywordOf("a mode (transport, tunnel or any)", "transport", "tunnel", "any"))
+            .Or(Extension("r", DecimalNumber))
+            .Or(Extension("u", DecimalNumber))
+            .Or(Extension("f", KeywordOf("zero-pad, random-pad, seq-pad or nocyclic-seq", "zero-pad", "random-pad", "seq-pad", "nocyclic-seq")))
+            .Or(Extension("lh", DecimalNumber))
+            .Or(Extension("ls", DecimalNumber))
+            .Or(Extension("bh", DecimalNumber))
+            .Or(Extension("bs", DecimalNumber))
+            .Or(Extension("ctx", DecimalNumber, DecimalNumber, Quoted));
+
+    private static readonly Parser<Lexeme> AlgorithmName = AnyWord.Named("an algorithm name");
+
+    private static readonly Parser<Lexeme> Key = Quoted.Or(Hex).Named("a key (\"text\" or 0x…)");
+
+    private static Parser<AlgorithmChoice> KeyedAlgorithm(string option) =>
+        from o in Option(option)
+        from name in AlgorithmName
+        from key in Key.Optional()
+        select new AlgorithmChoice(o, name, key.GetOrDefault());
+
+    private static readonly Parser<AlgorithmChoice> CompressionAlgorithm =
+        from o in Option("C")
+        from name in AlgorithmName
+        select new AlgorithmChoice(o, name, null);
+
+    private static readonly Parser<AlgorithmSpec> Algorithms =
+        (from enc in KeyedAlgorithm("E")
+         from auth in KeyedAlgorithm("A").XOptional()
+         select new AlgorithmSpec(enc, auth.GetOrDefault(), null, null))
+        .Or(KeyedAlgorithm("A").Select(auth => new AlgorithmSpec(null, auth, null, null)))
+        .Or(from comp in CompressionAlgorithm
+            from raw in Option("R").XOptional()
+            select new AlgorithmSpec(null, null, comp, raw.GetOrDefault()));
+
+    private static Parser<ScriptCommand> SaStatement(string keyword, SaOperation operation, bool withAlgorithms) =>
+        from k in Keyword(keyword)
+        from options in AddressOptions
+        from src in Host
+        from dst in Host
+        from protocol in Protocol
+        from spi in Spi
+        from extensions in SaExtensionParser.XMany()
+        from algorithms in withAlgorithms ? Algorithms.Select(a => (AlgorithmSpec?)a) : Parse.Return((AlgorithmSpec?)null)
+        from end in Semicolon
+        select (ScriptCommand)new SaCommand(k, operation, options, src, dst, protocol, spi, extensions.ToArray(), algorithms);
+
+    private static readonly Parser<ScriptCommand> DeleteAll =
+        from k in Keyword("deleteall")
+        from options in AddressOptions
+        from src in Address
+        from dst in Address
+        from protocol in Protocol
+        from end in Semicolon
+        select new DeleteAllCommand(k, options, src, dst, protocol);
+
+    private static readonly Parser<ScriptCommand> Flush =
+        from k in Keyword("flush")
+        from protocol in Protocol.XOptional()
+        from end in Semicolon
+        select new FlushCommand(k, protocol.GetOrDefault());
+
+    private static readonly Parser<ScriptCommand> Dump =
+        from k in Keyword("dump")
+        from protocol in Protocol.XOptional()
+        from end in Semicolon
+        select new DumpCommand(k, protocol.GetOrDefault());
+
+    /// <summary>A decimal, <c>any</c>, <c>tcp</c> or a name from /etc/protocols.</summary>
+    private static readonly Parser<Lexeme> UpperProtocol =
+        DecimalNumber.Or(Keyword("any")).Or(Keyword("tcp")).Or(PlainString("a protocol name"))
+            .Named("an upper-layer protocol (any, a number or a name such as tcp, udp, icmp)");
+
+    private static readonly Parser<SecurityContextSpec> SecurityContext =
+        from o in Option("ctx")
+        from doi in DecimalNumber
+        from alg in DecimalNumber
+        from context in Quoted
+        select new SecurityContextSpec(o, doi, alg, context);
+
+    private static Parser<ScriptCommand> SelectorPolicy(Lexeme keyword, PolicyOperation operation) =>
+        from options in AddressOptions
+        from src in Selector
+        from dst in Selector
+        from upper in UpperProtocol
+        from misc in PlainString("upper-layer parameters (type,code)").XOptional()
+        from context in SecurityContext.XOptional()
+        from policy in PolicyGrammar.Policy
+        select (ScriptCommand)new PolicyCommand(keyword, operation, options, src, dst, upper, misc.GetOrDefault(), context.GetOrDefault(), policy);
+
+    private static Parser<ScriptCommand> TaggedPolicy(Lexeme keyword, PolicyOperation operation) =>
+        from t in Keyword("tagged")
+        from tag in Quoted
+        from policy in PolicyGrammar.Policy
+        select (ScriptCommand)new TaggedPolicyCommand(keyword, operation, tag, policy);
+
+    private static Parser<ScriptCommand> PolicyStatement(string keyword, PolicyOperation operation, bool tagged) =>
+        from k in Keyword(keyword)
+        from command in tagged ? TaggedPolicy(k, operation).XOr(SelectorPolicy(k, operation)) : SelectorPolicy(k, operation)
+        from end in Semicolon
+        select command;
+
+    private static Parser<ScriptCommand> Bare(string keyword, Func<Lexeme, ScriptCommand> make) =>
+        from k in Keyword(keyword)
+        from end in Semicolon
+        select make(k);
+
+    /// <summary>Any one statement, up to and including its <c>;</c>.</summary>
+    public static readonly Parser<ScriptCommand> Statement =
+        SaStatement("add", SaOperation.Add, withAlgorithms: true)
+            .XOr(SaStatement("update", SaOperation.Update, withAlgorithms: true))
+            .XOr(SaStatement("get", SaOperation.Get, withAlgorithms: false))
+            .XOr(SaStatement("delete", SaOperation.Delete, withAlgorithms: false))
+            .XOr(SaStatement("getspi", SaOperation.GetSpi, withAlgorithms: false))
+            .XOr(DeleteAll)
+            .XOr(Flush)
+            .XOr(Dump)
+            .XOr(PolicyStatement("spdadd", PolicyOperation.Add, tagged: true))
+            .XOr(PolicyStatement("spdupdate", PolicyOperation.Update, tagged: true))
+            .XOr(PolicyStatement("spddelete", PolicyOperation.Delete, tagged: false))
+            .XOr(Bare("spddump", k => new SpdDumpCommand(k)))
+            .XOr(Bare("spdflush", k => new SpdFlushCommand(k)))
+            .XOr(Bare("exit", k => new ExitCommand(k)))
+            .XOr(Bare("quit", k => new ExitCommand(k)))
+            .XOr(Bare("bye", k => new ExitCommand(k)));
+}

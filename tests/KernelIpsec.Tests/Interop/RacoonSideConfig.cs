@@ -1,0 +1,87 @@
+using System.Text;
+using KernelIpsec.Tests.Infrastructure;
+
+namespace KernelIpsec.Tests.Interop;
+
+/// <summary>
+/// Writes what our racoon needs for a variant, as a racoon user would write it:
+/// racoon.conf, psk.txt (0600) and setkey.conf (policies only), plus certs/ for rsa.
+/// isLeft chooses the side (left 10.77.0.1 or right 10.77.0.2), so keyd can face keyd too.
+/// </summary>
+public static class RacoonSideConfig
+{
+    public sealed record Files(string Directory, string RacoonConf, string PskTxt, string SetkeyConf);
+
+    public static Files Write(string directory, InteropVariant v, bool isLeft, TestPki? pki)
+    {
+        Directory.CreateDirectory(directory);
+        var local = isLeft ? NetnsPair.LeftAddress : NetnsPair.RightAddress;
+        var remote = isLeft ? NetnsPair.RightAddress : NetnsPair.LeftAddress;
+        var side = isLeft ? "left" : "right";
+        var rsa = v.Auth == "rsa";
+
+        var psk = Path.Combine(directory, "psk.txt");
+        var peerFqdn = isLeft ? InteropVariant.RightFqdn : InteropVariant.LeftFqdn;
+        File.WriteAllText(psk, $"# peer identifier and key; racoon wants mode 0600\n{remote}\t{InteropVariant.PreSharedKey}\n{peerFqdn}\t{InteropVariant.PreSharedKey}\n");
+        File.SetUnixFileMode(psk, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
+        var certs = Path.Combine(directory, "certs");
+        if (rsa)
+        {
+            ArgumentNullException.ThrowIfNull(pki);
+            Directory.CreateDirectory(certs);
+            foreach (var f in new[] { "ca.crt", side + ".crt", side + ".key" })
+                File.Copy(Path.Combine(pki.Directory, f), Path.Combine(certs, f), true);
+            File.SetUnixFileMode(Path.Combine(certs, side + ".key"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        var (myId, peersId) = v.IdType switch
+        {
+            "fqdn" => ($"fqdn \"{(isLeft ? InteropVariant.LeftFqdn : InteropVariant.RightFqdn)}\"", $"fqdn \"{peerFqdn}\""),
+            "asn1dn" => ("asn1dn", $"asn1dn \"{(isLeft ? pki!.RightSubject : pki!.LeftSubject)}\""),
+            _ => ($"address {local}", $"address {remote}"),
+        };
+
+        var conf = new StringBuilder();
+        conf.AppendLine($"# racoon.conf for {side} ({local}), variant {v.Name}");
+        conf.AppendLine(rsa ? $"path certificate \"{certs}\";" : $"path pre_shared_key \"{psk}\";");
+        conf.AppendLine($"listen {{\n\tisakmp {local} [500];\n\tadminsock \"{Path.Combine(directory, "racoon.sock")}\";\n}}");
+        conf.AppendLine("timer {\n\tcounter 5;\n\tinterval 4 sec;\n\tphase1 30 sec;\n\tphase2 30 sec;\n}");
+        conf.AppendLine($"remote {remote} {{");
+        conf.AppendLine($"\texchange_mode {v.Exchange};");
+        conf.AppendLine($"\tmy_identifier {myId};");
+        conf.AppendLine($"\tpeers_identifier {peersId};");
+        conf.AppendLine("\tverify_identifier on;");
+        if (rsa)
+        {
+            conf.AppendLine($"\tcertificate_type x509 \"{side}.crt\" \"{side}.key\";");
+            conf.AppendLine("\tca_type x509 \"ca.crt\";");
+            conf.AppendLine("\tverify_cert on;\n\tsend_cert on;\n\tsend_cr on;");
+        }
+        conf.AppendLine("\tlifetime time 4 hour;\n\tproposal_check obey;\n\tnat_traversal off;\n\tgenerate_policy off;\n\tpassive off;\n\tinitial_contact on;");
+        conf.AppendLine("\tproposal {");
+        conf.AppendLine($"\t\tencryption_algorithm {v.RacoonEncryption};");
+        conf.AppendLine($"\t\thash_algorithm {v.RacoonHash};");
+        conf.AppendLine($"\t\tauthentication_method {(rsa ? "rsasig" : "pre_shared_key")};");
+        conf.AppendLine($"\t\tdh_group {v.RacoonDhGroup};");
+        conf.AppendLine("\t}\n}");
+        var (localNet, remoteNet) = v.Mode == "tunnel"
+            ? (isLeft ? InteropVariant.LeftNet : InteropVariant.RightNet, isLeft ? InteropVariant.RightNet : InteropVariant.LeftNet)
+            : (local, remote);
+        conf.AppendLine($"sainfo address {localNet} any address {remoteNet} any {{");
+        if (v.RacoonPfsGroup != null)
+            conf.AppendLine($"\tpfs_group {v.RacoonPfsGroup};");
+        conf.AppendLine($"\tlifetime time 1 hour;\n\tencryption_algorithm {v.RacoonPhase2Encryption};\n\tauthentication_algorithm {v.RacoonPhase2Auth};\n\tcompression_algorithm deflate;\n}}");
+        var racoonConf = Path.Combine(directory, "racoon.conf");
+        File.WriteAllText(racoonConf, conf.ToString());
+
+        var setkey = v.Mode == "tunnel"
+            ? $"flush;\nspdflush;\nspdadd {localNet} {remoteNet} any -P out ipsec esp/tunnel/{local}-{remote}/require;\n" +
+              $"spdadd {remoteNet} {localNet} any -P in ipsec esp/tunnel/{remote}-{local}/require;\n"
+            : $"flush;\nspdflush;\nspdadd {local} {remote} any -P out ipsec esp/transport//require;\n" +
+              $"spdadd {remote} {local} any -P in ipsec esp/transport//require;\n";
+        var setkeyConf = Path.Combine(directory, "setkey.conf");
+        File.WriteAllText(setkeyConf, setkey);
+        return new Files(directory, racoonConf, psk, setkeyConf);
+    }
+}
