@@ -231,8 +231,8 @@ public sealed class KeyDaemon : IAsyncDisposable
                 await RunAsync(engine.OnAcquire(KernelTranslation.ToIke(acquire), now)).ConfigureAwait(false);
                 break;
             case SaExpiredEvent expired:
-                if (expired.Hard)
-                    Installed.Remove(expired.Sa.Id);
+                // A hard EXPIRE is not proof the SA is gone (seen on Linux 6.1 for an SA that stayed): it stays
+                // on the list, and the delete at exit finds it or harmlessly finds nothing.
                 await RunAsync(engine.OnExpire(KernelTranslation.ToIke(expired), now)).ConfigureAwait(false);
                 break;
             case SaDeletedEvent deleted:

@@ -141,7 +141,7 @@ public class RacoonPairVmTests
         // A clean exit removes the daemon's own SAs.
         Shell.Run("kill", $"-TERM {left.Process.Id}");
         Assert.That(left.Process.WaitForExit(30000), Is.True, left.Log);
-        Assert.That(EspSas(pair.Left), Is.Zero, pair.Left.Exec("ip xfrm state"));
+        Assert.That(EspSas(pair.Left), Is.Zero, $"{pair.Left.Exec("ip xfrm state")}\nleft log:\n{left.Log}");
     }
 
     [Test]
