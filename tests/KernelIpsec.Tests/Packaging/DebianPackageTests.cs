@@ -13,6 +13,7 @@ public class DebianPackageTests
 {
     private string workDirectory = null!;
     private BuiltPackages packages = null!;
+    private DebianChroot? installedRoot;
 
     private static readonly string[] Conffiles = ["/etc/ipsec-tools.conf", "/etc/racoon/psk.txt", "/etc/racoon/racoon.conf"];
 
@@ -56,6 +57,7 @@ public class DebianPackageTests
     [OneTimeTearDown]
     public void RemoveWorkDirectory()
     {
+        installedRoot?.Dispose();
         if (workDirectory != null && Directory.Exists(workDirectory))
             Directory.Delete(workDirectory, recursive: true);
     }
@@ -122,7 +124,7 @@ public class DebianPackageTests
     [Test]
     public void InstalledSetkeyRunsTheBootScriptAndDumpsAnEmptyPolicyDatabase()
     {
-        using var chroot = InstalledRoot();
+        var chroot = InstalledRoot();
 
         // setkey -c <<< 'spddump;' on a fresh network namespace: nothing there yet.
         var spddump = chroot.RunIsolated(["/usr/sbin/setkey", "-c"], "spddump;\n");
@@ -146,7 +148,7 @@ public class DebianPackageTests
     [Test]
     public void InstalledRacoonAcceptsTheShippedConfigurationAndPskFile()
     {
-        using var chroot = InstalledRoot();
+        var chroot = InstalledRoot();
 
         var dump = chroot.RunIsolated(["/usr/sbin/racoon", "-C", "-f", "/etc/racoon/racoon.conf"]);
         if (PlaceholderTool.Answered(dump))
@@ -233,20 +235,22 @@ public class DebianPackageTests
         return tree;
     }
 
+    /// <summary>
+    /// One root with the package installed, shared by the tests that only run the installed
+    /// tools (each in a namespace of its own, so they cannot disturb one another).
+    /// </summary>
     private DebianChroot InstalledRoot()
     {
+        if (installedRoot != null)
+            return installedRoot;
         var chroot = DebianChroot.Create();
-        try
-        {
-            var install = chroot.AptInstall(chroot.CopyIn(packages.Deb));
-            Assert.That(install.ExitCode, Is.Zero, install.Output);
-            return chroot;
-        }
-        catch
+        var install = chroot.AptInstall(chroot.CopyIn(packages.Deb));
+        if (install.ExitCode != 0)
         {
             chroot.Dispose();
-            throw;
+            Assert.Fail($"apt install of the .deb failed:\n{install.Output}");
         }
+        return installedRoot = chroot;
     }
 
     /// <summary>Processes whose root directory is the chroot (a daemon a maintainer script started).</summary>
