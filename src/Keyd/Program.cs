@@ -1,10 +1,9 @@
+using KernelIpsec.Keyd.Cli;
+
 namespace KernelIpsec.Keyd;
 
 internal static class Program
 {
-    private static int Main(string[] args)
-    {
-        Console.Out.WriteLine("racoon @(#) KernelIpsec (ipsec-tools 0.8.2 compatible)");
-        return args.Length == 0 ? 1 : 0;
-    }
+    private static int Main(string[] args) =>
+        RacoonCli.Run(args, new RacoonCliContext(Console.Out, Console.Error, Environment.GetEnvironmentVariable, () => Tmds.Linux.LibC.geteuid() == 0, new RacoonRuntime()));
 }

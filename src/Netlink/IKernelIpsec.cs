@@ -32,7 +32,10 @@ public interface IKernelIpsec : IAsyncDisposable
     /// <summary>Reserves a free SPI in the range by creating a larval SA; returns the SPI.</summary>
     Task<uint> AllocateSpiAsync(SpiRequest request, CancellationToken cancellationToken = default);
 
-    /// <summary>Installs a policy; EEXIST if one with the same selector, direction and context exists.</summary>
+    /// <summary>
+    /// Installs a policy; EEXIST if one with the same selector, direction and context exists. A unique request
+    /// without reqid gets a fresh one above 0x3fff, as Linux PF_KEY gives it.
+    /// </summary>
     Task AddPolicyAsync(SecurityPolicy policy, CancellationToken cancellationToken = default);
 
     /// <summary>Installs or replaces the policy with the same selector, direction and context.</summary>

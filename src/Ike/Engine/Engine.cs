@@ -119,24 +119,30 @@ public sealed class Engine : IDisposable
 
     public IReadOnlyList<EngineIntent> HandleAcquire(AcquireRequest acquire)
     {
+        Acquire(acquire);
+        return Finish();
+    }
+
+    private void Acquire(AcquireRequest acquire)
+    {
         var busy = _sas.SelectMany(sa => sa.QuickModes.Values).Any(q => q.IsInitiator && SamePolicy(q.Policy, acquire.Policy))
             || _sas.Any(sa => sa.PendingAcquires.Any(a => SamePolicy(a.Policy, acquire.Policy)));
         if (busy)
         {
             Log.LogDebug("ignore the acquire because ph2 found");
-            return Finish();
+            return;
         }
         var established = _sas.FirstOrDefault(sa => sa.State == IsakmpSaState.Established && sa.Peer.Address.Equals(acquire.Remote));
         if (established is not null)
         {
             StartQuickMode(established, acquire);
-            return Finish();
+            return;
         }
         var negotiating = _sas.FirstOrDefault(sa => sa.State == IsakmpSaState.Negotiating && sa.Peer.Address.Equals(acquire.Remote));
         if (negotiating is not null)
         {
             negotiating.PendingAcquires.Add(acquire);
-            return Finish();
+            return;
         }
         var remote = RemoteSelector.Select(_s.Config.Remotes, new RemoteQuery { Peer = acquire.Remote });
         if (remote is null || remote.Passive)
@@ -144,18 +150,25 @@ public sealed class Engine : IDisposable
             var why = remote is null ? $"no configuration found for {acquire.Remote}." : $"because of passive mode, ignore the acquire message for {acquire.Remote}";
             Log.LogError("{Why}", why);
             _s.Out.Add(new NegotiationFailed(NegotiationPhase.Phase1, new IPEndPoint(acquire.Local, 500), new IPEndPoint(acquire.Remote, remote?.Port ?? 500), why, acquire));
-            return Finish();
+            return;
         }
         Log.LogInformation("IPsec-SA request for {Remote} queued due to no phase1 found.", acquire.Remote);
         var sa = StartPhase1(new IPEndPoint(acquire.Local, 500), new IPEndPoint(acquire.Remote, remote.Port), remote);
         sa?.PendingAcquires.Add(acquire);
-        return Finish();
     }
 
-    /// <summary>Start phase 1 with a peer (racoonctl establish-sa isakmp).</summary>
-    public IReadOnlyList<EngineIntent> InitiatePhase1(IPEndPoint local, IPEndPoint remote)
+    /// <summary>
+    /// Start phase 1 with a peer (racoonctl establish-sa isakmp), with the remote section for its address or the one
+    /// named <paramref name="remoteName"/>.
+    /// </summary>
+    public IReadOnlyList<EngineIntent> InitiatePhase1(IPEndPoint local, IPEndPoint remote, string? remoteName = null)
     {
-        var config = RemoteSelector.Select(_s.Config.Remotes, new RemoteQuery { Peer = remote.Address });
+        if (_sas.Any(sa => sa.Peer.Address.Equals(remote.Address) && sa.State != IsakmpSaState.Dead))
+        {
+            Log.LogInformation("ISAKMP-SA to {Remote} already exists or is being negotiated.", remote.Address);
+            return Finish();
+        }
+        var config = remoteName is not null ? _s.Config.FindRemoteByName(remoteName) : RemoteSelector.Select(_s.Config.Remotes, new RemoteQuery { Peer = remote.Address });
         if (config is null)
         {
             Log.LogError("no configuration found for {Remote}.", remote.Address);
@@ -179,6 +192,56 @@ public sealed class Engine : IDisposable
             }
             RemovePhase1(sa, "deleted by the administrator");
         }
+        return Finish();
+    }
+
+    /// <summary>Delete every ISAKMP SA, telling each peer (racoonctl flush-sa isakmp).</summary>
+    public IReadOnlyList<EngineIntent> FlushPhase1()
+    {
+        DeleteAllPhase1("flushed by the administrator");
+        return Finish();
+    }
+
+    private void DeleteAllPhase1(string reason)
+    {
+        foreach (var sa in _sas.ToList())
+        {
+            if (sa.State == IsakmpSaState.Established)
+            {
+                Informational.SendProtected(sa, _s, [DeletePayload.ForIsakmp(sa.InitiatorCookie, sa.ResponderCookie)]);
+            }
+            RemovePhase1(sa, reason);
+        }
+    }
+
+    /// <summary>
+    /// SIGHUP with a good configuration: new negotiations use <paramref name="config"/>; running and established
+    /// SAs keep the remote section they were made with (racoon keeps them when they still match).
+    /// </summary>
+    public IReadOnlyList<EngineIntent> Reconfigure(RacoonConfig config)
+    {
+        _s.Config = config;
+        return Finish();
+    }
+
+    /// <summary>
+    /// SIGTERM: DELETE notifications for every IPsec SA and ISAKMP SA to their peers, the kernel SAs removed,
+    /// every ISAKMP SA gone. Nothing is armed afterwards.
+    /// </summary>
+    public IReadOnlyList<EngineIntent> Shutdown()
+    {
+        foreach (var entry in _installed.ToList())
+        {
+            var p = entry.Pair;
+            if (entry.Phase1.State == IsakmpSaState.Established && p.Protocol != IpsecSaProtocol.IpComp)
+            {
+                Informational.SendProtected(entry.Phase1, _s, [DeletePayload.ForIpsec((ProtocolId)p.Protocol, p.InboundSpi)]);
+            }
+            _s.Out.Add(new DeleteIpsecSa(p.Protocol, p.InboundSpi, p.RemoteAddress, p.LocalAddress));
+            _s.Out.Add(new DeleteIpsecSa(p.Protocol, p.OutboundSpi, p.LocalAddress, p.RemoteAddress));
+        }
+        _installed.Clear();
+        DeleteAllPhase1("racoon shutting down");
         return Finish();
     }
 
@@ -219,7 +282,7 @@ public sealed class Engine : IDisposable
             {
                 entry.Rekeying = true;
                 var acquire = entry.Acquire ?? new AcquireRequest(0, entry.Pair.LocalAddress, entry.Pair.RemoteAddress, entry.Policy);
-                HandleAcquire(acquire);
+                Acquire(acquire);
             }
             return Finish();
         }
@@ -239,6 +302,8 @@ public sealed class Engine : IDisposable
 
     public IReadOnlyList<EngineIntent> HandleTimer(DateTimeOffset now)
     {
+        // The daemon's timer has fired: whatever is next must be armed again.
+        _armed = null;
         foreach (var sa in _sas.ToList())
         {
             if (sa.State == IsakmpSaState.Negotiating)
@@ -416,7 +481,15 @@ public sealed class Engine : IDisposable
                 }
                 var (plain, iv) = MessageCrypto.Decrypt(h, bytes, sa.Cipher!, sa.Iv);
                 nextIv = iv;
-                message = MessageCrypto.Open(h, bytes, plain);
+                try
+                {
+                    message = MessageCrypto.Open(h, bytes, plain);
+                }
+                catch (ExchangeException e) when (!e.Fatal)
+                {
+                    // Garbage after decryption: the keys differ, which with pre-shared keys means the keys in psk.txt do.
+                    throw ExchangeException.Drop($"failed to decrypt {h.Exchange} message from {RacoonText.Endpoint(remote)}: {e.Message} (pre-shared key mismatch?)", e.Notify);
+                }
             }
             else
             {
@@ -560,6 +633,7 @@ public sealed class Engine : IDisposable
         }
         var qm = QuickMode.Initiate(sa, _s, acquire, sainfo, () => ++_nextRequestId);
         sa.QuickModes[qm.MessageId] = qm;
+        sa.UsedMessageIds.Add(qm.MessageId);
         foreach (var id in qm.SpiRequestIds)
         {
             _spiRequests[id] = (sa, qm);
@@ -581,6 +655,11 @@ public sealed class Engine : IDisposable
             return;
         }
         sa.QuickModes.TryGetValue(h.MessageId, out var qm);
+        if (qm is null && sa.UsedMessageIds.Contains(h.MessageId))
+        {
+            Log.LogWarning("ignore a quick mode message with the finished message id {MessageId:x8} from {Remote} (replayed?)", h.MessageId, RacoonText.Endpoint(remote));
+            return;
+        }
         try
         {
             var iv = qm?.Iv ?? sa.Phase2Iv(h.MessageId);
@@ -590,6 +669,7 @@ public sealed class Engine : IDisposable
             {
                 qm = QuickMode.Respond(sa, _s, message, nextIv, () => ++_nextRequestId);
                 sa.QuickModes[qm.MessageId] = qm;
+                sa.UsedMessageIds.Add(qm.MessageId);
                 foreach (var id in qm.SpiRequestIds)
                 {
                     _spiRequests[id] = (sa, qm);

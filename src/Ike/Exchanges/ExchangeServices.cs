@@ -8,7 +8,7 @@ namespace KernelIpsec.Ike.Exchanges;
 /// <summary>What an exchange may use: configuration, keys, randomness, the clock, the log, and the intent list it appends to.</summary>
 internal sealed class ExchangeServices
 {
-    public required RacoonConfig Config { get; init; }
+    public required RacoonConfig Config { get; set; }
     public required IPreSharedKeyStore PreSharedKeys { get; init; }
     public required ICertificateVerifier Certificates { get; init; }
     public required IPolicyLookup Policies { get; init; }

@@ -36,4 +36,7 @@ public interface IKeyEngine
 
     /// <summary>SIGTERM/SIGINT: DELETE notifications for every SA, then nothing more.</summary>
     IReadOnlyList<EngineIntent> Shutdown(DateTimeOffset now);
+
+    /// <summary>The ISAKMP SAs, negotiating and established (racoonctl show-sa isakmp).</summary>
+    IReadOnlyList<Phase1Status> Phase1Sas { get; }
 }

@@ -24,6 +24,8 @@ public sealed record KeyDaemonSettings
     /// <summary>Called after a configuration is (re)applied, e.g. to change the log level.</summary>
     public Action<RacoonConfig>? ConfigApplied { get; init; }
     public SystemdNotifier Notifier { get; init; } = new(null);
+    /// <summary>Open the admin socket of racoon.conf (unless `adminsock disabled`).</summary>
+    public bool AdminSocket { get; init; } = true;
 }
 
 /// <summary>
@@ -47,15 +49,19 @@ public sealed class KeyDaemon : IAsyncDisposable
     private IKernelEventSubscription? subscription;
     private Task? kernelPump;
     private PidFile? pidFile;
+    private Admin.AdminServer? adminServer;
+    private readonly ILoggerFactory loggers;
     private readonly TaskCompletionSource started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public KeyDaemon(RacoonConfig config, IKernelIpsec kernel, IKeyEngine engine, KeyDaemonSettings settings, ILoggerFactory loggers, TimeProvider? time = null)
+    /// <param name="engine">Builds the engine around the daemon's SPD mirror (its responder policy lookup).</param>
+    public KeyDaemon(RacoonConfig config, IKernelIpsec kernel, Func<SpdMirror, IKeyEngine> engine, KeyDaemonSettings settings, ILoggerFactory loggers, TimeProvider? time = null)
     {
         this.config = config;
         this.kernel = kernel;
-        this.engine = engine;
+        this.engine = engine(Spd);
         this.settings = settings;
         this.time = time ?? TimeProvider.System;
+        this.loggers = loggers;
         logger = loggers.CreateLogger("KernelIpsec.Keyd.Daemon.KeyDaemon");
         timer = new EngineTimer(this.time, () => Post(new TimerDue()));
         transport = new IkeTransport(d => events.Writer.WriteAsync(new DatagramArrived(d)), loggers.CreateLogger("KernelIpsec.Keyd.Transport.IkeTransport"));
@@ -79,6 +85,9 @@ public sealed class KeyDaemon : IAsyncDisposable
     public IKeyEngine Engine => engine;
 
     public IntentExecutor Executor => executor;
+
+    /// <summary>When the engine's timer fires next (racoonctl show-schedule), or null.</summary>
+    public DateTimeOffset? EngineTimerDue => timer.Due;
 
     /// <summary>Completes once the sockets are open and the daemon is ready (or faults if start-up failed).</summary>
     public Task Started => started.Task;
@@ -145,6 +154,12 @@ public sealed class KeyDaemon : IAsyncDisposable
         Spd.Reset(await kernel.DumpPoliciesAsync(cancellation).ConfigureAwait(false));
         logger.LogDebug("SPD mirrored: {Count} policies", Spd.Count);
         ApplyConfig(config, reload: false);
+        if (settings.AdminSocket && !config.Listen.AdminSocket.Disabled)
+        {
+            var handler = new Admin.AdminHandler(this, time, loggers.CreateLogger("KernelIpsec.Keyd.Admin.AdminHandler"));
+            adminServer = Admin.AdminServer.Start(config.Listen.AdminSocket, request => OnLoopAsync(() => handler.HandleAsync(request)),
+                loggers.CreateLogger("KernelIpsec.Keyd.Admin.AdminServer"));
+        }
         if (settings.PidFile is { } pidPath)
             pidFile = PidFile.Write(pidPath, Environment.ProcessId);
         settings.Notifier.Notify($"READY=1\nMAINPID={Environment.ProcessId}\nSTATUS=negotiating");
@@ -276,6 +291,8 @@ public sealed class KeyDaemon : IAsyncDisposable
             await executor.DeleteAsync(id).ConfigureAwait(false);
         timer.Disarm();
         transport.Dispose();
+        adminServer?.Dispose();
+        adminServer = null;
         pidFile?.Dispose();
         pidFile = null;
         logger.LogInformation("racoon process {Pid} shutdown", Environment.ProcessId);
@@ -285,6 +302,7 @@ public sealed class KeyDaemon : IAsyncDisposable
     {
         events.Writer.TryComplete();
         transport.Dispose();
+        adminServer?.Dispose();
         timer.Dispose();
         pidFile?.Dispose();
         if (subscription != null)

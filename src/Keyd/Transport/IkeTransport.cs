@@ -82,14 +82,20 @@ public sealed class IkeTransport : IDisposable
             Close(endpoint);
     }
 
+    /// <summary>The socket bound to the address and port; else the address's ISAKMP socket (the engine says 500 when `-p` moved it).</summary>
     private IkeSocket? Find(IPEndPoint local)
     {
+        IkeSocket? sameAddress = null;
         foreach (var (endpoint, entry) in sockets)
         {
-            if (entry.Socket.BoundEndPoint.Port == local.Port && SameAddress(endpoint.EndPoint.Address, local.Address))
+            if (!SameAddress(endpoint.EndPoint.Address, local.Address))
+                continue;
+            if (entry.Socket.BoundEndPoint.Port == local.Port)
                 return entry.Socket;
+            if (!endpoint.NatTraversal)
+                sameAddress ??= entry.Socket;
         }
-        return null;
+        return sameAddress;
     }
 
     private static bool SameAddress(IPAddress bound, IPAddress wanted) =>

@@ -21,6 +21,7 @@ public sealed class InMemoryKernel : IKernelIpsec
     private readonly LinkedList<SecurityPolicy> policies = new();
     private readonly Dictionary<PolicyId, LinkedListNode<SecurityPolicy>> policyIndex = [];
     private readonly HashSet<uint> usedPolicyIndexes = [];
+    private readonly ReqIdGenerator reqIds = new();
     private readonly List<InMemoryEventSubscription> subscriptions = [];
     private uint policyIndexGenerator;
     private uint acquireSequence;
@@ -119,6 +120,7 @@ public sealed class InMemoryKernel : IKernelIpsec
     {
         lock (gate)
         {
+            var flushed = false;
             var node = sas.First;
             while (node is not null)
             {
@@ -127,12 +129,15 @@ public sealed class InMemoryKernel : IKernelIpsec
                 {
                     saIndex.Remove(Key(node.Value.Sa.Id));
                     sas.Remove(node);
+                    flushed = true;
                 }
 
                 node = next;
             }
 
-            Publish(new SasFlushedEvent(protocol));
+            // Like xfrm_state_flush: flushing nothing succeeds silently, without a notification.
+            if (flushed)
+                Publish(new SasFlushedEvent(protocol));
         }
 
         return Task.CompletedTask;
@@ -205,10 +210,12 @@ public sealed class InMemoryKernel : IKernelIpsec
     {
         lock (gate)
         {
+            var flushed = policies.Count > 0;
             policies.Clear();
             policyIndex.Clear();
             usedPolicyIndexes.Clear();
-            Publish(new PoliciesFlushedEvent());
+            if (flushed)
+                Publish(new PoliciesFlushedEvent());
         }
 
         return Task.CompletedTask;
@@ -299,6 +306,12 @@ public sealed class InMemoryKernel : IKernelIpsec
     {
         ArgumentNullException.ThrowIfNull(policy);
         policy.Validate();
+        if (policy.Direction == PolicyDirection.Out && policy.Requests.Any(r => r.IsOptional && r.Mode != IpsecMode.Transport))
+        {
+            // validate_tmpl (Linux 5.16+): an optional tunnel template cannot protect outbound traffic.
+            throw new KernelIpsecException(exclusive ? "add policy" : "update policy", policy.Id.ToString(), KernelErrno.EINVAL);
+        }
+
         lock (gate)
         {
             var id = policy.Id;
@@ -318,11 +331,12 @@ public sealed class InMemoryKernel : IKernelIpsec
                 usedPolicyIndexes.Add(index);
             }
 
-            var stored = policy with
+            var assigned = reqIds.Assign(policy, policies);
+            var stored = assigned with
             {
                 Index = index,
                 Current = new LifetimeCurrent(0, 0, Now(), null),
-                Requests = [.. policy.Requests.Select(AsKernelReports)],
+                Requests = [.. assigned.Requests.Select(AsKernelReports)],
             };
             policyIndex[id] = policies.AddFirst(stored);
             Publish(exclusive ? new PolicyAddedEvent(stored) : new PolicyUpdatedEvent(stored));

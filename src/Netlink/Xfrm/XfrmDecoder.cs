@@ -21,6 +21,15 @@ internal static class XfrmDecoder
         return Sa(info, Attributes(body, Unsafe.SizeOf<XfrmUsersaInfo>()));
     }
 
+    /// <summary>
+    /// Like <see cref="Sa(ReadOnlySpan{byte})"/> but null for the kernel's own helper states: an IPComp tunnel SA
+    /// comes with an IPIP (4) or IPv6 (41) state for packets sent uncompressed, which PF_KEY dumps never show.
+    /// </summary>
+    public static SecurityAssociation? IpsecSa(ReadOnlySpan<byte> body) =>
+        IsIpsec(Read<XfrmUsersaInfo>(body, "xfrm_usersa_info").Id.Proto) ? Sa(body) : null;
+
+    private static bool IsIpsec(byte proto) => proto is (byte)IpsecProtocol.Esp or (byte)IpsecProtocol.Ah or (byte)IpsecProtocol.IpComp;
+
     /// <summary>A policy from a NEWPOLICY/UPDPOLICY/GETPOLICY reply or dump record: xfrm_userpolicy_info + attributes.</summary>
     public static SecurityPolicy Policy(ReadOnlySpan<byte> body)
     {
@@ -35,22 +44,22 @@ internal static class XfrmDecoder
         switch (type)
         {
             case XFRM_MSG_NEWSA:
-                return new SaAddedEvent(Sa(body));
+                return IpsecSa(body) is { } added ? new SaAddedEvent(added) : null;
             case XFRM_MSG_UPDSA:
-                return new SaUpdatedEvent(Sa(body));
+                return IpsecSa(body) is { } updated ? new SaUpdatedEvent(updated) : null;
             case XFRM_MSG_DELSA:
             {
                 // xfrm_usersa_id, then XFRMA_SA (the whole xfrm_usersa_info) and the SA's other attributes.
                 attrs = Attributes(body, Unsafe.SizeOf<XfrmUsersaId>());
                 var info = attrs.GetStruct<XfrmUsersaInfo>(XFRMA_SA, "XFRMA_SA") ?? throw new NetlinkFormatException("DELSA notification without XFRMA_SA");
-                return new SaDeletedEvent(Sa(info, attrs));
+                return IsIpsec(info.Id.Proto) ? new SaDeletedEvent(Sa(info, attrs)) : null;
             }
 
             case XFRM_MSG_EXPIRE:
             {
                 var expire = Read<XfrmUserExpire>(body, "xfrm_user_expire");
                 attrs = Attributes(body, Unsafe.SizeOf<XfrmUserExpire>());
-                return new SaExpiredEvent(Sa(expire.State, attrs), expire.Hard != 0);
+                return IsIpsec(expire.State.Id.Proto) ? new SaExpiredEvent(Sa(expire.State, attrs), expire.Hard != 0) : null;
             }
 
             case XFRM_MSG_NEWPOLICY:

@@ -22,6 +22,7 @@ public sealed class XfrmKernel : IKernelIpsec
     private readonly NetlinkSocket socket;
     private readonly ILogger logger;
     private readonly SemaphoreSlim gate = new(1, 1);
+    private readonly ReqIdGenerator reqIds = new();
     private readonly byte[] buffer = new byte[ReceiveBufferSize];
     private uint sequence = (uint)Environment.TickCount;
 
@@ -60,7 +61,7 @@ public sealed class XfrmKernel : IKernelIpsec
     }
 
     public Task<IReadOnlyList<SecurityAssociation>> DumpSasAsync(CancellationToken cancellationToken = default) =>
-        Request(XfrmMessages.DumpSas, "dump SAs", "", (type, body) => type == XfrmConstants.XFRM_MSG_NEWSA ? XfrmDecoder.Sa(body) : null, cancellationToken);
+        Request(XfrmMessages.DumpSas, "dump SAs", "", (type, body) => type == XfrmConstants.XFRM_MSG_NEWSA ? XfrmDecoder.IpsecSa(body) : null, cancellationToken);
 
     public Task FlushSasAsync(IpsecProtocol? protocol = null, CancellationToken cancellationToken = default) =>
         Request<object>(s => XfrmMessages.FlushSas(protocol, s), "flush SAs", protocol?.ToString().ToLowerInvariant() ?? "all", null, cancellationToken);
@@ -123,11 +124,13 @@ public sealed class XfrmKernel : IKernelIpsec
         return Request<object>(s => XfrmMessages.AddSa(sa, update, s), update ? "update SA" : "add SA", sa.Id.ToString(), null, cancellationToken);
     }
 
-    private Task InstallPolicy(SecurityPolicy policy, bool update, CancellationToken cancellationToken)
+    private async Task InstallPolicy(SecurityPolicy policy, bool update, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(policy);
         policy.Validate();
-        return Request<object>(s => XfrmMessages.AddPolicy(policy, update, s), update ? "update policy" : "add policy", policy.Id.ToString(), null, cancellationToken);
+        if (ReqIdGenerator.Needed(policy))
+            policy = reqIds.Assign(policy, await DumpPoliciesAsync(cancellationToken).ConfigureAwait(false));
+        await Request<object>(s => XfrmMessages.AddPolicy(policy, update, s), update ? "update policy" : "add policy", policy.Id.ToString(), null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -174,7 +177,7 @@ public sealed class XfrmKernel : IKernelIpsec
     private static ushort BitConverterFlags(byte[] message) => System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(message.AsSpan(6));
 
     /// <summary>Handles one datagram; true when the request is complete.</summary>
-    private static bool Process<T>(ReadOnlySpan<byte> datagram, uint seq, bool isDump, bool expectsAck, string operation, string entry, BodyDecoder<T>? decode, List<T> results, ref bool interrupted)
+    internal static bool Process<T>(ReadOnlySpan<byte> datagram, uint seq, bool isDump, bool expectsAck, string operation, string entry, BodyDecoder<T>? decode, List<T> results, ref bool interrupted)
         where T : class
     {
         var done = false;
@@ -211,5 +214,5 @@ public sealed class XfrmKernel : IKernelIpsec
         return done;
     }
 
-    private delegate T? BodyDecoder<T>(ushort type, ReadOnlySpan<byte> body);
+    internal delegate T? BodyDecoder<T>(ushort type, ReadOnlySpan<byte> body);
 }

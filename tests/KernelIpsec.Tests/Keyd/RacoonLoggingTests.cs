@@ -1,3 +1,5 @@
+// The logging tests call the logger with literal arguments on purpose.
+#pragma warning disable CA1873
 using System.Net.Sockets;
 using System.Text;
 using KernelIpsec.Ike.Config;
@@ -9,7 +11,7 @@ using NUnit.Framework;
 
 namespace KernelIpsec.Tests.Keyd;
 
-[TestFixture, Category(Tier.Unit)]
+[TestFixture, Category(Tier.Unit), System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public class RacoonLoggingTests
 {
     private sealed class FixedTime(DateTimeOffset now) : TimeProvider
@@ -17,6 +19,8 @@ public class RacoonLoggingTests
         public override DateTimeOffset GetUtcNow() => now;
         public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
     }
+
+    private const string Endpoint = "10.77.0.1[500]";
 
     private static readonly DateTimeOffset Noon = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
 
@@ -58,7 +62,7 @@ public class RacoonLoggingTests
         var logger = provider.CreateLogger("KernelIpsec.Keyd.Daemon.KeyDaemon");
 
         logger.LogDebug("hidden at INFO");
-        logger.LogInformation("{Endpoint} used as isakmp port (fd={Fd})", "10.77.0.1[500]", 7);
+        logger.LogInformation("{Endpoint} used as isakmp port (fd={Fd})", Endpoint, 7);
         logger.LogWarning("careful");
         settings.Level = RacoonLogLevel.Debug;
         logger.LogDebug("now visible");

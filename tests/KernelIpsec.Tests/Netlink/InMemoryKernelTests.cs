@@ -156,6 +156,25 @@ public class InMemoryKernelTests
     }
 
     [Test]
+    public async Task OptionalTunnelTemplateInOutboundPolicyIsInvalidAsOnLinux()
+    {
+        await using var k = new InMemoryKernel();
+        var e = Assert.ThrowsAsync<KernelIpsecException>(() => k.AddPolicyAsync(Out("10.1.0.0/16", "10.2.0.0/16", new IpsecRequest(IpsecProtocol.Esp, IpsecMode.Tunnel, IpsecLevel.Use, 0, A, B))));
+        Assert.That(e!.Message, Is.EqualTo("add policy src 10.1.0.0/16 dst 10.2.0.0/16 dir out: Invalid argument"));
+    }
+
+    [Test]
+    public async Task UniqueWithoutNumberGetsAGeneratedReqIdAsFromPfKey()
+    {
+        await using var k = new InMemoryKernel();
+        var unique = new IpsecRequest(IpsecProtocol.Esp, IpsecMode.Transport, IpsecLevel.Unique);
+        await k.AddPolicyAsync(Out("10.0.0.1", "10.0.0.2", unique));
+        await k.AddPolicyAsync(Out("10.0.0.3", "10.0.0.4", unique));
+        var dump = await k.DumpPoliciesAsync();
+        Assert.That(dump.Select(p => p.Requests[0].ToString()), Is.EqualTo(new[] { "esp/transport//unique#16385", "esp/transport//unique#16384" }));
+    }
+
+    [Test]
     public async Task DeleteMissingPolicyFailsWithNoSuchFile()
     {
         await using var k = new InMemoryKernel();
@@ -173,6 +192,7 @@ public class InMemoryKernelTests
         await k.DeleteSaAsync(Esp(0x100).Id);
         await k.AddPolicyAsync(Out("10.0.0.1", "10.0.0.2"));
         await k.FlushPoliciesAsync();
+        await k.FlushPoliciesAsync(); // nothing to flush: no notification, as on Linux
         await k.FlushSasAsync();
         var seen = new List<string>();
         await foreach (var e in events)

@@ -4,9 +4,11 @@ namespace KernelIpsec.Ike.Crypto.Ciphers;
 
 /// <summary>
 /// AES, 3DES and DES through System.Security.Cryptography (OpenSSL on Linux, AES-NI where the
-/// CPU has it): several times faster than BouncyCastle's managed engines for these three, and the
-/// span one-shots allocate nothing. .NET refuses weak and semi-weak DES keys (and 3DES keys whose
-/// halves are equal), as RFC 2409 appendix B asks; that surfaces as <see cref="IkeCryptoException"/>.
+/// CPU has it). Measured here per 1 KB message: AES-256-CBC 3.0 us vs 7.3 us with BouncyCastle's
+/// engine; 3DES 34 us vs 40 us (about even: chosen for OpenSSL's implementation and key checks,
+/// and one code path with AES). The span one-shots allocate nothing. .NET refuses weak and
+/// semi-weak DES keys (and 3DES keys that degenerate to single DES), as RFC 2409 appendix B asks;
+/// that surfaces as <see cref="IkeCryptoException"/>.
 /// </summary>
 internal sealed class DotNetCbcCipher : IkeCipher
 {

@@ -69,7 +69,9 @@ public sealed class ModpGroup : DhGroup
         if (publicValue.Length != _prime.Length)
             throw new DhPublicValueException(this, $"is {publicValue.Length} bytes, must be {_prime.Length} (the prime's length)");
         // 1 < y < p-1: rejects 0, 1 and p-1, the values that force g^xy into {0, 1, p-1}, and
-        // anything not reduced mod p. Equal-length big-endian strings compare as numbers.
+        // anything not reduced mod p. All these primes are safe primes (p = 2q + 1), so {1, p-1}
+        // is the only small subgroup and no further check is needed.
+        // Equal-length big-endian strings compare as numbers.
         if (IsZeroOrOne(publicValue) || publicValue.SequenceCompareTo(_primeMinusOne) >= 0)
             throw new DhPublicValueException(this, "is outside 1 < y < p-1");
     }

@@ -6,7 +6,7 @@ namespace KernelIpsec.Ike.Crypto.Hashes;
 /// A phase 1 hash algorithm and its HMAC, which IKEv1 uses as the PRF when no PRF attribute is
 /// negotiated (RFC 2409 section 4; racoon and charon never negotiate one).
 /// Implemented with System.Security.Cryptography: .NET has every one of these (OpenSSL-backed on
-/// Linux) and its one-shot span APIs allocate nothing; BouncyCastle's managed digests are slower.
+/// Linux) and its one-shot span APIs allocate nothing.
 /// </summary>
 public sealed class IkeHashAlgorithm
 {

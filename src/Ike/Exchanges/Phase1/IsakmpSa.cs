@@ -80,6 +80,9 @@ internal sealed class IsakmpSa : IDisposable
     /// <summary>Quick modes running under this SA, by message id.</summary>
     public Dictionary<uint, Phase2.QuickMode> QuickModes { get; } = [];
 
+    /// <summary>Message ids of every quick mode run under this SA: a replayed first message must not start another one.</summary>
+    public HashSet<uint> UsedMessageIds { get; } = [];
+
     /// <summary>Kernel requests waiting for this SA to be established.</summary>
     public List<AcquireRequest> PendingAcquires { get; } = [];
 

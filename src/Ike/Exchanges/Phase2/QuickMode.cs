@@ -38,6 +38,7 @@ internal sealed class QuickMode
     private DhKeyPair? _dh;
     private byte[]? _peerKe;
     private bool _sendIds;
+    private IReadOnlyList<IdentificationPayload> _peerIds = [];
     private bool _commit;
 
     private QuickMode(IsakmpSa ph1, ExchangeServices services, uint messageId, bool isInitiator, IpsecPolicy policy, SainfoConfig sainfo)
@@ -146,6 +147,7 @@ internal sealed class QuickMode
             _peerKe = ke?.Data,
             _choice = choice,
             _sendIds = ids.Count == 2,
+            _peerIds = ids,
             _commit = (message.Header.Flags & IsakmpFlags.Commit) != 0,
         };
         if (choice.PfsGroup is { } g)
@@ -235,8 +237,9 @@ internal sealed class QuickMode
         }
         if (_sendIds)
         {
-            rest.Add(Selectors.ToId(Policy.Remote));
-            rest.Add(Selectors.ToId(Policy.Local));
+            // Echo the initiator's IDs exactly as received (RFC 2409 5.5): it compares them with what it sent.
+            rest.Add(_peerIds[0]);
+            rest.Add(_peerIds[1]);
         }
         if (choice.LifetimeClaimed)
         {

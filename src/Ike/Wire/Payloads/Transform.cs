@@ -64,6 +64,13 @@ public sealed record Transform(byte Number, byte TransformId, DataAttribute[] At
 
     public bool TryGetAttribute(Phase1AttributeType type, out DataAttribute attribute) => TryGetAttribute((ushort)type, out attribute);
 
+    /// <summary>The first attribute of a type as a number (basic, or variable of at most 8 significant bytes).</summary>
+    public bool TryGetInteger(ushort type, out ulong value)
+    {
+        value = 0;
+        return TryGetAttribute(type, out var attribute) && attribute.TryGetInteger(out value);
+    }
+
     public bool TryGetAttribute(IpsecAttributeType type, out DataAttribute attribute) => TryGetAttribute((ushort)type, out attribute);
 
     public override string ToString() => $"Transform #{Number} id={TransformId} [{string.Join(", ", Attributes)}]";

@@ -112,6 +112,14 @@ public class DerivationTests
     }
 
     [Test]
+    public void Nat_discovery_hash_for_IPv6()
+    {
+        var address = System.Net.IPAddress.Parse("fd77::2");
+        var expected = SHA256.HashData(Cat(CookieI, CookieR, address.GetAddressBytes(), [0x11, 0x94]));
+        Assert.That(NatDiscoveryHash.Compute(IkeHashAlgorithm.Sha2_256, CookieI, CookieR, address, 4500), Is.EqualTo(expected));
+    }
+
+    [Test]
     public void Misuse_gets_clear_errors()
     {
         var e = Assert.Throws<IkeCryptoException>(() => IkeIv.Phase1(IkeHashAlgorithm.Md5, new byte[8], new byte[8], 32));

@@ -29,7 +29,7 @@ internal sealed class EnginePair : IDisposable
     public EnginePeer Left { get; }
     public EnginePeer Right { get; }
 
-    /// <summary>Decides the fate of the n-th datagram (counting from 1) sent by a side: deliver (possibly changed) or drop (null).</summary>
+    /// <summary>Decides the fate of the n-th datagram sent by either side (counting from 1, resends included): deliver (possibly changed) or drop (null).</summary>
     public Func<int, EnginePeer, byte[], byte[]?>? Filter { get; set; }
 
     /// <summary>Every datagram that reached the wire, in order, with its sender.</summary>
@@ -92,17 +92,22 @@ internal sealed class EnginePair : IDisposable
         }
     }
 
-    private readonly Dictionary<EnginePeer, int> _counts = [];
+    private int _sentCount;
+
+    /// <summary>How many datagrams the engines sent, dropped ones included.</summary>
+    public int SentCount => _sentCount;
 
     private void Apply(EnginePeer side, IReadOnlyList<EngineIntent> intents)
     {
+        // The kernel answers SPI requests after the daemon carried out the whole list, as a real netlink reply would.
+        var allocations = new List<AllocateSpi>();
         foreach (var intent in intents)
         {
             switch (intent)
             {
                 case SendDatagram d:
                     Assert.That(d.Local, Is.EqualTo(side.Endpoint), $"{side} sends from its own address");
-                    var n = _counts[side] = _counts.GetValueOrDefault(side) + 1;
+                    var n = ++_sentCount;
                     var bytes = Filter is null ? d.Datagram : Filter(n, side, d.Datagram);
                     if (bytes is not null)
                     {
@@ -111,7 +116,7 @@ internal sealed class EnginePair : IDisposable
                     }
                     break;
                 case AllocateSpi a:
-                    Apply(side, side.Engine.HandleSpiAllocated(side.Allocate(a)));
+                    allocations.Add(a);
                     break;
                 case InstallSaPair i:
                     side.Installed.Add(i.Pair);
@@ -132,6 +137,10 @@ internal sealed class EnginePair : IDisposable
                     side.Phase1Downs.Add(down);
                     break;
             }
+        }
+        foreach (var a in allocations)
+        {
+            Apply(side, side.Engine.HandleSpiAllocated(side.Allocate(a)));
         }
     }
 

@@ -19,7 +19,18 @@ internal sealed class EnginePeer : IDisposable
         Endpoint = new IPEndPoint(address, 500);
         Policies = policies;
         _nextSpi = spiBase;
-        Engine = new KernelIpsec.Ike.Engine.Engine(config, psk, certificates, policies, groups, new SystemIkeRandom(), clock, Log);
+        _create = () => new KernelIpsec.Ike.Engine.Engine(config, psk, certificates, policies, groups, new SystemIkeRandom(), clock, Log);
+        Engine = _create();
+    }
+
+    private readonly Func<KernelIpsec.Ike.Engine.Engine> _create;
+
+    /// <summary>racoon restarted: a fresh engine with the same configuration, knowing no SA and no peer.</summary>
+    public void Restart()
+    {
+        Engine.Dispose();
+        Engine = _create();
+        TimerDue = null;
     }
 
     public string Name { get; }
@@ -27,7 +38,7 @@ internal sealed class EnginePeer : IDisposable
     public IPEndPoint Endpoint { get; }
     public ListPolicyLookup Policies { get; }
     public ListLogger Log { get; } = new();
-    public KernelIpsec.Ike.Engine.Engine Engine { get; }
+    public KernelIpsec.Ike.Engine.Engine Engine { get; private set; }
 
     public List<IpsecSaPair> Installed { get; } = [];
     public List<NegotiationFailed> Failures { get; } = [];

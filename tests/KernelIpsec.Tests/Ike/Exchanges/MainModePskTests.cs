@@ -24,7 +24,7 @@ public class MainModePskTests
             Assert.That(l.InboundKeys.Authentication, Is.EqualTo(r.OutboundKeys.Authentication), "KEYMAT right->left authentication");
             Assert.That(r.InboundKeys.Encryption, Is.EqualTo(l.OutboundKeys.Encryption), "KEYMAT left->right encryption");
             Assert.That(r.InboundKeys.Authentication, Is.EqualTo(l.OutboundKeys.Authentication), "KEYMAT left->right authentication");
-            Assert.That(l.InboundKeys.Encryption, Is.Not.EqualTo(l.OutboundKeys.Encryption), "each direction has its own key");
+            Assert.That(l.InboundKeys.Encryption.Concat(l.InboundKeys.Authentication), Is.Not.EqualTo(l.OutboundKeys.Encryption.Concat(l.OutboundKeys.Authentication)), "each direction has its own key");
             Assert.That(l.Mode, Is.EqualTo(mode));
             Assert.That(r.Mode, Is.EqualTo(mode));
             Assert.That(l.TransformId, Is.EqualTo(transformId));

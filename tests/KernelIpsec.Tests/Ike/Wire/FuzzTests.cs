@@ -10,8 +10,9 @@ namespace KernelIpsec.Tests.Ike.Wire;
 
 /// <summary>
 /// Mutation fuzzing of the message and chain readers over a seed corpus of real charon
-/// packets and synthetic messages: bit flips, byte overwrites, truncation, extension,
-/// length-field and type-field edits, payload splicing between messages. Every input must
+/// packets (plain, and the encrypted ones decrypted) and synthetic messages: bit flips, byte
+/// overwrites, truncation, extension, length-field and type-field edits, payload splicing
+/// between messages. Every input must
 /// give a typed result, never an exception; every accepted input must survive
 /// write(read(x)) → read → write with the same bytes (readers and writers agree).
 /// </summary>
@@ -33,6 +34,11 @@ public class FuzzTests
         }
 
         foreach (var (_, datagram) in SyntheticMessages.All())
+        {
+            corpus.Add(datagram);
+        }
+
+        foreach (byte[] datagram in CharonDecryption.AsPlainDatagrams())
         {
             corpus.Add(datagram);
         }

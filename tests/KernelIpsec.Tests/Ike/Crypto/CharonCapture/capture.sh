@@ -4,7 +4,8 @@
 #
 # Run from the worktree root on the host (the VM sees the cwd read-write):
 #   /work/shared/kernel-vm/kvm-run --timeout 900 -- \
-#     bash tests/KernelIpsec.Tests/Ike/Crypto/CharonCapture/capture.sh
+#     bash tests/KernelIpsec.Tests/Ike/Crypto/CharonCapture/capture.sh [VARIANT...]
+# (default: psk-3des aggr-psk psk-aes256 psk-aes128-nopfs rsa)
 #
 # rig/ is a copy of /work/shared/interop with two changes: charon's `chd` and `enc` log
 # groups are settable (SW_CHDLOGLEVEL, SW_ENCLOGLEVEL), and verify.sh's tcpdump snap
@@ -17,9 +18,13 @@ out=$here/captures
 work=$(pwd)/ikev1-rig-logs
 rm -rf "$work"
 export RIG_KEEP_LOGS=1 SW_LOGLEVEL=4 SW_CHDLOGLEVEL=4 SW_ENCLOGLEVEL=0 SW_NETLOGLEVEL=0 RIG_SNAPLEN=0
-bash "$here/rig/run-baseline.sh" strongswan/strongswan/psk-3des strongswan/strongswan/aggr-psk strongswan/strongswan/psk-aes256 || true
+variants=${*:-psk-3des aggr-psk psk-aes256 psk-aes128-nopfs rsa}
+scenarios=""
+for v in $variants; do scenarios="$scenarios strongswan/strongswan/$v"; done
+# shellcheck disable=SC2086
+bash "$here/rig/run-baseline.sh" $scenarios || true
 mkdir -p "$out"
-for v in psk-3des aggr-psk psk-aes256; do
+for v in $variants; do
   src=$work/strongswan_strongswan_$v
   [[ -d $src ]] || { echo "no logs for $v"; continue; }
   mkdir -p "$out/$v"

@@ -15,6 +15,8 @@ namespace KernelIpsec.Tests.Ike.Crypto.CharonReplay;
 /// byte for byte, and our keys must decrypt every encrypted message into a well-formed payload
 /// chain whose HASH payloads are the ones we compute. Only g^xy is taken from the log: the
 /// private keys never leave charon (DH itself is covered by the RFC 5903 and MODP tests).
+/// Variants: main mode PSK 3DES/SHA-1/modp1024 (SKEYID_e expansion), AES-256/SHA-256/modp2048,
+/// AES-128 without PFS; aggressive mode PSK; main mode RSA signatures (SIG checked with the CERT).
 /// </summary>
 [TestFixture, Category(Tier.Unit)]
 public class CharonReplayTests
@@ -28,7 +30,11 @@ public class CharonReplayTests
         new object[] { "psk-3des", "sha1", "3des", 0, true, 24, 20 },
         new object[] { "psk-aes256", "sha256", "aes", 256, true, 32, 32 },
         new object[] { "aggr-psk", "sha1", "aes", 128, false, 16, 20 },
+        new object[] { "psk-aes128-nopfs", "sha1", "aes", 128, true, 16, 20 },
+        new object[] { "rsa", "sha1", "aes", 128, true, 16, 20 },
     ];
+
+    private const byte Cert = 6, Signature = 9;
 
     [TestCaseSource(nameof(Scenarios))]
     public void Our_derivation_reproduces_charons_keys_and_decrypts_its_messages(
@@ -36,7 +42,7 @@ public class CharonReplayTests
     {
         var directory = CaptureDirectory(variant);
         var log = new CharonKeyLog(Path.Combine(directory, "left-charon.log")); // left (10.77.0.1) initiated
-        var datagrams = PcapIsakmp.Read(Path.Combine(directory, "ike.pcap"));
+        var datagrams = IkeExchangeCapture.Messages(PcapIsakmp.Read(Path.Combine(directory, "ike.pcap")));
         var hash = IkeHashAlgorithm.FindByName(hashName)!;
         var cipherAlgorithm = IkeCipherAlgorithm.FindByName(cipherName)!;
         int blockSize = cipherAlgorithm.BlockSize;
@@ -77,8 +83,20 @@ public class CharonReplayTests
         cookieI = IsakmpChain.CookieI(datagrams[0].Isakmp);
         var gxy = log.Get("shared Diffie Hellman secret");
 
+        // ---- NAT-D: charon logs each hash input ("natd_chunk": CKY-I | CKY-R | IP | port) and result
+        Assert.That(log.Count("natd_hash"), Is.GreaterThanOrEqualTo(2), "NAT-D hashes logged");
+        for (int i = 0; i < log.Count("natd_hash"); i++)
+        {
+            var chunk = log.Get("natd_chunk", i);
+            Assert.That(Hex(chunk.AsSpan(0, 16)), Is.EqualTo(Hex([.. cookieI, .. cookieR])), "NAT-D input starts with the cookies");
+            var address = new IPAddress(chunk.AsSpan(16, 4));
+            ushort port = System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(chunk.AsSpan(20));
+            Assert.That(Hex(NatDiscoveryHash.Compute(hash, cookieI, cookieR, address, port)), Is.EqualTo(Hex(log.Get("natd_hash", i))), $"NAT-D for {address}:{port}");
+        }
+
         // ---- SKEYID family, Ka, phase 1 IV
-        var skeyid = Skeyid.ForPreSharedKey(hash, Psk, ni, nr);
+        bool signatures = variant == "rsa";
+        var skeyid = signatures ? Skeyid.ForSignatures(hash, ni, nr, gxy) : Skeyid.ForPreSharedKey(hash, Psk, ni, nr);
         Assert.That(Hex(skeyid), Is.EqualTo(Hex(log.Get("SKEYID"))), "SKEYID");
         using var keys = Phase1Keys.Derive(hash, skeyid, gxy, cookieI, cookieR, cipherAlgorithm.KeyLengthBytes(keyBits));
         Assert.That(Hex(keys.SkeyidD), Is.EqualTo(Hex(log.Get("SKEYID_d"))), "SKEYID_d");
@@ -100,14 +118,14 @@ public class CharonReplayTests
             var idIi = IsakmpChain.Single(m5, IsakmpChain.Id).Body;
             Phase1Hash.HashI(prfSkeyid, gxi, gxr, cookieI, cookieR, saI, idIi, ourHash);
             Assert.That(Hex(ourHash), Is.EqualTo(Hex(log.Get("HASH_I"))), "HASH_I vs charon's log");
-            Assert.That(Hex(ourHash), Is.EqualTo(Hex(IsakmpChain.Single(m5, IsakmpChain.Hash).Body)), "HASH_I vs message 5");
+            CheckAuthentication(m5, ourHash, signatures, "message 5");
 
             var m6 = Decrypt(cipher, iv, datagrams[next++].Isakmp, blockSize);
             Assert.That(Hex(iv), Is.EqualTo(Hex(log.Get("next IV for MID 0", 1))), "IV after message 6");
             var idIr = IsakmpChain.Single(m6, IsakmpChain.Id).Body;
             Phase1Hash.HashR(prfSkeyid, gxi, gxr, cookieI, cookieR, saI, idIr, ourHash);
             Assert.That(Hex(ourHash), Is.EqualTo(Hex(log.Get("HASH_R"))), "HASH_R vs charon's log");
-            Assert.That(Hex(ourHash), Is.EqualTo(Hex(IsakmpChain.Single(m6, IsakmpChain.Hash).Body)), "HASH_R vs message 6");
+            CheckAuthentication(m6, ourHash, signatures, "message 6");
         }
         else
         {
@@ -154,7 +172,9 @@ public class CharonReplayTests
         // ---- KEYMAT (PFS: g(qm)^xy from charon's CHILD_SA log), one SA per direction
         Assert.That(protocol, Is.EqualTo(3), "ESP");
         using var prfD = hash.CreatePrf(keys.SkeyidD);
-        var pfs = log.Get("DH secret");
+        // without PFS charon logs no "DH secret" and KEYMAT has no g(qm)^xy
+        var pfs = log.Count("DH secret") > 0 ? log.Get("DH secret") : [];
+        Assert.That(pfs.Length > 0, Is.EqualTo(variant != "psk-aes128-nopfs"), "PFS as the variant says");
         // the initiator's outbound SA is the one the responder's SPI names
         var outbound = Keymat.Derive(prfD, pfs, protocol, spiR, niQm, nrQm, espEncryptionKey + espIntegrityKey);
         var inbound = Keymat.Derive(prfD, pfs, protocol, spiI, niQm, nrQm, espEncryptionKey + espIntegrityKey);
@@ -168,6 +188,8 @@ public class CharonReplayTests
     [TestCase("psk-3des")]
     [TestCase("psk-aes256")]
     [TestCase("aggr-psk")]
+    [TestCase("psk-aes128-nopfs")]
+    [TestCase("rsa")]
     public void Both_charons_logged_the_same_phase_1_keys(string variant)
     {
         var directory = CaptureDirectory(variant);
@@ -175,6 +197,36 @@ public class CharonReplayTests
         var right = new CharonKeyLog(Path.Combine(directory, "right-charon.log"));
         foreach (var label in new[] { "SKEYID", "SKEYID_d", "SKEYID_a", "SKEYID_e", "encryption key Ka", "initial IV", "HASH_I", "HASH_R" })
             Assert.That(Hex(right.Get(label)), Is.EqualTo(Hex(left.Get(label))), label);
+    }
+
+    /// <summary>
+    /// PSK: the HASH payload is HASH_I/HASH_R. Signatures: the SIG payload is the RSA signature
+    /// (PKCS#1 v1.5 without DigestInfo, as IKEv1 signs) of HASH_I/HASH_R under the key of the
+    /// certificate in the CERT payload.
+    /// </summary>
+    private static void CheckAuthentication(List<ChainPayload> payloads, byte[] ourHash, bool signatures, string what)
+    {
+        if (!signatures)
+        {
+            Assert.That(Hex(IsakmpChain.Single(payloads, IsakmpChain.Hash).Body), Is.EqualTo(Hex(ourHash)), $"HASH vs {what}");
+            return;
+        }
+        var cert = IsakmpChain.Single(payloads, Cert).Body;
+        Assert.That(cert[0], Is.EqualTo(4), "X.509 signature certificate encoding");
+        using var certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(cert.AsSpan(1));
+        using var rsa = System.Security.Cryptography.X509Certificates.RSACertificateExtensions.GetRSAPublicKey(certificate)!;
+        var key = rsa.ExportParameters(false);
+        var n = new System.Numerics.BigInteger(key.Modulus, isUnsigned: true, isBigEndian: true);
+        var e = new System.Numerics.BigInteger(key.Exponent, isUnsigned: true, isBigEndian: true);
+        var signature = IsakmpChain.Single(payloads, Signature).Body;
+        var encoded = System.Numerics.BigInteger.ModPow(new System.Numerics.BigInteger(signature, true, true), e, n)
+            .ToByteArray(isUnsigned: true, isBigEndian: true);
+        // EM = 00 01 FF..FF 00 HASH; the leading 00 is dropped by the integer conversion
+        var expected = new byte[key.Modulus!.Length - 1];
+        expected[0] = 1;
+        expected.AsSpan(1, expected.Length - 2 - ourHash.Length).Fill(0xFF);
+        ourHash.CopyTo(expected, expected.Length - ourHash.Length);
+        Assert.That(Hex(encoded), Is.EqualTo(Hex(expected)), $"RSA signature over our hash in {what}");
     }
 
     private static List<ChainPayload> Decrypt(IkeCipher cipher, byte[] iv, byte[] message, int blockSize)
@@ -195,6 +247,11 @@ public class CharonReplayTests
         cipher.Decrypt(iv, body, plaintext);
         var (payloads, length) = IsakmpChain.Walk(IsakmpChain.FirstPayload(message), plaintext);
         Assert.That(payloads, Is.Not.Empty);
+        // and the project's wire codec parses every payload of it
+        var parsed = KernelIpsec.Ike.Wire.PayloadChain.Read(plaintext, (KernelIpsec.Ike.Wire.PayloadType)IsakmpChain.FirstPayload(message), padded: true);
+        Assert.That(parsed.IsOk, Is.True, () => $"Ike.Wire refused the decrypted chain: {parsed}");
+        Assert.That(parsed.Value.Count, Is.EqualTo(payloads.Count), "payloads parsed by Ike.Wire");
+        Assert.That(parsed.Value.PaddingLength, Is.EqualTo(plaintext.Length - length), "padding seen by Ike.Wire");
         // charon always pads, with 1..block-size zero bytes (a whole block when the chain is aligned)
         Assert.That(plaintext.Length - length, Is.InRange(1, blockSize), "padding after the payload chain");
         Assert.That(plaintext.AsSpan(length).IndexOfAnyExcept((byte)0), Is.EqualTo(-1), "padding bytes");

@@ -4,6 +4,8 @@
 # packets on rigbr0 into OUTDIR/<right>_<left>_<variant>.pcap. The seed vectors of the
 # wire codec tests come from these captures.
 #   /work/shared/kernel-vm/kvm-run --timeout 900 -- bash tests/KernelIpsec.Tests/Ike/Wire/Vectors/capture-charon.sh /work/wt/ikewire/ikewire-capture
+# CAPTURE_SCENARIOS overrides the list (RIGHT/LEFT/VARIANT); SW_LOGLEVEL=4 makes charon log its
+# derived keys (SKEYID*, keymat) into the copied logs, from which the encrypted messages were decrypted.
 set -uo pipefail
 out=${1:?usage: capture-charon.sh OUTDIR}
 R=/work/shared/interop
@@ -15,8 +17,8 @@ load_modules
 ensure_pki
 mkdir -p "$out"
 topo=""
-for s in strongswan/strongswan/psk-3des strongswan/strongswan/aggr-psk strongswan/strongswan/rsa \
-         strongswan/strongswan/tunnel-psk libreswan/strongswan/psk-aes128 strongswan/libreswan/psk-aes128; do
+for s in ${CAPTURE_SCENARIOS:-strongswan/strongswan/psk-3des strongswan/strongswan/aggr-psk strongswan/strongswan/rsa \
+         strongswan/strongswan/tunnel-psk libreswan/strongswan/psk-aes128 strongswan/libreswan/psk-aes128}; do
   IFS=/ read -r rimpl limpl variant <<<"$s"
   variant_load "$variant" >/dev/null 2>&1 || { echo "bad variant $variant"; continue; }
   if [[ $topo != "$V_TOPO" ]]; then bash "$R/netns.sh" up "$V_TOPO"; topo=$V_TOPO; fi

@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using KernelIpsec.Ike.Config;
+using KernelIpsec.Keyd.Config;
+using KernelIpsec.Keyd.Daemon;
+using KernelIpsec.Keyd.Logging;
+using KernelIpsec.Netlink;
+using KernelIpsec.Netlink.InMemory;
+using KernelIpsec.Netlink.Xfrm;
+using Microsoft.Extensions.Logging;
+using static Tmds.Linux.LibC;
+
+namespace KernelIpsec.Keyd.Cli;
+
+/// <summary>The real process behind <see cref="RacoonCli"/>: config files, the kernel, sockets, signals.</summary>
+public sealed class RacoonRuntime : IRacoonRuntime
+{
+    /// <summary>Set in the child <see cref="Detach"/> starts, so it runs instead of detaching again.</summary>
+    public const string DetachedEnvironmentVariable = "KERNELIPSEC_RACOON_DETACHED";
+
+    public bool IsDetachedChild => Environment.GetEnvironmentVariable(DetachedEnvironmentVariable) == "1";
+
+    public int DumpConfig(RacoonOptions options, TextWriter stdout, TextWriter stderr)
+    {
+        var result = RacoonConfLoader.Read(options.ConfigFile);
+        foreach (var diagnostic in result.Diagnostics)
+            stderr.WriteLine(diagnostic);
+        if (result.Config is null)
+            return 1;
+        ConfigDumper.Dump(result.Config, stdout);
+        return 0;
+    }
+
+    public int CheckConfig(RacoonOptions options, TextWriter stdout, TextWriter stderr) => ConfigCheck.Run(options.ConfigFile, stdout);
+
+    public int Detach(IReadOnlyList<string> args, TextWriter stderr)
+    {
+        var self = Environment.ProcessPath ?? throw new InvalidOperationException("cannot find the racoon executable");
+        var start = new ProcessStartInfo(self) { UseShellExecute = false };
+        // Run through `dotnet racoon.dll`: pass the dll on again.
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet" && Environment.GetCommandLineArgs() is [var dll, ..] && dll.EndsWith(".dll", StringComparison.Ordinal))
+            start.ArgumentList.Add(dll);
+        foreach (var arg in args)
+            start.ArgumentList.Add(arg);
+        start.Environment[DetachedEnvironmentVariable] = "1";
+        try
+        {
+            using var child = Process.Start(start) ?? throw new InvalidOperationException("the daemon process did not start");
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            stderr.WriteLine($"racoon: failed to be daemon. ({e.Message})");
+            return 1;
+        }
+        return 0;
+    }
+
+    public int RunDaemon(RacoonOptions options)
+    {
+        if (IsDetachedChild)
+            LeaveTerminal();
+        _ = umask((Tmds.Linux.mode_t)Convert.ToUInt32("077", 8));
+        if (options.LoadBackupSa)
+        {
+            Console.Error.WriteLine("racoon: -B: restoring SAs from `path backupsa` is not supported; peers renegotiate instead");
+            return 1;
+        }
+        var loaded = RacoonConfLoader.Read(options.ConfigFile);
+        if (loaded.Config is not { } config)
+        {
+            foreach (var diagnostic in loaded.Diagnostics)
+                Console.Error.WriteLine(diagnostic);
+            return 1;
+        }
+
+        var settings = new RacoonLogSettings(RacoonLogSettings.Effective(config.LogLevel, options.DebugLevel), options.PrintLocation);
+        IRacoonLogSink sink = options.LogFile is { } logFile ? new FileLogSink(logFile)
+            : options.Foreground && !IsDetachedChild ? new TextWriterLogSink(Console.Error)
+            : new SyslogLogSink();
+        using var loggers = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new RacoonLoggerProvider(sink, settings)));
+        var logger = loggers.CreateLogger("KernelIpsec.Keyd.Daemon.Racoon");
+        logger.LogInformation("{Version}", RacoonCommandLine.VersionString);
+        logger.LogInformation("@(#)This product is KernelIpsec racoon on .NET {Runtime}", Environment.Version);
+        logger.LogInformation("Reading configuration from \"{File}\"", options.ConfigFile);
+        foreach (var warning in loaded.Warnings)
+            logger.LogWarning("{Diagnostic}", warning.ToString());
+
+        IKernelIpsec kernel;
+        try
+        {
+            kernel = OpenKernel(options, loggers);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogError("cannot open the kernel interface: {Error}", e.Message);
+            Console.Error.WriteLine($"racoon: cannot open the kernel interface: {e.Message}");
+            return 1;
+        }
+
+        var daemonSettings = new KeyDaemonSettings
+        {
+            IsakmpPort = options.EffectiveIsakmpPort,
+            NattPort = options.EffectiveNattPort,
+            PfKey = options.Kernel == KernelInterface.PfKey,
+            PidFile = PidFile.Resolve(config.Paths.PidFile),
+            LoadConfig = () => RacoonConfLoader.Load(options.ConfigFile),
+            ConfigApplied = applied => settings.Level = RacoonLogSettings.Effective(applied.LogLevel, options.DebugLevel),
+            Notifier = SystemdNotifier.FromEnvironment(),
+        };
+        var time = TimeProvider.System;
+        var daemon = new KeyDaemon(config, kernel,
+            spd => new EngineAdapter(config, spd, time, loggers.CreateLogger("KernelIpsec.Ike.Engine")),
+            daemonSettings, loggers, time);
+        using var hup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c =>
+        {
+            c.Cancel = true;
+            sink.Reopen();
+            daemon.Post(new ReloadRequested());
+        });
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
+        {
+            c.Cancel = true;
+            daemon.Post(new TerminateRequested("SIGTERM"));
+        });
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c =>
+        {
+            c.Cancel = true;
+            daemon.Post(new TerminateRequested("SIGINT"));
+        });
+        try
+        {
+            return daemon.RunAsync().GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogError("racoon failed to start: {Error}", e.Message);
+            Console.Error.WriteLine($"racoon: {e.Message}");
+            return 1;
+        }
+        finally
+        {
+            daemon.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            kernel.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            sink.Dispose();
+        }
+    }
+
+    private static IKernelIpsec OpenKernel(RacoonOptions options, ILoggerFactory loggers)
+    {
+        if (options.LocalTestMode)
+            return new InMemoryKernel();
+        return options.Kernel switch
+        {
+            KernelInterface.Xfrm => XfrmKernel.Open(loggers.CreateLogger("KernelIpsec.Netlink.Xfrm")),
+            _ => throw new NotSupportedException("the PF_KEY backend is not part of this build; use --kernel xfrm"),
+        };
+    }
+
+    /// <summary>daemon(3)'s second half in the child: own session, stdio on /dev/null.</summary>
+    private static unsafe void LeaveTerminal()
+    {
+        _ = setsid();
+        var path = "/dev/null\0"u8;
+        fixed (byte* p = path)
+        {
+            var fd = open(p, O_RDWR);
+            if (fd >= 0)
+            {
+                // Best effort, as daemon(3): a failed redirection leaves that descriptor on the terminal.
+                _ = dup2(fd, 0);
+                _ = dup2(fd, 1);
+                _ = dup2(fd, 2);
+                if (fd > 2)
+                    _ = close(fd);
+            }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using System.Net;
+using System.Net.Sockets;
+using KernelIpsec.Ike.Config;
+using KernelIpsec.Ike.Crypto.DiffieHellman;
+using KernelIpsec.Ike.Engine;
+using KernelIpsec.Keyd.Config;
+using KernelIpsec.Keyd.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace KernelIpsec.Keyd.Daemon;
+
+/// <summary>
+/// <see cref="IKeyEngine"/> over <see cref="Engine"/>. The engine takes its configuration at construction, so a
+/// reload builds a new one: new negotiations use the new settings, the kernel keeps every installed SA
+/// (the daemon still removes its own at exit), and the old ISAKMP SAs are dropped quietly; peers
+/// renegotiate phase 1 when they next need it.
+/// </summary>
+public sealed class EngineAdapter : IKeyEngine, IDisposable
+{
+    private readonly IPolicyLookup policies;
+    private readonly TimeProvider time;
+    private readonly ILogger logger;
+    private readonly DhGroups groups = DhGroups.CreateDefault();
+    private Engine engine;
+
+    public EngineAdapter(RacoonConfig config, IPolicyLookup policies, TimeProvider time, ILogger logger)
+    {
+        this.policies = policies;
+        this.time = time;
+        this.logger = logger;
+        engine = Create(config);
+    }
+
+    private Engine Create(RacoonConfig config)
+    {
+        IPreSharedKeyStore keys = config.Paths.PreSharedKey is { } path ? new PreSharedKeyFile(path) : new PreSharedKeyTable([]);
+        return new Engine(config, keys, new ConfiguredCertificates(config), policies, groups, new SystemIkeRandom(), time, logger);
+    }
+
+    public IReadOnlyList<Phase1Status> Phase1Sas => engine.Phase1Sas;
+
+    public IReadOnlyList<EngineIntent> OnDatagram(IkeDatagram datagram, DateTimeOffset now) =>
+        engine.HandleDatagram(datagram.Local, datagram.Remote, datagram.Message);
+
+    public IReadOnlyList<EngineIntent> OnAcquire(AcquireRequest acquire, DateTimeOffset now) => engine.HandleAcquire(acquire);
+
+    public IReadOnlyList<EngineIntent> OnExpire(ExpireEvent expire, DateTimeOffset now) => engine.HandleExpire(expire);
+
+    public IReadOnlyList<EngineIntent> OnSpiAllocated(SpiAllocation allocation, DateTimeOffset now) => engine.HandleSpiAllocated(allocation);
+
+    public IReadOnlyList<EngineIntent> OnTimer(DateTimeOffset now) => engine.HandleTimer(now);
+
+    public IReadOnlyList<EngineIntent> Reconfigure(RacoonConfig config, DateTimeOffset now)
+    {
+        var old = engine;
+        engine = Create(config);
+        old.Dispose();
+        return [];
+    }
+
+    public IReadOnlyList<EngineIntent> EstablishPhase1(IPAddress? local, IPAddress remote, string? remoteName, DateTimeOffset now)
+    {
+        // The engine selects the remote section by the peer's address (racoon does the same without -n).
+        return engine.InitiatePhase1(new IPEndPoint(local ?? SourceAddressFor(remote), 500), new IPEndPoint(remote, 500));
+    }
+
+    public IReadOnlyList<EngineIntent> DeletePhase1(IPAddress? local, IPAddress remote, DateTimeOffset now) => engine.DeletePhase1(remote);
+
+    public IReadOnlyList<EngineIntent> FlushPhase1(DateTimeOffset now) => DeleteAll();
+
+    public IReadOnlyList<EngineIntent> Shutdown(DateTimeOffset now) => DeleteAll();
+
+    private List<EngineIntent> DeleteAll()
+    {
+        var intents = new List<EngineIntent>();
+        foreach (var peer in engine.Phase1Sas.Select(p => p.Remote.Address).Distinct().ToList())
+            intents.AddRange(engine.DeletePhase1(peer));
+        return intents;
+    }
+
+    /// <summary>The address the kernel would send from to reach <paramref name="remote"/> (a connected UDP socket sends nothing).</summary>
+    public static IPAddress SourceAddressFor(IPAddress remote)
+    {
+        using var probe = new Socket(remote.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        probe.Connect(new IPEndPoint(remote, 9));
+        return ((IPEndPoint)probe.LocalEndPoint!).Address;
+    }
+
+    public void Dispose() => engine.Dispose();
+}

@@ -1,0 +1,124 @@
+using KernelIpsec.Ike.Config;
+using KernelIpsec.Ike.Engine;
+using KernelIpsec.Ike.Exchanges.Proposals;
+using SecurityAssociationPayload = KernelIpsec.Ike.Wire.SecurityAssociationPayload;
+using KernelIpsec.Tests.Infrastructure;
+using NUnit.Framework;
+
+namespace KernelIpsec.Tests.Ike.Exchanges;
+
+/// <summary>racoon's proposal_check levels for phase 1 and phase 2 lifetimes, key lengths and PFS, and the SA codecs.</summary>
+[TestFixture, Category(Tier.Unit)]
+public class ProposalCheckTests
+{
+    private static Phase1Offer Offer(int keyBits, uint lifetime, Phase1Encryption enc = Phase1Encryption.Aes) =>
+        new(1, enc, keyBits, HashAlgorithm.Sha1, Phase1Offer.PreSharedKey, DhGroup.Modp2048, lifetime, 0);
+
+    // peer keylen, peer lifetime, level -> accepted lifetime (null = refused); ours: aes 128, 3600 s
+    [TestCase(128, 3600u, ProposalCheckLevel.Strict, 3600u)]
+    [TestCase(128, 1800u, ProposalCheckLevel.Strict, 1800u)]
+    [TestCase(128, 7200u, ProposalCheckLevel.Strict, null)]
+    [TestCase(256, 3600u, ProposalCheckLevel.Strict, 3600u)]
+    [TestCase(128, 7200u, ProposalCheckLevel.Claim, 3600u)]
+    [TestCase(128, 7200u, ProposalCheckLevel.Obey, 7200u)]
+    [TestCase(256, 3600u, ProposalCheckLevel.Exact, null)]
+    [TestCase(128, 1800u, ProposalCheckLevel.Exact, null)]
+    [TestCase(128, 3600u, ProposalCheckLevel.Exact, 3600u)]
+    [TestCase(0, 3600u, ProposalCheckLevel.Exact, 3600u)]
+    public void Phase_1_lifetime_and_key_length_follow_the_level(int peerKey, uint peerLifetime, ProposalCheckLevel level, uint? expected)
+    {
+        var chosen = Phase1ProposalMatcher.Select([Offer(peerKey, peerLifetime)], [Offer(128, 3600)], level, out var why);
+        Assert.That(chosen?.LifetimeSeconds, Is.EqualTo(expected), why);
+    }
+
+    [Test]
+    public void Phase_1_takes_the_first_acceptable_transform_in_the_initiators_order()
+    {
+        var peer = new[] { Offer(128, 3600, Phase1Encryption.TripleDes) with { TransformNumber = 1 }, Offer(128, 3600) with { TransformNumber = 2 }, Offer(256, 3600) with { TransformNumber = 3 } };
+        var chosen = Phase1ProposalMatcher.Select(peer, [Offer(256, 3600), Offer(128, 3600)], ProposalCheckLevel.Strict, out _);
+        Assert.That(chosen!.TransformNumber, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void Phase_1_sa_payload_round_trips_through_the_wire()
+    {
+        var offers = new[] { Offer(256, 28800), Offer(0, 3600, Phase1Encryption.TripleDes) with { TransformNumber = 2 } };
+        var body = Phase1SaCodec.Build(offers).ToBodyArray();
+        var parsed = Phase1SaCodec.Parse(SecurityAssociationPayload.Read(body).Value, []);
+        Assert.That(parsed, Is.EqualTo(offers));
+    }
+
+    private static SainfoConfig Sainfo(DhGroup? pfs = null, int? key = 128) => new()
+    {
+        Lifetime = TimeSpan.FromHours(1),
+        PfsGroup = pfs,
+        EncryptionAlgorithms = [new(Phase2Encryption.Aes, key)],
+        AuthenticationAlgorithms = [Phase2Authentication.HmacSha1],
+        CompressionAlgorithms = [CompressionAlgorithm.Deflate],
+    };
+
+    private static readonly SaTemplate[] EspTransport = [new(IpsecSaProtocol.Esp, IpsecSaMode.Transport, null, null, 0)];
+
+    private static Phase2Proposal EspProposal(int keyBits, uint seconds, DhGroup? group, IpsecSaMode mode = IpsecSaMode.Transport, uint kilobytes = 0) =>
+        new(1, [new Phase2ProtocolOffer(IpsecSaProtocol.Esp, 0x12345678, [new Phase2Transform(1, 12, mode, keyBits, 2, seconds, kilobytes, group)])]);
+
+    [TestCase(256, 3600u, ProposalCheckLevel.Strict, true)]
+    [TestCase(128, 3600u, ProposalCheckLevel.Strict, true)]
+    [TestCase(192, 3600u, ProposalCheckLevel.Exact, false)]
+    [TestCase(128, 5000u, ProposalCheckLevel.Strict, false)]
+    [TestCase(128, 5000u, ProposalCheckLevel.Obey, true)]
+    public void Phase_2_key_length_and_lifetime_follow_the_level(int keyBits, uint seconds, ProposalCheckLevel level, bool accepted)
+    {
+        var choice = Phase2ProposalMatcher.Select([EspProposal(keyBits, seconds, null)], EspTransport, Sainfo(), level, out var why);
+        Assert.That(choice is not null, Is.EqualTo(accepted), why);
+    }
+
+    [Test]
+    public void Phase_2_refuses_a_shorter_key_under_strict()
+    {
+        var choice = Phase2ProposalMatcher.Select([EspProposal(128, 3600, null)], EspTransport, Sainfo(key: 256), ProposalCheckLevel.Strict, out var why);
+        Assert.That(choice, Is.Null);
+        Assert.That(why, Does.Contain("key length mismatched"));
+    }
+
+    [Test]
+    public void Phase_2_mode_must_match_the_policy()
+    {
+        var choice = Phase2ProposalMatcher.Select([EspProposal(128, 3600, null, IpsecSaMode.Tunnel)], EspTransport, Sainfo(), ProposalCheckLevel.Obey, out var why);
+        Assert.That(choice, Is.Null);
+        Assert.That(why, Does.Contain("encmode mismatched: peer Tunnel, policy Transport"));
+    }
+
+    [TestCase(null, DhGroup.Modp2048, ProposalCheckLevel.Strict, true)]
+    [TestCase(DhGroup.Modp1024, DhGroup.Modp2048, ProposalCheckLevel.Strict, false)]
+    [TestCase(DhGroup.Modp1024, null, ProposalCheckLevel.Strict, false)]
+    [TestCase(DhGroup.Modp1024, null, ProposalCheckLevel.Obey, true)]
+    [TestCase(null, null, ProposalCheckLevel.Exact, true)]
+    [TestCase(null, DhGroup.Modp2048, ProposalCheckLevel.Exact, false)]
+    public void Pfs_group_follows_the_level(DhGroup? ours, DhGroup? peers, ProposalCheckLevel level, bool accepted)
+    {
+        var choice = Phase2ProposalMatcher.Select([EspProposal(128, 3600, peers)], EspTransport, Sainfo(ours), level, out var why);
+        Assert.That(choice is not null, Is.EqualTo(accepted), why);
+    }
+
+    [Test]
+    public void Kilobyte_lifetimes_are_carried_and_kept()
+    {
+        var body = Phase2SaCodec.Build([EspProposal(128, 3600, DhGroup.Modp2048, kilobytes: 4608000)]).ToBodyArray();
+        var parsed = Phase2SaCodec.Parse(SecurityAssociationPayload.Read(body).Value, []);
+        var choice = Phase2ProposalMatcher.Select(parsed, EspTransport, Sainfo(DhGroup.Modp2048), ProposalCheckLevel.Strict, out var why);
+        Assert.That(choice, Is.Not.Null, why);
+        Assert.That(choice!.LifetimeKilobytes, Is.EqualTo(4608000u));
+        Assert.That(choice.LifetimeSeconds, Is.EqualTo(3600u));
+        Assert.That(parsed[0].Protocols[0].Spi, Is.EqualTo(0x12345678u));
+    }
+
+    [Test]
+    public void A_bundle_must_have_exactly_the_policys_protocols()
+    {
+        SaTemplate[] espAh = [new(IpsecSaProtocol.Esp, IpsecSaMode.Transport, null, null, 0), new(IpsecSaProtocol.Ah, IpsecSaMode.Transport, null, null, 0)];
+        var choice = Phase2ProposalMatcher.Select([EspProposal(128, 3600, null)], espAh, Sainfo(), ProposalCheckLevel.Strict, out var why);
+        Assert.That(choice, Is.Null);
+        Assert.That(why, Does.Contain("protocols ESP differ from the policy's AH+ESP"));
+    }
+}

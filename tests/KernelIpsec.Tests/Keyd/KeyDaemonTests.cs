@@ -1,0 +1,231 @@
+using System.Net;
+using KernelIpsec.Ike.Config;
+using KernelIpsec.Ike.Engine;
+using KernelIpsec.Keyd.Ctl;
+using KernelIpsec.Keyd.Daemon;
+using KernelIpsec.Keyd.Transport;
+using KernelIpsec.Netlink.InMemory;
+using KernelIpsec.Netlink.Model;
+using KernelIpsec.Netlink.Model.Algorithms;
+using KernelIpsec.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+using NUnit.Framework;
+
+namespace KernelIpsec.Tests.Keyd;
+
+/// <summary>The daemon's loop with the in-memory kernel and a scripted engine: ACQUIRE to installed SAs, admin, shutdown.</summary>
+[TestFixture, Category(Tier.Unit), System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public class KeyDaemonTests
+{
+    private static readonly IPAddress Left = IPAddress.Parse("10.77.0.1");
+    private static readonly IPAddress Right = IPAddress.Parse("10.77.0.2");
+
+    /// <summary>On ACQUIRE asks for an SPI; with the SPI installs a pair; records what else it was asked.</summary>
+    private sealed class ScriptedEngine : IKeyEngine
+    {
+        public List<string> Calls { get; } = [];
+
+        public IReadOnlyList<EngineIntent> OnDatagram(IkeDatagram datagram, DateTimeOffset now) => [];
+
+        public IReadOnlyList<EngineIntent> OnAcquire(AcquireRequest acquire, DateTimeOffset now)
+        {
+            Calls.Add($"acquire {acquire.Local}->{acquire.Remote} reqid {acquire.Policy.Templates[0].Reqid}");
+            return [new AllocateSpi(1, IpsecSaProtocol.Esp, acquire.Remote, acquire.Local, acquire.Policy.Templates[0].Reqid)];
+        }
+
+        public IReadOnlyList<EngineIntent> OnExpire(ExpireEvent expire, DateTimeOffset now)
+        {
+            Calls.Add($"expire {expire.Spi:x} hard={expire.Hard}");
+            return [];
+        }
+
+        public IReadOnlyList<EngineIntent> OnSpiAllocated(SpiAllocation allocation, DateTimeOffset now)
+        {
+            Calls.Add("spi");
+            return [new InstallSaPair(new IpsecSaPair(IpsecSaProtocol.Esp, IpsecSaMode.Transport, Left, Right, allocation.Spi!.Value, 0x7000,
+                3, 0, 2, new SaKeys(new byte[24], new byte[20]), new SaKeys(new byte[24], new byte[20]), new IpsecLifetime(600, 0), 3,
+                TrafficSelector.Host(Left), TrafficSelector.Host(Right)))];
+        }
+
+        public IReadOnlyList<EngineIntent> OnTimer(DateTimeOffset now) => [];
+
+        public IReadOnlyList<EngineIntent> Reconfigure(RacoonConfig config, DateTimeOffset now)
+        {
+            Calls.Add("reconfigure");
+            return [];
+        }
+
+        public IReadOnlyList<EngineIntent> EstablishPhase1(IPAddress? local, IPAddress remote, string? remoteName, DateTimeOffset now)
+        {
+            Calls.Add($"establish {remote}");
+            return [];
+        }
+
+        public IReadOnlyList<EngineIntent> DeletePhase1(IPAddress? local, IPAddress remote, DateTimeOffset now)
+        {
+            Calls.Add($"delete {remote}");
+            return [];
+        }
+
+        public IReadOnlyList<EngineIntent> FlushPhase1(DateTimeOffset now) => [];
+
+        public IReadOnlyList<EngineIntent> Shutdown(DateTimeOffset now)
+        {
+            Calls.Add("shutdown");
+            return [];
+        }
+
+        public IReadOnlyList<Phase1Status> Phase1Sas => [];
+    }
+
+    private DirectoryInfo dir = null!;
+
+    [SetUp]
+    public void CreateDirectory() => dir = Directory.CreateTempSubdirectory("keyd-daemon");
+
+    [TearDown]
+    public void RemoveDirectory() => dir.Delete(recursive: true);
+
+    private (KeyDaemon Daemon, InMemoryKernel Kernel, ScriptedEngine Engine, string Socket, Task<int> Run) Start(Func<RacoonConfig>? reload = null)
+    {
+        var socket = Path.Combine(dir.FullName, "racoon.sock");
+        var config = new RacoonConfig { Listen = new ListenConfig { AdminSocket = new AdminSocketConfig { Path = socket } } };
+        var kernel = new InMemoryKernel();
+        var engine = new ScriptedEngine();
+        var daemon = new KeyDaemon(config, kernel, _ => engine, new KeyDaemonSettings
+        {
+            LoadConfig = reload ?? (() => config),
+            LocalAddresses = () => [],
+            PidFile = Path.Combine(dir.FullName, "racoon.pid"),
+        }, NullLoggerFactory.Instance);
+        var run = Task.Run(() => daemon.RunAsync());
+        Assert.That(daemon.Started.Wait(TimeSpan.FromSeconds(10)), Is.True, "daemon did not start");
+        return (daemon, kernel, engine, socket, run);
+    }
+
+    private static async Task Eventually(Func<Task<bool>> condition)
+    {
+        for (var i = 0; i < 100 && !await condition(); i++)
+            await Task.Delay(50);
+        Assert.That(await condition(), Is.True);
+    }
+
+    private static SecurityPolicy OutPolicy() =>
+        new(new Selector(AddressPrefix.Host(Left), AddressPrefix.Host(Right)), PolicyDirection.Out, PolicyAction.Allow,
+            [new IpsecRequest(IpsecProtocol.Esp, IpsecMode.Transport, IpsecLevel.Require, 3)]);
+
+    [Test]
+    public async Task AcquireFromTheKernelEndsWithBothSasInstalled()
+    {
+        var (daemon, kernel, engine, _, run) = Start();
+        await using var _ = daemon;
+        await kernel.AddPolicyAsync(OutPolicy());
+        Assert.That(kernel.SendPacket(new Selector(AddressPrefix.Host(Left), AddressPrefix.Host(Right), 17, 1234, 53)), Is.Not.Null);
+
+        await Eventually(async () => (await kernel.DumpSasAsync()).Count(s => s.Encryption != null) == 2);
+        Assert.That(engine.Calls, Does.Contain("acquire 10.77.0.1->10.77.0.2 reqid 3"));
+        var outbound = await kernel.GetSaAsync(new SaId(Left, Right, IpsecProtocol.Esp, 0x7000));
+        Assert.That((outbound!.ReplayWindow, outbound.ReqId, outbound.Lifetime.Soft.AddSeconds), Is.EqualTo((4u, 3u, 480ul)));
+        daemon.Post(new TerminateRequested("SIGTERM"));
+        Assert.That(await run, Is.Zero);
+    }
+
+    [Test]
+    public async Task ShutdownRemovesOnlyTheSasTheDaemonInstalled()
+    {
+        var (daemon, kernel, engine, _, run) = Start();
+        await using var _ = daemon;
+        var manual = new SecurityAssociation(IPAddress.Parse("10.77.9.1"), IPAddress.Parse("10.77.9.2"), IpsecProtocol.Esp, 0x1234)
+        {
+            Encryption = new SaAlgorithm(AlgorithmRegistry.Get(AlgorithmKind.Encryption, "aes-cbc"), new byte[16]),
+        };
+        await kernel.AddSaAsync(manual);
+        await kernel.AddPolicyAsync(OutPolicy());
+        kernel.SendPacket(new Selector(AddressPrefix.Host(Left), AddressPrefix.Host(Right)));
+        await Eventually(async () => (await kernel.DumpSasAsync()).Count == 3);
+        var pid = Path.Combine(dir.FullName, "racoon.pid");
+        Assert.That(File.ReadAllText(pid), Is.EqualTo($"{Environment.ProcessId}\n"));
+
+        daemon.Post(new TerminateRequested("SIGTERM"));
+        Assert.That(await run, Is.Zero);
+
+        var left = await kernel.DumpSasAsync();
+        Assert.That(left.Select(s => s.Id), Is.EqualTo(new[] { manual.Id }), "racoon would have flushed the manual SA too");
+        Assert.That(engine.Calls, Does.Contain("shutdown"));
+        Assert.That(File.Exists(pid), Is.False);
+        Assert.That(File.Exists(Path.Combine(dir.FullName, "racoon.sock")), Is.False);
+    }
+
+    [Test]
+    public async Task SoftExpireReachesTheEngineAndHardExpireForgetsTheSa()
+    {
+        var (daemon, kernel, engine, _, run) = Start();
+        await using var _ = daemon;
+        await kernel.AddPolicyAsync(OutPolicy());
+        kernel.SendPacket(new Selector(AddressPrefix.Host(Left), AddressPrefix.Host(Right)));
+        await Eventually(async () => (await kernel.DumpSasAsync()).Count(s => s.Encryption != null) == 2);
+        var id = new SaId(Left, Right, IpsecProtocol.Esp, 0x7000);
+        kernel.ExpireSa(id, hard: false);
+        await Eventually(() => Task.FromResult(engine.Calls.Contains("expire 7000 hard=False")));
+        kernel.ExpireSa(id, hard: true);
+        await Eventually(() => Task.FromResult(!daemon.Installed.Contains(id)));
+        daemon.Post(new TerminateRequested("SIGTERM"));
+        await run;
+    }
+
+    [Test]
+    public async Task RacoonctlTalksToTheAdminSocket()
+    {
+        var (daemon, kernel, engine, socket, run) = Start();
+        await using var _ = daemon;
+        Assert.That(File.GetUnixFileMode(socket), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+
+        var stdout = new StringWriter();
+        Assert.That(RacoonctlCli.Run(["-s", socket, "show-sa", "esp"], stdout, new StringWriter()), Is.Zero);
+        Assert.That(stdout.ToString(), Is.EqualTo("No SAD entries.\n"));
+
+        await kernel.AddPolicyAsync(OutPolicy());
+        kernel.SendPacket(new Selector(AddressPrefix.Host(Left), AddressPrefix.Host(Right)));
+        await Eventually(async () => (await kernel.DumpSasAsync()).Count(s => s.Encryption != null) == 2);
+        stdout = new StringWriter();
+        Assert.That(RacoonctlCli.Run(["-s", socket, "show-sa", "esp"], stdout, new StringWriter()), Is.Zero);
+        Assert.That(stdout.ToString(), Does.Contain("10.77.0.1 10.77.0.2 \n\tesp mode=transport spi=28672(0x00007000) reqid=3(0x00000003)\n"));
+        Assert.That(stdout.ToString(), Does.Contain("\tE: 3des-cbc  00000000 00000000"));
+        Assert.That(stdout.ToString(), Does.Contain("replay=4 flags=0x00000000 state=mature \n"));
+
+        Assert.That(RacoonctlCli.Run(["-s", socket, "establish-sa", "isakmp", "inet", "10.77.0.1", "10.77.0.2"], new StringWriter(), new StringWriter()), Is.Zero);
+        Assert.That(RacoonctlCli.Run(["-s", socket, "delete-sa", "isakmp", "inet", "10.77.0.1", "10.77.0.2"], new StringWriter(), new StringWriter()), Is.Zero);
+        Assert.That(engine.Calls, Does.Contain("establish 10.77.0.2").And.Contain("delete 10.77.0.2"));
+
+        var error = new StringWriter();
+        Assert.That(RacoonctlCli.Run(["-s", socket, "establish-sa", "esp", "inet", "10.77.5.0/24", "10.77.6.0/24"], new StringWriter(), error), Is.EqualTo(1));
+        Assert.That(error.ToString(), Is.EqualTo("racoonctl: kmpstat: No such file or directory\n"), "no outbound policy for that selector");
+
+        Assert.That(RacoonctlCli.Run(["-s", socket, "flush-sa", "esp"], new StringWriter(), new StringWriter()), Is.Zero);
+        Assert.That(await kernel.DumpSasAsync(), Is.Empty);
+        daemon.Post(new TerminateRequested("SIGTERM"));
+        await run;
+    }
+
+    [Test]
+    public async Task ReloadAppliesAGoodConfigAndKeepsTheOldOneOnErrors()
+    {
+        var broken = false;
+        var socketPath = Path.Combine(dir.FullName, "racoon.sock");
+        var (daemon, kernel, engine, socket, run) = Start(() => broken
+            ? throw new InvalidDataException("racoon.conf:3:1: error: syntax")
+            : new RacoonConfig { LogLevel = RacoonLogLevel.Debug, Listen = new ListenConfig { AdminSocket = new AdminSocketConfig { Path = socketPath } } });
+        await using var _ = daemon;
+        daemon.Post(new ReloadRequested());
+        await Eventually(() => Task.FromResult(engine.Calls.Contains("reconfigure")));
+        Assert.That(daemon.Config.LogLevel, Is.EqualTo(RacoonLogLevel.Debug));
+
+        broken = true;
+        Assert.That(RacoonctlCli.Run(["-s", socket, "reload-config"], new StringWriter(), new StringWriter()), Is.Zero);
+        await Task.Delay(300);
+        Assert.That(engine.Calls.Count(c => c == "reconfigure"), Is.EqualTo(1));
+        Assert.That(daemon.Config.LogLevel, Is.EqualTo(RacoonLogLevel.Debug));
+        daemon.Post(new TerminateRequested("SIGTERM"));
+        await run;
+    }
+}
