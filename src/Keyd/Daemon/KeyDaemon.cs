@@ -231,8 +231,17 @@ public sealed class KeyDaemon : IAsyncDisposable
                 await RunAsync(engine.OnAcquire(KernelTranslation.ToIke(acquire), now)).ConfigureAwait(false);
                 break;
             case SaExpiredEvent expired:
-                // A hard EXPIRE is not proof the SA is gone (seen on Linux 6.1 for an SA that stayed): it stays
-                // on the list, and the delete at exit finds it or harmlessly finds nothing.
+                if (expired.Hard && await kernel.GetSaAsync(expired.Sa.Id).ConfigureAwait(false) is not null)
+                {
+                    // The kernel deletes a state before it reports its hard expiry, so an SA still there under
+                    // this id is a newer one: the report was for the larval state ALLOCSPI made, which ran out
+                    // (xfrm_acq_expires, 30 s) while a slow first install loaded crypto modules, and the SA was
+                    // then added afresh. racoon likewise ignores expires of SAs that are not mature.
+                    logger.LogDebug("hard expire for {Sa}, which the kernel still holds: stale (its larval state), ignored", expired.Sa.Id);
+                    break;
+                }
+                if (expired.Hard)
+                    Installed.Remove(expired.Sa.Id);
                 await RunAsync(engine.OnExpire(KernelTranslation.ToIke(expired), now)).ConfigureAwait(false);
                 break;
             case SaDeletedEvent deleted:

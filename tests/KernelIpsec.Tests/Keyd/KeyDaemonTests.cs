@@ -175,6 +175,32 @@ public class KeyDaemonTests
     }
 
     [Test]
+    public async Task HardExpireOfAnSaTheKernelStillHoldsIsStaleAndKeepsThePair()
+    {
+        var (daemon, kernel, engine, _, run) = Start();
+        await using var _ = daemon;
+        await kernel.AddPolicyAsync(OutPolicy());
+        kernel.SendPacket(new Selector(AddressPrefix.Host(Left), AddressPrefix.Host(Right)));
+        await Eventually(async () => (await kernel.DumpSasAsync()).Count(s => s.Encryption != null) == 2);
+        var inbound = (await kernel.DumpSasAsync()).Single(s => s.Id.Destination.Equals(Left));
+
+        // Seen in the VM: the larval state of the allocated SPI times out while the first install loads
+        // crypto modules, the SA is then added afresh, and the larval state's hard EXPIRE arrives after.
+        var hold = new TaskCompletionSource();
+        daemon.Post(new LoopWork(() => hold.Task));
+        kernel.ExpireSa(inbound.Id, hard: true);
+        await kernel.AddSaAsync(inbound);
+        hold.SetResult();
+        kernel.ExpireSa(inbound.Id, hard: false);
+        await Eventually(() => Task.FromResult(engine.Calls.Contains($"expire {inbound.Id.Spi:x} hard=False")));
+
+        Assert.That(engine.Calls, Does.Not.Contain($"expire {inbound.Id.Spi:x} hard=True"), "the stale hard expire reached the engine");
+        Assert.That(daemon.Installed.Contains(inbound.Id), Is.True);
+        daemon.Post(new TerminateRequested("SIGTERM"));
+        await run;
+    }
+
+    [Test]
     public async Task RacoonctlTalksToTheAdminSocket()
     {
         var (daemon, kernel, engine, socket, run) = Start();
