@@ -6,7 +6,6 @@ using KernelIpsec.Keyd.Daemon;
 using KernelIpsec.Keyd.Logging;
 using KernelIpsec.Netlink;
 using KernelIpsec.Netlink.InMemory;
-using KernelIpsec.Netlink.PfKey;
 using KernelIpsec.Netlink.Xfrm;
 using Microsoft.Extensions.Logging;
 using static Tmds.Linux.LibC;
@@ -107,6 +106,7 @@ public sealed class RacoonRuntime : IRacoonRuntime
             LoadConfig = () => RacoonConfLoader.Load(options.ConfigFile),
             ConfigApplied = applied => settings.Level = RacoonLogSettings.Effective(applied.LogLevel, options.DebugLevel),
             Notifier = SystemdNotifier.FromEnvironment(),
+            Verbose = options.Verbose,
         };
         var time = TimeProvider.System;
         var daemon = new KeyDaemon(config, kernel,
@@ -153,8 +153,8 @@ public sealed class RacoonRuntime : IRacoonRuntime
         return options.Kernel switch
         {
             KernelInterface.Xfrm => XfrmKernel.Open(loggers.CreateLogger("KernelIpsec.Netlink.Xfrm")),
-            KernelInterface.PfKey => PfKeyKernel.Open(loggers.CreateLogger("KernelIpsec.Netlink.PfKey")),
-            _ => throw new NotSupportedException($"unknown kernel interface {options.Kernel}"),
+            // Without af_key this throws PlatformNotSupportedException: "PF_KEY not available: load af_key or use --kernel xfrm".
+            _ => KernelIpsec.Netlink.PfKey.PfKeyKernel.Open(loggers.CreateLogger("KernelIpsec.Netlink.PfKey")),
         };
     }
 

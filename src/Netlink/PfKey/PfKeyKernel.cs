@@ -261,8 +261,10 @@ public sealed class PfKeyKernel : IKernelIpsec
     /// <summary>Drops what queued up since the last request (broadcasts, a late duplicate), then sends.</summary>
     private void Send(byte[] message, string operation, string entry)
     {
-        while (socket.Available > 0)
-            socket.ReceiveQueued(buffer);
+        while (socket.TryReceiveQueued(buffer))
+        {
+        }
+
         socket.Send(message, operation, entry);
     }
 
