@@ -44,12 +44,49 @@ public static class SocketBypassPolicy
         return buffer;
     }
 
-    /// <summary>Installs the bypass in both directions on <paramref name="socket"/>.</summary>
+    public const int IpIpsecPolicy = 16;
+    public const int Ipv6IpsecPolicy = 34;
+
+    /// <summary>sizeof(struct sadb_x_policy): len (in 8-byte units), exttype, type, dir, reserved, id, priority.</summary>
+    public const int PfKeySize = 16;
+
+    private const ushort SadbXExtPolicy = 18;
+    private const ushort IpsecPolicyBypass = 4;
+
+    /// <summary>
+    /// racoon's own form of the same bypass: a <c>struct sadb_x_policy</c> of type BYPASS for IP_IPSEC_POLICY /
+    /// IPV6_IPSEC_POLICY, which af_key compiles (IPSEC_DIR_INBOUND 1, OUTBOUND 2).
+    /// </summary>
+    public static byte[] EncodePfKey(byte direction)
+    {
+        var buffer = new byte[PfKeySize];
+        var span = buffer.AsSpan();
+        BinaryPrimitives.WriteUInt16LittleEndian(span, PfKeySize / 8);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[2..], SadbXExtPolicy);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[4..], IpsecPolicyBypass);
+        span[6] = direction == DirectionIn ? (byte)1 : (byte)2;
+        return buffer;
+    }
+
+    /// <summary>
+    /// Installs the bypass in both directions on <paramref name="socket"/>. The kernel compiles a socket policy
+    /// with whichever key manager is loaded: xfrm_user for the XFRM form, af_key for the PF_KEY form. A daemon on
+    /// PF_KEY may run where xfrm_user was never loaded (EOPNOTSUPP for the XFRM form), so that form follows.
+    /// </summary>
     public static void Apply(Socket socket)
     {
         var family = socket.AddressFamily;
-        var (level, name) = family == AddressFamily.InterNetworkV6 ? (SolIpv6, Ipv6XfrmPolicy) : (SolIp, IpXfrmPolicy);
-        socket.SetRawSocketOption(level, name, Encode(family, DirectionIn));
-        socket.SetRawSocketOption(level, name, Encode(family, DirectionOut));
+        var v6 = family == AddressFamily.InterNetworkV6;
+        var level = v6 ? SolIpv6 : SolIp;
+        try
+        {
+            socket.SetRawSocketOption(level, v6 ? Ipv6XfrmPolicy : IpXfrmPolicy, Encode(family, DirectionIn));
+            socket.SetRawSocketOption(level, v6 ? Ipv6XfrmPolicy : IpXfrmPolicy, Encode(family, DirectionOut));
+        }
+        catch (SocketException xfrm) when (xfrm.SocketErrorCode == SocketError.OperationNotSupported)
+        {
+            socket.SetRawSocketOption(level, v6 ? Ipv6IpsecPolicy : IpIpsecPolicy, EncodePfKey(DirectionIn));
+            socket.SetRawSocketOption(level, v6 ? Ipv6IpsecPolicy : IpIpsecPolicy, EncodePfKey(DirectionOut));
+        }
     }
 }

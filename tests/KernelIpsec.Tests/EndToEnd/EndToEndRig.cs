@@ -50,12 +50,12 @@ public abstract class EndToEndRig
     }
 
     /// <summary>Starts our racoon in one side and waits until it listens on that side's address.</summary>
-    protected RacoonProcess StartRacoon(bool left, string configPath, string extraArguments = "", string? logName = null)
+    protected RacoonProcess StartRacoon(bool left, string configPath, string extraArguments = "", string? logName = null, TimeSpan? readyTimeout = null)
     {
         var side = left ? "left" : "right";
         var log = Path.Combine(Path.GetDirectoryName(configPath)!, logName ?? "racoon.log");
         var racoon = RacoonProcess.Start(side + " racoon", left ? Pair.Left : Pair.Right, configPath, log,
-            left ? NetnsPair.LeftAddress : NetnsPair.RightAddress, extraArguments);
+            left ? NetnsPair.LeftAddress : NetnsPair.RightAddress, extraArguments, readyTimeout);
         racoons.Add(racoon);
         return racoon;
     }

@@ -16,8 +16,9 @@ public class PfKeyTests : EndToEndRig
         var right = SeedScenario.Write(Path.Combine(StateDirectory, "right"), isLeft: false);
         LoadPolicies(Pair.Left, left.SetkeyConf, "--kernel pfkey");
         LoadPolicies(Pair.Right, right.SetkeyConf, "--kernel pfkey");
-        StartRacoon(left: true, left.RacoonConf, "--kernel pfkey");
-        StartRacoon(left: false, right.RacoonConf, "--kernel pfkey");
+        // The first SPD dump over PF_KEY took ~60 s in the VM (under software emulation).
+        StartRacoon(left: true, left.RacoonConf, "--kernel pfkey", readyTimeout: TimeSpan.FromSeconds(180));
+        StartRacoon(left: false, right.RacoonConf, "--kernel pfkey", readyTimeout: TimeSpan.FromSeconds(180));
 
         EndToEndChecks.SendUdp(Pair.Left, NetnsPair.RightAddress);
         EndToEndChecks.WaitForEspSas(Pair, TimeSpan.FromSeconds(120));

@@ -32,6 +32,14 @@ public class TransportUnitTests
     }
 
     [Test]
+    public void PfKeyBypassPolicyIsSadbXPolicyOfTypeBypass()
+    {
+        // len 2 (x 8 bytes), SADB_X_EXT_POLICY 18, IPSEC_POLICY_BYPASS 4, IPSEC_DIR_OUTBOUND 2, id 0, priority 0
+        Assert.That(Convert.ToHexString(SocketBypassPolicy.EncodePfKey(SocketBypassPolicy.DirectionOut)), Is.EqualTo("02001200040002000000000000000000"));
+        Assert.That(SocketBypassPolicy.EncodePfKey(SocketBypassPolicy.DirectionIn)[6], Is.EqualTo(1), "IPSEC_DIR_INBOUND");
+    }
+
+    [Test]
     public void NonEspMarkerClassifiesNattPortTraffic()
     {
         Assert.That(NonEspMarker.Classify([0xff]), Is.EqualTo(NonEspMarker.Kind.Keepalive));
