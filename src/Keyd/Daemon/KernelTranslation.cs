@@ -71,7 +71,7 @@ public static class KernelTranslation
     /// The inbound SA (peer → us, completing the larval SA of the allocated SPI) and the outbound SA
     /// (us → peer) of a pair, with racoon's replay window and soft lifetime. <paramref name="kernel"/> decides
     /// the ICV truncation: XFRM takes the registry's (RFC 4868, 128 bits for HMAC-SHA-256); PF_KEY cannot
-    /// say and Linux applies its own (96 bits for HMAC-SHA-256).
+    /// say and Linux applies its own (96 bits for HMAC-SHA-256); PF_KEY also gets no SA selector.
     /// </summary>
     public static (SecurityAssociation Inbound, SecurityAssociation Outbound) ToKernel(IpsecSaPair pair, bool pfKeyTruncation)
     {
@@ -87,7 +87,8 @@ public static class KernelTranslation
                 ReplayWindow = protocol == IpsecProtocol.IpComp ? 0 : ReplayWindow,
                 Lifetime = lifetime,
                 // strongSwan does the same: a transport SA is bound to its traffic; a tunnel SA carries any inner traffic.
-                Selector = mode == IpsecMode.Transport ? ToKernelSelector(from, to) : null,
+                // PF_KEY has no field for it (racoon never sent one there); af_key binds the SA to its addresses.
+                Selector = mode == IpsecMode.Transport && !pfKeyTruncation ? ToKernelSelector(from, to) : null,
             };
             return protocol switch
             {
