@@ -16,12 +16,11 @@ internal static class Program
             e.Cancel = true;
             cancel.Cancel();
         };
-        var stdout = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = false };
-        await using (stdout.ConfigureAwait(false))
-        {
-            return await SetkeyCli.RunAsync(WithKernelFromEnvironment(args), Console.In, stdout, Console.Error, Backends(), SetkeyEnvironment.System(), cancel.Token)
-                .ConfigureAwait(false);
-        }
+        // Disposed (and so flushed) synchronously: the console stream's async write runs on the thread
+        // pool, and starting the pool's threads costs more than a whole `setkey -D` otherwise.
+        using var stdout = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = false };
+        return await SetkeyCli.RunAsync(WithKernelFromEnvironment(args), Console.In, stdout, Console.Error, Backends(), SetkeyEnvironment.System(), cancel.Token)
+            .ConfigureAwait(false);
     }
 
     /// <summary>The kernel interfaces of this build; a new backend is one more Add line.</summary>

@@ -106,6 +106,7 @@ public sealed class RacoonRuntime : IRacoonRuntime
             LoadConfig = () => RacoonConfLoader.Load(options.ConfigFile),
             ConfigApplied = applied => settings.Level = RacoonLogSettings.Effective(applied.LogLevel, options.DebugLevel),
             Notifier = SystemdNotifier.FromEnvironment(),
+            Verbose = options.Verbose,
         };
         var time = TimeProvider.System;
         var daemon = new KeyDaemon(config, kernel,

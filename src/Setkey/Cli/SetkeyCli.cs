@@ -278,7 +278,8 @@ public static class SetkeyCli
                     return false;
                 }
             }
-            await stdout.FlushAsync(cancellationToken).ConfigureAwait(false);
+            // Synchronous on purpose: see Program (the console stream's async write starts the thread pool).
+            stdout.Flush();
             return ok;
         }
 

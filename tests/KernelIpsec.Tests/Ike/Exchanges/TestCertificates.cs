@@ -38,11 +38,16 @@ internal sealed class CaVerifier : ICertificateVerifier
     private readonly X509Certificate2 _ca;
     private readonly X509Certificate2? _own;
 
-    public CaVerifier(X509Certificate2 ca, X509Certificate2? own)
+    public CaVerifier(X509Certificate2 ca, X509Certificate2? own, X509Certificate2? pinnedPeer = null)
     {
         _ca = ca;
         _own = own;
+        _pinned = pinnedPeer;
     }
+
+    private readonly X509Certificate2? _pinned;
+
+    public X509Certificate2? PeerCertificate(RemoteConfig remote) => _pinned is null ? null : X509CertificateLoader.LoadCertificate(_pinned.RawData);
 
     public X509Certificate2? OwnCertificate(RemoteConfig remote) => _own;
 
