@@ -6,7 +6,6 @@ using KernelIpsec.Keyd.Daemon;
 using KernelIpsec.Keyd.Logging;
 using KernelIpsec.Netlink;
 using KernelIpsec.Netlink.InMemory;
-using KernelIpsec.Netlink.PfKey;
 using KernelIpsec.Netlink.Xfrm;
 using Microsoft.Extensions.Logging;
 using static Tmds.Linux.LibC;

@@ -4,7 +4,8 @@ namespace KernelIpsec.Tests.EndToEnd;
 /// Where the product's command-line tools are for a test that runs them as real processes:
 /// the NativeAOT binaries in artifacts/bin (what ./test.sh publishes and a user installs), or,
 /// when those are missing or older than the Debug build (a developer iterating), the Debug
-/// dlls through `dotnet`. Either way a test starts them with <see cref="Command"/>.
+/// dlls through `dotnet` (correct, but under the VM's emulation their JIT start-up takes minutes:
+/// run scripts/publish.sh before a Vm run). Either way a test starts them with <see cref="Command"/>.
 /// </summary>
 public static class ProductTools
 {
@@ -44,12 +45,19 @@ public static class ProductTools
         var published = Path.Combine(root, "artifacts", "bin", name);
         var dll = Path.Combine(root, projectDirectory, "bin", "Debug", "net10.0", name + ".dll");
         var haveDll = File.Exists(dll);
-        if (File.Exists(published) && (!haveDll || File.GetLastWriteTimeUtc(published) >= File.GetLastWriteTimeUtc(dll)))
+        if (File.Exists(published) && (!haveDll || File.GetLastWriteTimeUtc(published) >= NewestBuildOutput(dll)))
             return new Tool(name, published, []);
         if (haveDll)
             return new Tool(name, "dotnet", [dll]);
         throw new InvalidOperationException($"{name} is not built: neither {published} (scripts/publish.sh) nor {dll} (dotnet build)");
     }
+
+    /// <summary>
+    /// The newest of the tool's dll and the project dlls next to it: a change in a library (Ike, Netlink) leaves
+    /// the tool's own dll untouched when the library's public surface stays the same.
+    /// </summary>
+    private static DateTime NewestBuildOutput(string dll) =>
+        Directory.EnumerateFiles(Path.GetDirectoryName(dll)!, "KernelIpsec.*.dll").Append(dll).Max(File.GetLastWriteTimeUtc);
 
     // Shell.TryRun hands the line to ProcessStartInfo, which splits on blanks and honours double quotes.
     private static string Quote(string s) => s.Any(char.IsWhiteSpace) ? "\"" + s + "\"" : s;

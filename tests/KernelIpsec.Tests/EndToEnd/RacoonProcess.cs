@@ -62,7 +62,9 @@ public sealed class RacoonProcess : IDisposable
         process.BeginErrorReadLine();
         try
         {
-            racoon.WaitUntilListening(listenAddress, readyTimeout ?? TimeSpan.FromSeconds(90));
+            // The Debug dll JIT-compiles its start-up under the VM's software emulation: minutes, not seconds.
+            var jit = tool.Prefix.Count > 0;
+            racoon.WaitUntilListening(listenAddress, readyTimeout ?? TimeSpan.FromSeconds(jit ? 240 : 90));
         }
         catch
         {
