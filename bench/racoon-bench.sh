@@ -48,7 +48,7 @@ stop_all() {
     ip -n $ns xfrm state flush 2>/dev/null || true; ip -n $ns xfrm policy flush 2>/dev/null || true
   done
 }
-cleanup() { stop_all; [[ -n ${KEEP_LOGS:-} ]] && { mkdir -p "$KEEP_LOGS"; cp -r "$work"/. "$KEEP_LOGS"/; }; ip netns del left 2>/dev/null || true; ip netns del right 2>/dev/null || true; rm -rf "$work"; }
+cleanup() { stop_all; [[ -n ${KEEP_LOGS:-} ]] && { mkdir -p "$KEEP_LOGS"; (cd "$work" && find . -type f -print0 | xargs -0 cp --parents -t "$KEEP_LOGS") || true; }; ip netns del left 2>/dev/null || true; ip netns del right 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
 ip netns add left; ip netns add right
@@ -316,8 +316,15 @@ ${rows%$'\n'}
 ${ratios%$'\n'}
 MD
 )
+# The section replaces an earlier one in place (other sections and their order are kept), else it is appended.
 touch BENCHMARKS.md
-awk 'BEGIN { skip = 0 } /^## racoon negotiation$/ { skip = 1; next } /^## / { skip = 0 } !skip' BENCHMARKS.md |
+printf '%s\n' "$section" > "$work/section.md"
+awk -v head='## racoon negotiation' -v file="$work/section.md" '
+  function put(  line) { while ((getline line < file) > 0) print line; print ""; done = 1 }
+  $0 == head { put(); skip = 1; next }
+  /^## / { skip = 0 }
+  !skip { print }
+  END { if (!done) { print ""; put() } }' BENCHMARKS.md |
   awk '{ l[NR] = $0 } END { n = NR; while (n > 0 && l[n] == "") n--; for (i = 1; i <= n; i++) print l[i] }' > "$work/bench.md"
-{ cat "$work/bench.md"; echo; echo "$section"; } > BENCHMARKS.md
+cp "$work/bench.md" BENCHMARKS.md
 echo "$section"

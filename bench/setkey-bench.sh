@@ -143,8 +143,15 @@ round is checked to leave exactly $N SAs and $N policies. The cold-start runs in
 tools and are timed from inside the namespace (no \`ip netns exec\` in the figure).
 MD
 )
+# The section replaces an earlier one in place (other sections and their order are kept), else it is appended.
 touch BENCHMARKS.md
-awk 'BEGIN { skip = 0 } /^## setkey$/ { skip = 1; next } /^## / { skip = 0 } !skip' BENCHMARKS.md |
+printf '%s\n' "$section" > "$work/section.md"
+awk -v head='## setkey' -v file="$work/section.md" '
+  function put(  line) { while ((getline line < file) > 0) print line; print ""; done = 1 }
+  $0 == head { put(); skip = 1; next }
+  /^## / { skip = 0 }
+  !skip { print }
+  END { if (!done) { print ""; put() } }' BENCHMARKS.md |
   awk '{ l[NR] = $0 } END { n = NR; while (n > 0 && l[n] == "") n--; for (i = 1; i <= n; i++) print l[i] }' > "$work/bench.md"
-{ cat "$work/bench.md"; echo; echo "$section"; } > BENCHMARKS.md
+cp "$work/bench.md" BENCHMARKS.md
 echo "$section"
