@@ -297,7 +297,8 @@ public sealed class Engine : IDisposable
         if (!expire.Hard)
         {
             // racoon renegotiates on the soft expire only for SAs it initiated; the responder waits for the peer.
-            if (entry.WeInitiated && !entry.Rekeying)
+            // Once per pair: its other direction's soft expire (installed a moment later) must not rekey again.
+            if (entry.WeInitiated && !entry.Rekeying && !entry.Replaced)
             {
                 entry.Rekeying = true;
                 var acquire = entry.Acquire ?? new AcquireRequest(0, entry.Pair.LocalAddress, entry.Pair.RemoteAddress, entry.Policy);
@@ -755,6 +756,7 @@ public sealed class Engine : IDisposable
             if (previous is not null)
             {
                 previous.Rekeying = false;
+                previous.Replaced = true;
             }
             _installed.Add(new InstalledSa(pair, sa, qm.IsInitiator, qm.Policy, qm.Sainfo, qm.Acquire));
         }

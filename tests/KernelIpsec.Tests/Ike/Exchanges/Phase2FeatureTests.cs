@@ -176,6 +176,23 @@ public class Phase2FeatureTests
     }
 
     [Test]
+    public void The_other_direction_s_soft_expire_of_a_replaced_pair_does_not_rekey_again()
+    {
+        // Seen in the VM: the inbound and outbound SAs of one pair were installed 3 s apart (the first
+        // install loads crypto modules), so their soft expires came 3 s apart and each made a new pair.
+        var scenario = new Scenario();
+        using var pair = Negotiate(scenario);
+        var old = pair.Left.Installed.Single();
+        pair.Run(pair.Left, pair.Left.Engine.HandleExpire(new ExpireEvent(IpsecSaProtocol.Esp, old.InboundSpi, Scenario.LeftAddress, Hard: false)));
+        Assert.That(pair.Left.Installed, Has.Count.EqualTo(2));
+
+        pair.Run(pair.Left, pair.Left.Engine.HandleExpire(new ExpireEvent(IpsecSaProtocol.Esp, old.OutboundSpi, Scenario.RightAddress, Hard: false)));
+
+        Assert.That(pair.Left.Installed, Has.Count.EqualTo(2), "one rekey per pair");
+        Assert.That(pair.Right.Installed, Has.Count.EqualTo(2));
+    }
+
+    [Test]
     public void The_responder_does_not_rekey_on_a_soft_expire()
     {
         var scenario = new Scenario();
