@@ -38,6 +38,12 @@ public class CharonInteropTests : EndToEndRig
 
         InteropChecks.TriggerAndWaitForSas(Pair, variant, fromLeft: racoonInitiates, TimeSpan.FromSeconds(120));
         InteropChecks.AssertTrafficProtected(Pair, variant, fromLeft: racoonInitiates);
+        if (variant.RacoonPhase2Auth == "hmac_sha256")
+        {
+            // RFC 4868's 128-bit ICV, as charon uses: with PF_KEY's 96 bits every packet would be dropped.
+            var sad = Pair.Left.Exec("ip xfrm state");
+            Assert.That(sad, Does.Match(@"auth-trunc hmac\(sha256\) 0x[0-9a-f]{64} 128\b"), "HMAC-SHA-256 with a 128-bit ICV in left:\n" + sad);
+        }
 
         // charon's log says who started phase 1: "10.77.0.1 is initiating a Main Mode IKE_SA" as
         // responder, "initiating Main Mode IKE_SA kernelipsec[1] to 10.77.0.1" as initiator.
