@@ -16,23 +16,34 @@ namespace KernelIpsec.Ike.Engine;
 /// <summary>
 /// The IKEv1 engine: a pure state machine the daemon drives. No sockets, no kernel, no clock of its own.
 /// <para>
-/// Construct one with the configuration and its stores:
-/// <c>new Engine(config, preSharedKeys, certificates, policies, dhGroups, random, timeProvider, logger)</c>.
+/// Construct one per configuration:
+/// <c>new Engine(config, preSharedKeys, certificates, policies, dhGroups, random, timeProvider, logger)</c> where
+/// <c>certificates</c> gives our certificate and judges the peer's chain (<see cref="ICertificateVerifier"/>),
+/// <c>policies</c> is the daemon's SPD mirror (<see cref="IPolicyLookup"/>, used when we respond to a quick mode),
+/// <c>dhGroups</c> is Ike.Crypto's <c>DhGroups.CreateDefault()</c> and <c>random</c> a <see cref="SystemIkeRandom"/>.
 /// Then feed it events; each call returns the intents to carry out, in order:
 /// </para>
 /// <list type="bullet">
 /// <item><see cref="HandleDatagram"/>(local, remote, bytes): a UDP datagram received on port 500.</item>
 /// <item><see cref="HandleAcquire"/>(acquire): the kernel's ACQUIRE for an outbound policy.</item>
-/// <item><see cref="HandleSpiAllocated"/>(allocation): the answer to an <see cref="AllocateSpi"/> intent.</item>
+/// <item><see cref="HandleSpiAllocated"/>(allocation): the kernel's answer to an <see cref="AllocateSpi"/> intent
+/// (deliver it after the rest of the list that asked for it has been carried out).</item>
 /// <item><see cref="HandleTimer"/>(now): when the time of the last <see cref="ArmTimer"/> intent has come.</item>
-/// <item><see cref="HandleExpire"/>(expire): the kernel's soft or hard EXPIRE of an SA.</item>
-/// <item><see cref="InitiatePhase1"/> / <see cref="DeletePhase1"/>: racoonctl establish-sa / delete-sa.</item>
+/// <item><see cref="HandleExpire"/>(expire): the kernel's soft (rekey if we initiated) or hard EXPIRE of an SA.</item>
+/// <item><see cref="InitiatePhase1"/>, <see cref="DeletePhase1"/>, <see cref="FlushPhase1"/>: racoonctl establish-sa /
+/// delete-sa / flush-sa; <see cref="Reconfigure"/>: SIGHUP; <see cref="Shutdown"/>: SIGTERM.</item>
 /// </list>
 /// <para>
-/// Intents: <see cref="SendDatagram"/>, <see cref="AllocateSpi"/>, <see cref="InstallSaPair"/>, <see cref="DeleteIpsecSa"/>,
-/// <see cref="ArmTimer"/>, <see cref="Phase1Up"/>, <see cref="Phase1Down"/>, <see cref="NegotiationFailed"/>.
-/// Not thread-safe: the daemon calls it from its one event loop. It logs racoon's lines through the ILogger
-/// (LogInformation = racoon INFO, LogWarning = WARNING/NOTIFY, LogError = ERROR) and never logs key material.
+/// Intents: <see cref="SendDatagram"/>, <see cref="AllocateSpi"/>, <see cref="InstallSaPair"/> (inbound = update the
+/// larval SA of the allocated SPI, outbound = add), <see cref="DeleteIpsecSa"/>, <see cref="ArmTimer"/> (replaces the
+/// previous one; one is always returned after <see cref="HandleTimer"/> when anything is pending),
+/// <see cref="Phase1Up"/>, <see cref="Phase1Down"/>, <see cref="NegotiationFailed"/> (with the ACQUIRE it served, for an
+/// ACQUIRE error to the kernel). <see cref="Phase1Sas"/> and <see cref="IpsecSas"/> list the state for racoonctl.
+/// </para>
+/// <para>
+/// Not thread-safe: the daemon calls it from its one event loop. No exception escapes <see cref="HandleDatagram"/>.
+/// It logs racoon's lines through the ILogger (LogInformation = racoon INFO, LogWarning = WARNING/NOTIFY,
+/// LogError = ERROR, LogDebug = DEBUG) and never logs key material or pre-shared keys.
 /// </para>
 /// </summary>
 public sealed class Engine : IDisposable
@@ -99,20 +110,28 @@ public sealed class Engine : IDisposable
             }
             return Finish();
         }
-        switch (h.Exchange)
+        try
         {
-            case ExchangeType.IdentityProtection or ExchangeType.Aggressive:
-                Phase1Message(local, remote, h, bytes, fingerprint);
-                break;
-            case ExchangeType.QuickMode:
-                QuickModeMessage(remote, h, bytes, fingerprint);
-                break;
-            case ExchangeType.Informational:
-                InformationalMessage(remote, h, bytes, fingerprint);
-                break;
-            default:
-                Log.LogError("unsupported exchange {Exchange} from {Remote}", (byte)h.Exchange, RacoonText.Endpoint(remote));
-                break;
+            switch (h.Exchange)
+            {
+                case ExchangeType.IdentityProtection or ExchangeType.Aggressive:
+                    Phase1Message(local, remote, h, bytes, fingerprint);
+                    break;
+                case ExchangeType.QuickMode:
+                    QuickModeMessage(remote, h, bytes, fingerprint);
+                    break;
+                case ExchangeType.Informational:
+                    InformationalMessage(remote, h, bytes, fingerprint);
+                    break;
+                default:
+                    Log.LogError("unsupported exchange {Exchange} from {Remote}", (byte)h.Exchange, RacoonText.Endpoint(remote));
+                    break;
+            }
+        }
+        catch (Exception e) when (e is not (OutOfMemoryException or StackOverflowException))
+        {
+            // A packet must never take the daemon down; what it broke is a bug to report, not a reason to stop.
+            Log.LogError(e, "internal error while handling a packet from {Remote}, packet dropped: {Message}", RacoonText.Endpoint(remote), e.Message);
         }
         return Finish();
     }
@@ -278,7 +297,8 @@ public sealed class Engine : IDisposable
         if (!expire.Hard)
         {
             // racoon renegotiates on the soft expire only for SAs it initiated; the responder waits for the peer.
-            if (entry.WeInitiated && !entry.Rekeying)
+            // Once per pair: its other direction's soft expire (installed a moment later) must not rekey again.
+            if (entry.WeInitiated && !entry.Rekeying && !entry.Replaced)
             {
                 entry.Rekeying = true;
                 var acquire = entry.Acquire ?? new AcquireRequest(0, entry.Pair.LocalAddress, entry.Pair.RemoteAddress, entry.Policy);
@@ -383,7 +403,13 @@ public sealed class Engine : IDisposable
 
     private IsakmpSa? StartPhase1(IPEndPoint local, IPEndPoint peer, RemoteConfig remote)
     {
-        var sa = new IsakmpSa(true, remote.InitiatorMode, local, peer, remote, _s.RandomCookie())
+        var mode = remote.InitiatorMode;
+        if (mode == ExchangeMode.Base)
+        {
+            Log.LogWarning("base mode is not supported; initiating main mode with {Remote}", RacoonText.Endpoint(peer));
+            mode = ExchangeMode.Main;
+        }
+        var sa = new IsakmpSa(true, mode, local, peer, remote, _s.RandomCookie())
         {
             NegotiationDeadline = _s.Now + _s.Timers.Phase1Timeout,
         };
@@ -730,6 +756,7 @@ public sealed class Engine : IDisposable
             if (previous is not null)
             {
                 previous.Rekeying = false;
+                previous.Replaced = true;
             }
             _installed.Add(new InstalledSa(pair, sa, qm.IsInitiator, qm.Policy, qm.Sainfo, qm.Acquire));
         }

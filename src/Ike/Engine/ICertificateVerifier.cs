@@ -18,4 +18,10 @@ public interface ICertificateVerifier
     /// <paramref name="remote"/>; otherwise why not, in words for the log.
     /// </summary>
     string? Verify(RemoteConfig remote, X509Certificate2 peer, IReadOnlyList<X509Certificate2> extra);
+
+    /// <summary>
+    /// <c>peers_certfile x509 "file"</c>: the peer's certificate from our configuration, used when the peer sends
+    /// no CERT payload (its <c>send_cert off</c>); null when none is configured.
+    /// </summary>
+    X509Certificate2? PeerCertificate(RemoteConfig remote) => null;
 }

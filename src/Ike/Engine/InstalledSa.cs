@@ -7,4 +7,7 @@ namespace KernelIpsec.Ike.Engine;
 internal sealed record InstalledSa(IpsecSaPair Pair, IsakmpSa Phase1, bool WeInitiated, IpsecPolicy Policy, SainfoConfig Sainfo, AcquireRequest? Acquire)
 {
     public bool Rekeying { get; set; }
+
+    /// <summary>A rekey installed its successor: this pair only waits for its hard expire.</summary>
+    public bool Replaced { get; set; }
 }

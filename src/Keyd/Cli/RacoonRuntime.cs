@@ -106,6 +106,7 @@ public sealed class RacoonRuntime : IRacoonRuntime
             LoadConfig = () => RacoonConfLoader.Load(options.ConfigFile),
             ConfigApplied = applied => settings.Level = RacoonLogSettings.Effective(applied.LogLevel, options.DebugLevel),
             Notifier = SystemdNotifier.FromEnvironment(),
+            Verbose = options.Verbose,
         };
         var time = TimeProvider.System;
         var daemon = new KeyDaemon(config, kernel,
@@ -152,7 +153,8 @@ public sealed class RacoonRuntime : IRacoonRuntime
         return options.Kernel switch
         {
             KernelInterface.Xfrm => XfrmKernel.Open(loggers.CreateLogger("KernelIpsec.Netlink.Xfrm")),
-            _ => throw new NotSupportedException("the PF_KEY backend is not part of this build; use --kernel xfrm"),
+            // Without af_key this throws PlatformNotSupportedException: "PF_KEY not available: load af_key or use --kernel xfrm".
+            _ => KernelIpsec.Netlink.PfKey.PfKeyKernel.Open(loggers.CreateLogger("KernelIpsec.Netlink.PfKey")),
         };
     }
 

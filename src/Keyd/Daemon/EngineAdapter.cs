@@ -10,10 +10,8 @@ using Microsoft.Extensions.Logging;
 namespace KernelIpsec.Keyd.Daemon;
 
 /// <summary>
-/// <see cref="IKeyEngine"/> over <see cref="Engine"/>. The engine takes its configuration at construction, so a
-/// reload builds a new one: new negotiations use the new settings, the kernel keeps every installed SA
-/// (the daemon still removes its own at exit), and the old ISAKMP SAs are dropped quietly; peers
-/// renegotiate phase 1 when they next need it.
+/// <see cref="IKeyEngine"/> over <see cref="Engine"/>, which holds the ISAKMP and IPsec SA state across
+/// reloads (new negotiations use the new configuration, established SAs stay).
 /// </summary>
 public sealed class EngineAdapter : IKeyEngine, IDisposable
 {
@@ -21,7 +19,7 @@ public sealed class EngineAdapter : IKeyEngine, IDisposable
     private readonly TimeProvider time;
     private readonly ILogger logger;
     private readonly DhGroups groups = DhGroups.CreateDefault();
-    private Engine engine;
+    private readonly Engine engine;
 
     public EngineAdapter(RacoonConfig config, IPolicyLookup policies, TimeProvider time, ILogger logger)
     {
@@ -50,33 +48,19 @@ public sealed class EngineAdapter : IKeyEngine, IDisposable
 
     public IReadOnlyList<EngineIntent> OnTimer(DateTimeOffset now) => engine.HandleTimer(now);
 
-    public IReadOnlyList<EngineIntent> Reconfigure(RacoonConfig config, DateTimeOffset now)
-    {
-        var old = engine;
-        engine = Create(config);
-        old.Dispose();
-        return [];
-    }
+    public IReadOnlyList<EngineIntent> Reconfigure(RacoonConfig config, DateTimeOffset now) => engine.Reconfigure(config);
 
     public IReadOnlyList<EngineIntent> EstablishPhase1(IPAddress? local, IPAddress remote, string? remoteName, DateTimeOffset now)
     {
-        // The engine selects the remote section by the peer's address (racoon does the same without -n).
-        return engine.InitiatePhase1(new IPEndPoint(local ?? SourceAddressFor(remote), 500), new IPEndPoint(remote, 500));
+        // Without -n the engine selects the remote section by the peer's address, as racoon does.
+        return engine.InitiatePhase1(new IPEndPoint(local ?? SourceAddressFor(remote), 500), new IPEndPoint(remote, 500), remoteName);
     }
 
     public IReadOnlyList<EngineIntent> DeletePhase1(IPAddress? local, IPAddress remote, DateTimeOffset now) => engine.DeletePhase1(remote);
 
-    public IReadOnlyList<EngineIntent> FlushPhase1(DateTimeOffset now) => DeleteAll();
+    public IReadOnlyList<EngineIntent> FlushPhase1(DateTimeOffset now) => engine.FlushPhase1();
 
-    public IReadOnlyList<EngineIntent> Shutdown(DateTimeOffset now) => DeleteAll();
-
-    private List<EngineIntent> DeleteAll()
-    {
-        var intents = new List<EngineIntent>();
-        foreach (var peer in engine.Phase1Sas.Select(p => p.Remote.Address).Distinct().ToList())
-            intents.AddRange(engine.DeletePhase1(peer));
-        return intents;
-    }
+    public IReadOnlyList<EngineIntent> Shutdown(DateTimeOffset now) => engine.Shutdown();
 
     /// <summary>The address the kernel would send from to reach <paramref name="remote"/> (a connected UDP socket sends nothing).</summary>
     public static IPAddress SourceAddressFor(IPAddress remote)

@@ -109,10 +109,11 @@ public sealed class IntentExecutor
                 outbound.Authentication?.Algorithm.Name);
 
         // Inbound first (pk_sendupdate), so the peer's first packets under the new SA already find it.
+        // The engine logs racoon's "IPsec-SA established" lines; here only what the kernel did.
         if (await InstallOneAsync(inbound, update: true, cancellation).ConfigureAwait(false))
-            logger.LogInformation("IPsec-SA established: {Sa}", RacoonText.IpsecSa(pair.Protocol, pair.Mode, pair.RemoteAddress, pair.LocalAddress, pair.InboundSpi));
+            logger.LogDebug("inbound SA installed: {Sa}", inbound.Id);
         if (await InstallOneAsync(outbound, update: false, cancellation).ConfigureAwait(false))
-            logger.LogInformation("IPsec-SA established: {Sa}", RacoonText.IpsecSa(pair.Protocol, pair.Mode, pair.LocalAddress, pair.RemoteAddress, pair.OutboundSpi));
+            logger.LogDebug("outbound SA installed: {Sa}", outbound.Id);
     }
 
     private async Task<bool> InstallOneAsync(SecurityAssociation sa, bool update, CancellationToken cancellation)

@@ -24,6 +24,8 @@ public sealed record KeyDaemonSettings
     /// <summary>Called after a configuration is (re)applied, e.g. to change the log level.</summary>
     public Action<RacoonConfig>? ConfigApplied { get; init; }
     public SystemdNotifier Notifier { get; init; } = new(null);
+    /// <summary>`-v`: dump every IKE datagram (hex) in the debug log.</summary>
+    public int Verbose { get; init; }
     /// <summary>Open the admin socket of racoon.conf (unless `adminsock disabled`).</summary>
     public bool AdminSocket { get; init; } = true;
 }
@@ -66,7 +68,7 @@ public sealed class KeyDaemon : IAsyncDisposable
         timer = new EngineTimer(this.time, () => Post(new TimerDue()));
         transport = new IkeTransport(d => events.Writer.WriteAsync(new DatagramArrived(d)), loggers.CreateLogger("KernelIpsec.Keyd.Transport.IkeTransport"));
         Phase1s = new Phase1Table(this.time);
-        executor = new IntentExecutor(kernel, new TransportSender(transport), timer.Arm, Installed, Phase1s, settings.PfKey,
+        executor = new IntentExecutor(kernel, new TransportSender(transport, settings.Verbose > 0 ? logger : null), timer.Arm, Installed, Phase1s, settings.PfKey,
             loggers.CreateLogger("KernelIpsec.Keyd.Daemon.IntentExecutor"));
     }
 
@@ -194,6 +196,9 @@ public sealed class KeyDaemon : IAsyncDisposable
         switch (daemonEvent)
         {
             case DatagramArrived arrived:
+                if (settings.Verbose > 0)
+                    logger.LogDebug("{Length} bytes message received from {Remote} to {Local}\n{Dump}", arrived.Datagram.Message.Length,
+                        arrived.Datagram.Remote, arrived.Datagram.Local, Convert.ToHexStringLower(arrived.Datagram.Message));
                 await RunAsync(engine.OnDatagram(arrived.Datagram, now)).ConfigureAwait(false);
                 break;
             case TimerDue:
@@ -226,6 +231,15 @@ public sealed class KeyDaemon : IAsyncDisposable
                 await RunAsync(engine.OnAcquire(KernelTranslation.ToIke(acquire), now)).ConfigureAwait(false);
                 break;
             case SaExpiredEvent expired:
+                if (expired.Hard && await kernel.GetSaAsync(expired.Sa.Id).ConfigureAwait(false) is not null)
+                {
+                    // The kernel deletes a state before it reports its hard expiry, so an SA still there under
+                    // this id is a newer one: the report was for the larval state ALLOCSPI made, which ran out
+                    // (xfrm_acq_expires, 30 s) while a slow first install loaded crypto modules, and the SA was
+                    // then added afresh. racoon likewise ignores expires of SAs that are not mature.
+                    logger.LogDebug("hard expire for {Sa}, which the kernel still holds: stale (its larval state), ignored", expired.Sa.Id);
+                    break;
+                }
                 if (expired.Hard)
                     Installed.Remove(expired.Sa.Id);
                 await RunAsync(engine.OnExpire(KernelTranslation.ToIke(expired), now)).ConfigureAwait(false);
@@ -311,8 +325,12 @@ public sealed class KeyDaemon : IAsyncDisposable
             await kernelPump.ConfigureAwait(false);
     }
 
-    private sealed class TransportSender(IkeTransport transport) : IDatagramSender
+    private sealed class TransportSender(IkeTransport transport, ILogger? packetLog) : IDatagramSender
     {
-        public bool Send(IPEndPoint local, IPEndPoint remote, ReadOnlySpan<byte> message) => transport.Send(local, remote, message);
+        public bool Send(IPEndPoint local, IPEndPoint remote, ReadOnlySpan<byte> message)
+        {
+            packetLog?.LogDebug("{Length} bytes message will be sent to {Remote} from {Local}\n{Dump}", message.Length, remote, local, Convert.ToHexStringLower(message));
+            return transport.Send(local, remote, message);
+        }
     }
 }

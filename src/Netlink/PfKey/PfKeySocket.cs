@@ -74,11 +74,24 @@ internal sealed unsafe class PfKeySocket : IDisposable
     public ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken) =>
         socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);
 
-    /// <summary>Bytes waiting in the receive queue (0 when nothing is queued).</summary>
-    public int Available => socket.Available;
-
-    /// <summary>Receives a message that <see cref="Available"/> said is there.</summary>
-    public int ReceiveQueued(Span<byte> buffer) => socket.Receive(buffer, SocketFlags.None);
+    /// <summary>
+    /// Takes one queued message without waiting (MSG_DONTWAIT); false when the queue is empty. PF_KEY sockets answer
+    /// FIONREAD with EOPNOTSUPP, so this is how to look.
+    /// </summary>
+    public bool TryReceiveQueued(Span<byte> buffer)
+    {
+        var fd = (int)socket.SafeHandle.DangerousGetHandle();
+        fixed (byte* p = buffer)
+        {
+            var n = LibC.recv(fd, p, buffer.Length, LibC.MSG_DONTWAIT);
+            if (n >= 0)
+                return true;
+            var errno = LibC.errno;
+            if (errno == LibC.EAGAIN || errno == LibC.EINTR)
+                return false;
+            throw new KernelIpsecException("receive from", "PF_KEY socket", errno);
+        }
+    }
 
     public void Dispose() => socket.Dispose();
 }

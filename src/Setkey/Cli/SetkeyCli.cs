@@ -174,7 +174,8 @@ public static class SetkeyCli
                             return 0;
                         default:
                             var events = new EventFormatter(dumpOptions, rawTimestamps: options.Promiscuous > 1);
-                            var subscription = kernel.SubscribeEvents();
+                            // Over PF_KEY, -x is setkey's own SADB_X_PROMISC monitor: every message on the system.
+                            var subscription = kernel is KernelIpsec.Netlink.PfKey.PfKeyKernel pfkey ? pfkey.SubscribePromiscuous() : kernel.SubscribeEvents();
                             await using (((IAsyncDisposable)subscription).ConfigureAwait(false))
                             {
                                 await foreach (var e in subscription.WithCancellation(cancellationToken).ConfigureAwait(false))

@@ -47,6 +47,9 @@ public sealed class EventFormatter
         AcquireEvent a => string.Create(CultureInfo.InvariantCulture,
             $"SADB_ACQUIRE {a.Protocol.ToString().ToLowerInvariant()} {a.Source} -> {a.Destination} seq={a.Sequence}\n") + Policy(a.Policy),
         ResyncRequiredEvent r => "events lost: " + r.Reason + "\n",
+        KernelIpsec.Netlink.PfKey.PfKeyMessageEvent m => m.Meaning is { } meaning && m.Errno == 0
+            ? Body(meaning)
+            : string.Create(CultureInfo.InvariantCulture, $"{m.TypeName} satype={m.SaType} errno={m.Errno} seq={m.Sequence} pid={m.Pid}\n"),
         _ => e.GetType().Name + "\n",
     };
 

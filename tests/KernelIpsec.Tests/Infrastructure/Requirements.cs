@@ -30,7 +30,7 @@ public static class Requirements
     public static void Vm()
     {
         if (!InVm)
-            Assert.Ignore("needs the real-kernel VM: ./test.sh runs this tier inside it (vm/run-tier.sh; root and qemu required)");
+            Assert.Ignore("needs the real-kernel VM: ./test.sh runs this tier inside it (vm/kvm.sh; root and qemu required)");
     }
 
     [DllImport("libc", SetLastError = true)]

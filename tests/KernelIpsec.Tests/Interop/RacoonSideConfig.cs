@@ -12,7 +12,8 @@ public static class RacoonSideConfig
 {
     public sealed record Files(string Directory, string RacoonConf, string PskTxt, string SetkeyConf);
 
-    public static Files Write(string directory, InteropVariant v, bool isLeft, TestPki? pki)
+    /// <param name="phase2Lifetime">The sainfo's `lifetime time` (1 hour unless a rekey test wants it short).</param>
+    public static Files Write(string directory, InteropVariant v, bool isLeft, TestPki? pki, TimeSpan? phase2Lifetime = null)
     {
         Directory.CreateDirectory(directory);
         var local = isLeft ? NetnsPair.LeftAddress : NetnsPair.RightAddress;
@@ -45,6 +46,8 @@ public static class RacoonSideConfig
         var conf = new StringBuilder();
         conf.AppendLine($"# racoon.conf for {side} ({local}), variant {v.Name}");
         conf.AppendLine(rsa ? $"path certificate \"{certs}\";" : $"path pre_shared_key \"{psk}\";");
+        // Two racoons in one machine (left and right namespaces) must not share /var/run/racoon.pid.
+        conf.AppendLine($"path pidfile \"{Path.Combine(directory, "racoon.pid")}\";");
         conf.AppendLine($"listen {{\n\tisakmp {local} [500];\n\tadminsock \"{Path.Combine(directory, "racoon.sock")}\";\n}}");
         conf.AppendLine("timer {\n\tcounter 5;\n\tinterval 4 sec;\n\tphase1 30 sec;\n\tphase2 30 sec;\n}");
         conf.AppendLine($"remote {remote} {{");
@@ -71,7 +74,7 @@ public static class RacoonSideConfig
         conf.AppendLine($"sainfo address {localNet} any address {remoteNet} any {{");
         if (v.RacoonPfsGroup != null)
             conf.AppendLine($"\tpfs_group {v.RacoonPfsGroup};");
-        conf.AppendLine($"\tlifetime time 1 hour;\n\tencryption_algorithm {v.RacoonPhase2Encryption};\n\tauthentication_algorithm {v.RacoonPhase2Auth};\n\tcompression_algorithm deflate;\n}}");
+        conf.AppendLine($"\tlifetime time {(phase2Lifetime is { } l ? $"{(int)l.TotalSeconds} sec" : "1 hour")};\n\tencryption_algorithm {v.RacoonPhase2Encryption};\n\tauthentication_algorithm {v.RacoonPhase2Auth};\n\tcompression_algorithm deflate;\n}}");
         var racoonConf = Path.Combine(directory, "racoon.conf");
         File.WriteAllText(racoonConf, conf.ToString());
 

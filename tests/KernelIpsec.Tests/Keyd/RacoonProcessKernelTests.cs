@@ -137,7 +137,7 @@ public class RacoonProcessKernelTests
         racoon.WaitForLog("IPsec-SA request for 10.77.0.2 queued due to no phase1 found.");
         racoon.WaitForLog("initiate new phase 1 negotiation: 10.77.0.1[500]<=>10.77.0.2[500]");
         // The first main mode packet leaves the daemon's socket for the peer (nobody answers there).
-        var captured = pair.Right.TryExec("timeout 12 tcpdump -c 1 -n -i veth-r udp port 500");
+        var captured = pair.Right.TryExec("timeout 30 tcpdump -c 1 -n -i veth-r udp port 500");
         Assert.That(captured.StdOut, Does.Contain("10.77.0.1.500 > 10.77.0.2.500"), captured.StdErr);
     }
 }

@@ -11,7 +11,7 @@ public static class BookwormImage
     public const string CacheDirectory = "/var/cache/kernelipsec-packaging";
     public static readonly string Tarball = Path.Combine(CacheDirectory, "bookworm-minbase.tar");
 
-    /// <summary>.debs apt fetched inside the chroots (libssl3), shared by every run.</summary>
+    /// <summary>.debs apt fetched inside the chroots (libssl3), kept for later runs.</summary>
     public static readonly string AptArchives = Path.Combine(CacheDirectory, "apt-archives");
 
     private static readonly TimeSpan MaxAge = TimeSpan.FromDays(7);
@@ -19,7 +19,7 @@ public static class BookwormImage
     public static string EnsureCached()
     {
         System.IO.Directory.CreateDirectory(CacheDirectory);
-        System.IO.Directory.CreateDirectory(Path.Combine(AptArchives, "partial"));
+        System.IO.Directory.CreateDirectory(AptArchives);
         using var lockFile = AcquireLock();
         if (File.Exists(Tarball) && DateTime.UtcNow - File.GetLastWriteTimeUtc(Tarball) < MaxAge)
             return Tarball;

@@ -39,20 +39,39 @@ public sealed class DebianChroot : IDisposable
     }
 
     /// <summary>
-    /// apt-get or dpkg inside the chroot, with the network (apt may fetch dependencies) and
-    /// the shared archive cache so a dependency is downloaded once per machine.
+    /// apt-get or dpkg inside the chroot, with the network (apt may fetch dependencies).
+    /// Downloads are shared between runs through <see cref="BookwormImage.AptArchives"/> by
+    /// copying, never by mounting it: several checkouts may test at once on one machine and
+    /// apt locks its archive directory.
     /// </summary>
     public Command.Result PackageTool(params string[] argv)
     {
         const string script =
-            "root=$1; archives=$2; shift 2; " +
+            "root=$1; shift; " +
             "mount -t devpts -o newinstance,ptmxmode=0666 devpts \"$root/dev/pts\" && " +
-            "mount --bind \"$archives\" \"$root/var/cache/apt/archives\" && " +
             "exec chroot \"$root\" env DEBIAN_FRONTEND=noninteractive \"$@\"";
-        return Command.Run(
+        var archives = HostPath("/var/cache/apt/archives");
+        ShareDebs(BookwormImage.AptArchives, archives);
+        var result = Command.Run(
             ["unshare", "--mount", "--pid", "--fork", $"--mount-proc={HostPath("/proc")}",
-             "sh", "-c", script, "sh", Root, BookwormImage.AptArchives, .. argv],
+             "sh", "-c", script, "sh", Root, .. argv],
             timeoutMs: 900_000);
+        ShareDebs(archives, BookwormImage.AptArchives);
+        return result;
+    }
+
+    /// <summary>Copies the .debs <paramref name="to"/> lacks; each appears there whole or not at all.</summary>
+    private static void ShareDebs(string from, string to)
+    {
+        foreach (var deb in System.IO.Directory.GetFiles(from, "*.deb"))
+        {
+            var target = Path.Combine(to, Path.GetFileName(deb));
+            if (File.Exists(target))
+                continue;
+            var partial = $"{target}.{Environment.ProcessId}.partial";
+            File.Copy(deb, partial, overwrite: true);
+            File.Move(partial, target, overwrite: true);
+        }
     }
 
     /// <summary>

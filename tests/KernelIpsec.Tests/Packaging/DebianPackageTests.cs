@@ -13,6 +13,7 @@ public class DebianPackageTests
 {
     private string workDirectory = null!;
     private BuiltPackages packages = null!;
+    private DebianChroot? installedRoot;
 
     private static readonly string[] Conffiles = ["/etc/ipsec-tools.conf", "/etc/racoon/psk.txt", "/etc/racoon/racoon.conf"];
 
@@ -56,6 +57,7 @@ public class DebianPackageTests
     [OneTimeTearDown]
     public void RemoveWorkDirectory()
     {
+        installedRoot?.Dispose();
         if (workDirectory != null && Directory.Exists(workDirectory))
             Directory.Delete(workDirectory, recursive: true);
     }
@@ -120,9 +122,48 @@ public class DebianPackageTests
     }
 
     [Test]
+    public void ReplacesAnInstalledRacoonAndKeepsItsAdministratorsConfiguration()
+    {
+        // Debian's racoon left bookworm, so a stand-in with its name, version and conffile.
+        var old = Path.Combine(workDirectory, "old-racoon");
+        Directory.CreateDirectory(Path.Combine(old, "DEBIAN"));
+        Directory.CreateDirectory(Path.Combine(old, "etc/racoon"));
+        Directory.CreateDirectory(Path.Combine(old, "usr/sbin"));
+        File.WriteAllText(Path.Combine(old, "DEBIAN/control"),
+            "Package: racoon\nVersion: 1:0.8.2+20140711-13\nArchitecture: all\nMaintainer: test <test@example.invalid>\nDescription: stand-in for ipsec-tools' racoon\n");
+        File.WriteAllText(Path.Combine(old, "DEBIAN/conffiles"), "/etc/racoon/racoon.conf\n");
+        File.WriteAllText(Path.Combine(old, "etc/racoon/racoon.conf"), "path pre_shared_key \"/etc/racoon/psk.txt\";\n");
+        File.WriteAllText(Path.Combine(old, "usr/sbin/racoon"), "#!/bin/sh\necho old racoon\n");
+        var oldDeb = Path.Combine(workDirectory, "racoon_0.8.2_all.deb");
+        Command.Check(["dpkg-deb", "--root-owner-group", "--build", old, oldDeb]);
+
+        using var chroot = DebianChroot.Create();
+        var installOld = chroot.PackageTool("dpkg", "-i", chroot.CopyIn(oldDeb));
+        Assert.That(installOld.ExitCode, Is.Zero, installOld.Output);
+        var racoonConf = chroot.HostPath("/etc/racoon/racoon.conf");
+        File.AppendAllText(racoonConf, "# the administrator's own\n");
+
+        // As with any changed conffile, an unattended install says which version to keep.
+        var install = chroot.PackageTool("apt-get", "install", "-y", "-o", "Dpkg::Options::=--force-confold", chroot.CopyIn(packages.Deb));
+        Assert.That(install.ExitCode, Is.Zero, install.Output);
+        var states = chroot.PackageTool("dpkg-query", "-W", "-f=${Package} ${Status}\n", "racoon", "kernelipsec").StdOut;
+        Assert.Multiple(() =>
+        {
+            Assert.That(states, Does.Contain("racoon deinstall ok config-files").And.Contain("kernelipsec install ok installed"));
+            Assert.That(File.ReadAllText(racoonConf), Does.EndWith("# the administrator's own\n"));
+            Assert.That(File.ReadAllBytes(chroot.HostPath("/usr/sbin/racoon")).Take(4), Is.EqualTo("\u007fELF"u8.ToArray()), "our racoon replaced the old one");
+        });
+
+        // Purging what is left of the old package no longer touches the file we took over.
+        var purgeOld = chroot.PackageTool("dpkg", "--purge", "racoon");
+        Assert.That(purgeOld.ExitCode, Is.Zero, purgeOld.Output);
+        Assert.That(File.ReadAllText(racoonConf), Does.EndWith("# the administrator's own\n"));
+    }
+
+    [Test]
     public void InstalledSetkeyRunsTheBootScriptAndDumpsAnEmptyPolicyDatabase()
     {
-        using var chroot = InstalledRoot();
+        var chroot = InstalledRoot();
 
         // setkey -c <<< 'spddump;' on a fresh network namespace: nothing there yet.
         var spddump = chroot.RunIsolated(["/usr/sbin/setkey", "-c"], "spddump;\n");
@@ -146,7 +187,7 @@ public class DebianPackageTests
     [Test]
     public void InstalledRacoonAcceptsTheShippedConfigurationAndPskFile()
     {
-        using var chroot = InstalledRoot();
+        var chroot = InstalledRoot();
 
         var dump = chroot.RunIsolated(["/usr/sbin/racoon", "-C", "-f", "/etc/racoon/racoon.conf"]);
         if (PlaceholderTool.Answered(dump))
@@ -233,20 +274,22 @@ public class DebianPackageTests
         return tree;
     }
 
+    /// <summary>
+    /// One root with the package installed, shared by the tests that only run the installed
+    /// tools (each in a namespace of its own, so they cannot disturb one another).
+    /// </summary>
     private DebianChroot InstalledRoot()
     {
+        if (installedRoot != null)
+            return installedRoot;
         var chroot = DebianChroot.Create();
-        try
-        {
-            var install = chroot.AptInstall(chroot.CopyIn(packages.Deb));
-            Assert.That(install.ExitCode, Is.Zero, install.Output);
-            return chroot;
-        }
-        catch
+        var install = chroot.AptInstall(chroot.CopyIn(packages.Deb));
+        if (install.ExitCode != 0)
         {
             chroot.Dispose();
-            throw;
+            Assert.Fail($"apt install of the .deb failed:\n{install.Output}");
         }
+        return installedRoot = chroot;
     }
 
     /// <summary>Processes whose root directory is the chroot (a daemon a maintainer script started).</summary>

@@ -11,7 +11,8 @@ namespace KernelIpsec.Tests.Setkey;
 [TestFixture, Category(Tier.Unit)]
 public class GoldenDumpTests
 {
-    public const string GoldenRoot = "/work/shared/setkey-golden";
+    /// <summary>The reference outputs carried in the repository (tests/golden/setkey).</summary>
+    public static readonly string GoldenRoot = Path.Combine(KernelIpsec.Tests.Packaging.RepositoryRoot.Find(), "tests", "golden", "setkey");
 
     public static IEnumerable<string> Scripts() =>
         Directory.Exists(GoldenRoot + "/scripts")

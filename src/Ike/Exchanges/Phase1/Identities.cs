@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using KernelIpsec.Ike.Config;
+using KernelIpsec.Ike.Config.Certificates;
 using KernelIpsec.Ike.Wire;
 
 namespace KernelIpsec.Ike.Exchanges.Phase1;
@@ -37,7 +38,9 @@ internal static class Identities
             case IdentifierType.Asn1Dn:
                 if (id.Value is not null)
                 {
-                    return new IdentificationPayload(IdType.DerAsn1Dn, 0, 0, new X500DistinguishedName(id.Value).RawData);
+                    // racoon's text form is in DER order ("C=XX, O=Org, CN=host"); .NET's X500DistinguishedName
+                    // string parser would reverse it.
+                    return new IdentificationPayload(IdType.DerAsn1Dn, 0, 0, ParseDn(id.Value).ToDer());
                 }
                 if (certificate is null)
                 {
@@ -55,7 +58,7 @@ internal static class Identities
     {
         IdType.Ipv4Address or IdType.Ipv6Address => id.Address!.ToString(),
         IdType.Fqdn or IdType.UserFqdn or IdType.KeyId => Encoding.UTF8.GetString(id.Data),
-        IdType.DerAsn1Dn => new X500DistinguishedName(id.Data).Name,
+        IdType.DerAsn1Dn => TryReadDn(id.Data)?.ToString() ?? Convert.ToHexStringLower(id.Data),
         _ => Convert.ToHexStringLower(id.Data),
     };
 
@@ -78,7 +81,7 @@ internal static class Identities
                     && File.ReadAllBytes(configured.Value).AsSpan().SequenceEqual(peer.Data);
             case IdentifierType.Asn1Dn:
                 return peer.IdType == IdType.DerAsn1Dn && configured.Value is not null
-                    && DistinguishedNames.Matches(new X500DistinguishedName(peer.Data), configured.Value);
+                    && TryReadDn(peer.Data) is { } peerDn && peerDn.Matches(ParseDn(configured.Value));
             default:
                 return false;
         }
@@ -93,8 +96,9 @@ internal static class Identities
         switch (id.IdType)
         {
             case IdType.DerAsn1Dn:
-                return DistinguishedNames.Equal(new X500DistinguishedName(id.Data), certificate.SubjectName)
-                    ? null : $"ID mismatched with ASN1 SubjectName: ID {Text(id)}, certificate {certificate.Subject}";
+                var subject = DistinguishedName.FromDer(certificate.SubjectName.RawData);
+                return TryReadDn(id.Data) is { } idDn && idDn.SameAs(subject)
+                    ? null : $"ID mismatched with ASN1 SubjectName: ID {Text(id)}, certificate {subject}";
             case IdType.Ipv4Address or IdType.Ipv6Address or IdType.Fqdn or IdType.UserFqdn:
                 var sans = SubjectAltNames(certificate);
                 var text = Text(id);
@@ -102,6 +106,30 @@ internal static class Identities
                     ? null : $"ID mismatched with subjectAltName: ID {text}, certificate has {(sans.Count == 0 ? "none" : string.Join(", ", sans))}";
             default:
                 return $"ID type {id.IdType} cannot be checked against a certificate";
+        }
+    }
+
+    private static DistinguishedName? TryReadDn(byte[] der)
+    {
+        try
+        {
+            return DistinguishedName.FromDer(der);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    private static DistinguishedName ParseDn(string text)
+    {
+        try
+        {
+            return DistinguishedName.Parse(text);
+        }
+        catch (FormatException e)
+        {
+            throw ExchangeException.Abort($"asn1dn \"{text}\" is not a distinguished name: {e.Message}", null);
         }
     }
 

@@ -246,9 +246,13 @@ internal abstract class Phase1Exchange
             var certificates = message.ReadAll(PayloadType.Certificate, CertificatePayload.Read)
                 .Where(c => c.Encoding == CertificateEncoding.X509Signature)
                 .Select(c => LoadCertificate(c.Data)).ToList();
+            if (certificates.Count == 0 && S.Certificates.PeerCertificate(Sa.Remote) is { } pinned)
+            {
+                certificates.Add(pinned);
+            }
             if (certificates.Count == 0)
             {
-                throw ExchangeException.Abort("no peer's CERT payload found (rsasig needs the peer's certificate)", NotifyType.CertificateUnavailable);
+                throw ExchangeException.Abort("no peer's CERT payload found (rsasig needs the peer's certificate or peers_certfile)", NotifyType.CertificateUnavailable);
             }
             var leaf = certificates.FirstOrDefault(c => Identities.CheckAgainstCertificate(peerId, c) is null) ?? certificates[0];
             using var publicKey = leaf.GetRSAPublicKey() ?? throw ExchangeException.Abort("the peer's certificate has no RSA key", NotifyType.InvalidCertificate);

@@ -39,11 +39,21 @@ public sealed record Phase1Offer(
             {
                 continue;
             }
-            offers.Add(new Phase1Offer(number++, p.Encryption.Algorithm, p.Encryption.KeyLength ?? 0, p.Hash, auth, p.DhGroup,
+            offers.Add(new Phase1Offer(number++, p.Encryption.Algorithm, p.Encryption.KeyLength ?? DefaultKeyBits(p.Encryption.Algorithm), p.Hash, auth, p.DhGroup,
                 (uint)p.EffectiveLifetime(remote).TotalSeconds, 0));
         }
         return offers;
     }
+
+    /// <summary>
+    /// racoon sends a Key Length attribute for every variable-length cipher, 128 bits when the configuration names
+    /// none (RFC 3602 requires it for AES; charon refuses AES without it). Fixed-length ciphers send none.
+    /// </summary>
+    public static int DefaultKeyBits(Phase1Encryption cipher) => cipher switch
+    {
+        Phase1Encryption.Aes or Phase1Encryption.Camellia or Phase1Encryption.Blowfish or Phase1Encryption.Cast128 => 128,
+        _ => 0,
+    };
 
     /// <summary>As racoon prints a transform: <c>3DES-CBC/SHA/1024-bit MODP group/pre-shared key</c>-like.</summary>
     public override string ToString() =>

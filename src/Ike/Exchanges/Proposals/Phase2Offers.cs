@@ -27,6 +27,13 @@ public static class Phase2Offers
         _ => null,
     };
 
+    /// <summary>The Key Length racoon sends for a variable-length ESP cipher written without one (128), else none.</summary>
+    public static int DefaultKeyBits(Phase2Encryption cipher) => cipher switch
+    {
+        Phase2Encryption.Aes or Phase2Encryption.Camellia or Phase2Encryption.Blowfish or Phase2Encryption.Cast128 or Phase2Encryption.Twofish => 128,
+        _ => 0,
+    };
+
     /// <summary>
     /// One proposal (number 1) with a Proposal payload per template of the bundle; <paramref name="spis"/>
     /// gives the inbound SPI allocated for each protocol.
@@ -46,7 +53,7 @@ public static class Phase2Offers
                     {
                         foreach (var auth in sainfo.AuthenticationAlgorithms)
                         {
-                            transforms.Add(new Phase2Transform(number++, (byte)enc.Algorithm, template.Mode, enc.KeyLength ?? 0, (int)auth, lifetime, 0, sainfo.PfsGroup));
+                            transforms.Add(new Phase2Transform(number++, (byte)enc.Algorithm, template.Mode, enc.KeyLength ?? DefaultKeyBits(enc.Algorithm), (int)auth, lifetime, 0, sainfo.PfsGroup));
                         }
                     }
                     break;

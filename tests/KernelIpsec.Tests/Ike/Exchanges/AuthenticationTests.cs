@@ -206,4 +206,30 @@ public class AuthenticationTests
             Assert.That(pair.Left.Engine.Phase1Sas.Single().Established, Is.True);
         });
     }
+
+    [Test]
+    public void Without_a_cert_payload_the_peers_certfile_is_used()
+    {
+        var scenario = RsaScenario(ExchangeMode.Main);
+        using var pair = scenario.CreatePair(leftCerts: new CaVerifier(_ca, _left, pinnedPeer: _right), rightCerts: new CaVerifier(_ca, _right, pinnedPeer: _left),
+            adjustRight: r => r with { SendCertificate = false });
+
+        pair.Run(pair.Left, pair.Left.Engine.HandleAcquire(scenario.AcquireFor(left: true)));
+
+        Assert.That(pair.Left.Failures.Concat(pair.Right.Failures), Is.Empty, pair.Left.Log + "\n" + pair.Right.Log);
+        Assert.That(pair.Left.Installed, Has.Count.EqualTo(1));
+        var mm6 = KernelIpsec.Ike.Wire.IsakmpMessage.Read(pair.Sent[5].Bytes).Value;
+        Assert.That(mm6.Header.IsEncrypted, Is.True);
+    }
+
+    [Test]
+    public void Without_a_cert_payload_or_a_peers_certfile_rsasig_fails_clearly()
+    {
+        var scenario = RsaScenario(ExchangeMode.Main);
+        using var pair = scenario.CreatePair(leftCerts: new CaVerifier(_ca, _left), rightCerts: new CaVerifier(_ca, _right), adjustRight: r => r with { SendCertificate = false });
+
+        pair.Run(pair.Left, pair.Left.Engine.HandleAcquire(scenario.AcquireFor(left: true)));
+
+        Assert.That(pair.Left.Failures.Single().Reason, Does.StartWith("no peer's CERT payload found"));
+    }
 }

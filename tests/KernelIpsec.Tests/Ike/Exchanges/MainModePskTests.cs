@@ -32,9 +32,9 @@ public class MainModePskTests
             Assert.That(l.KeyLengthBits, Is.EqualTo(keyBits));
             Assert.That(l.AuthenticationAlgorithm, Is.EqualTo(auth));
             Assert.That(l.InboundKeys.Encryption, Has.Length.EqualTo(keyBits / 8));
-            Assert.That(l.LocalAddress, Is.EqualTo(Scenario.LeftAddress));
-            Assert.That(l.RemoteAddress, Is.EqualTo(Scenario.RightAddress));
-            Assert.That(r.LocalAddress, Is.EqualTo(Scenario.RightAddress));
+            Assert.That(l.LocalAddress, Is.EqualTo(pair.Left.Address));
+            Assert.That(l.RemoteAddress, Is.EqualTo(pair.Right.Address));
+            Assert.That(r.LocalAddress, Is.EqualTo(pair.Right.Address));
         });
     }
 
@@ -68,5 +68,23 @@ public class MainModePskTests
             Assert.That(pair.Right.Phase1Ups, Has.Count.EqualTo(1));
             Assert.That(pair.Left.Log.ToString() + pair.Right.Log, Does.Not.Contain(Scenario.Psk), "the pre-shared key is never logged");
         });
+    }
+}
+
+[TestFixture, Category(Tier.Unit)]
+public class Ipv6Tests
+{
+    [TestCase(false)]
+    [TestCase(true)]
+    public void Main_mode_and_quick_mode_work_over_ipv6(bool tunnel)
+    {
+        var scenario = new Scenario { Left = System.Net.IPAddress.Parse("fd77::1"), Right = System.Net.IPAddress.Parse("fd77::2"), Tunnel = tunnel };
+        using var pair = scenario.CreatePair();
+
+        pair.Run(pair.Left, pair.Left.Engine.HandleAcquire(scenario.AcquireFor(left: true)));
+
+        MainModePskTests.AssertMatchingSas(pair, IpsecSaProtocol.Esp, tunnel ? IpsecSaMode.Tunnel : IpsecSaMode.Transport, 3, 192, 2);
+        Assert.That(pair.Left.Log.Lines.Any(l => l.StartsWith("INFO: ISAKMP-SA established fd77::1[500]-fd77::2[500] spi:", StringComparison.Ordinal)), pair.Left.Log.ToString());
+        Assert.That(pair.Left.Installed[0].RemoteSelector.ToString(), Is.EqualTo(tunnel ? "fd77:2::/64[any] any" : "fd77::2/128[any] any"));
     }
 }

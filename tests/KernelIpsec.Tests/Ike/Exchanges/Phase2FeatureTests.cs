@@ -1,7 +1,10 @@
 using System.Net;
 using KernelIpsec.Ike.Config;
 using KernelIpsec.Ike.Engine;
-using KernelIpsec.Ike.Wire;
+using IsakmpMessage = KernelIpsec.Ike.Wire.IsakmpMessage;
+using IsakmpFlags = KernelIpsec.Ike.Wire.IsakmpFlags;
+using NoncePayload = KernelIpsec.Ike.Wire.NoncePayload;
+using SecurityAssociationPayload = KernelIpsec.Ike.Wire.SecurityAssociationPayload;
 using KernelIpsec.Tests.Infrastructure;
 using NUnit.Framework;
 
@@ -173,6 +176,23 @@ public class Phase2FeatureTests
     }
 
     [Test]
+    public void The_other_direction_s_soft_expire_of_a_replaced_pair_does_not_rekey_again()
+    {
+        // Seen in the VM: the inbound and outbound SAs of one pair were installed 3 s apart (the first
+        // install loads crypto modules), so their soft expires came 3 s apart and each made a new pair.
+        var scenario = new Scenario();
+        using var pair = Negotiate(scenario);
+        var old = pair.Left.Installed.Single();
+        pair.Run(pair.Left, pair.Left.Engine.HandleExpire(new ExpireEvent(IpsecSaProtocol.Esp, old.InboundSpi, Scenario.LeftAddress, Hard: false)));
+        Assert.That(pair.Left.Installed, Has.Count.EqualTo(2));
+
+        pair.Run(pair.Left, pair.Left.Engine.HandleExpire(new ExpireEvent(IpsecSaProtocol.Esp, old.OutboundSpi, Scenario.RightAddress, Hard: false)));
+
+        Assert.That(pair.Left.Installed, Has.Count.EqualTo(2), "one rekey per pair");
+        Assert.That(pair.Right.Installed, Has.Count.EqualTo(2));
+    }
+
+    [Test]
     public void The_responder_does_not_rekey_on_a_soft_expire()
     {
         var scenario = new Scenario();
@@ -218,5 +238,73 @@ public class Phase2FeatureTests
 
         Assert.That(pair.Right.Log.Contains("ERROR: no policy found: 10.77.0.2/32[any] any <=> 10.77.0.1/32[any] any"), pair.Right.Log.ToString());
         Assert.That(pair.Left.Log.Contains("ERROR: notification INVALID-ID-INFORMATION received in informational exchange."), pair.Left.Log.ToString());
+    }
+
+    [Test]
+    public void Several_transforms_are_offered_and_the_responder_takes_the_first_it_accepts()
+    {
+        var scenario = new Scenario();
+        // Left offers racoon's permutation aes256-sha256, aes256-sha1, 3des-sha256, 3des-sha1; right accepts only 3des-sha1.
+        using var pair = new EnginePair(
+            scenario.ConfigFor(true, null, s => s with
+            {
+                EncryptionAlgorithms = [new(Phase2Encryption.Aes, 256), new(Phase2Encryption.TripleDes, null)],
+                AuthenticationAlgorithms = [Phase2Authentication.HmacSha256, Phase2Authentication.HmacSha1],
+            }),
+            scenario.ConfigFor(false),
+            Scenario.PskTable("10.77.0.2", Scenario.Psk), Scenario.PskTable("10.77.0.1", Scenario.Psk));
+        pair.Left.Policies.Policies.Add(scenario.PolicyFor(true));
+        pair.Right.Policies.Policies.Add(scenario.PolicyFor(false));
+
+        pair.Run(pair.Left, pair.Left.Engine.HandleAcquire(scenario.AcquireFor(left: true)));
+
+        MainModePskTests.AssertMatchingSas(pair, IpsecSaProtocol.Esp, IpsecSaMode.Transport, 3, 192, 2);
+    }
+
+    [Test]
+    public void Several_phase_1_proposals_are_offered_in_the_order_written()
+    {
+        var scenario = new Scenario();
+        Phase1Proposal strong = new() { Encryption = new(Phase1Encryption.Aes, 256), Hash = HashAlgorithm.Sha256, AuthenticationMethod = AuthenticationMethod.PreSharedKey, DhGroup = DhGroup.Modp2048 };
+        Phase1Proposal classic = new() { Encryption = new(Phase1Encryption.TripleDes, null), Hash = HashAlgorithm.Sha1, AuthenticationMethod = AuthenticationMethod.PreSharedKey, DhGroup = DhGroup.Modp1024 };
+        using var pair = new EnginePair(scenario.ConfigFor(true, r => r with { Proposals = [strong, classic] }), scenario.ConfigFor(false, r => r with { Proposals = [classic] }),
+            Scenario.PskTable("10.77.0.2", Scenario.Psk), Scenario.PskTable("10.77.0.1", Scenario.Psk));
+        pair.Left.Policies.Policies.Add(scenario.PolicyFor(true));
+        pair.Right.Policies.Policies.Add(scenario.PolicyFor(false));
+
+        pair.Run(pair.Left, pair.Left.Engine.HandleAcquire(scenario.AcquireFor(left: true)));
+
+        var mm1 = IsakmpMessage.Read(pair.Sent[0].Bytes).Value.Payloads!.Find<SecurityAssociationPayload>()!;
+        Assert.That(mm1.Proposals[0].Transforms.Select(t => t.Number), Is.EqualTo(new byte[] { 1, 2 }));
+        var mm2 = IsakmpMessage.Read(pair.Sent[1].Bytes).Value.Payloads!.Find<SecurityAssociationPayload>()!;
+        Assert.That(mm2.Proposals[0].Transforms.Single().Number, Is.EqualTo(2), "the responder answers with the initiator's transform #2");
+        Assert.That(pair.Left.Installed, Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public void A_passive_remote_never_initiates()
+    {
+        var scenario = new Scenario();
+        using var pair = new EnginePair(scenario.ConfigFor(true, r => r with { Passive = true }), scenario.ConfigFor(false),
+            Scenario.PskTable("10.77.0.2", Scenario.Psk), Scenario.PskTable("10.77.0.1", Scenario.Psk));
+
+        pair.Run(pair.Left, pair.Left.Engine.HandleAcquire(scenario.AcquireFor(left: true)));
+
+        Assert.That(pair.Sent, Is.Empty);
+        Assert.That(pair.Left.Failures.Single().Reason, Is.EqualTo("because of passive mode, ignore the acquire message for 10.77.0.2"));
+    }
+
+    [Test]
+    public void Aggressive_mode_refuses_proposals_with_different_groups()
+    {
+        var scenario = new Scenario { Mode = ExchangeMode.Aggressive };
+        Phase1Proposal a = new() { Encryption = new(Phase1Encryption.Aes, 128), Hash = HashAlgorithm.Sha1, AuthenticationMethod = AuthenticationMethod.PreSharedKey, DhGroup = DhGroup.Modp2048 };
+        using var pair = new EnginePair(scenario.ConfigFor(true, r => r with { Proposals = [a, a with { DhGroup = DhGroup.Modp1024 }] }), scenario.ConfigFor(false),
+            Scenario.PskTable("10.77.0.2", Scenario.Psk), Scenario.PskTable("10.77.0.1", Scenario.Psk));
+
+        pair.Run(pair.Left, pair.Left.Engine.HandleAcquire(scenario.AcquireFor(left: true)));
+
+        Assert.That(pair.Sent, Is.Empty);
+        Assert.That(pair.Left.Log.Contains("ERROR: DH group must be equal in all proposals when aggressive mode is used."), pair.Left.Log.ToString());
     }
 }

@@ -121,4 +121,20 @@ public class ProposalCheckTests
         Assert.That(choice, Is.Null);
         Assert.That(why, Does.Contain("protocols ESP differ from the policy's AH+ESP"));
     }
+
+    [Test]
+    public void Aes_without_a_configured_length_is_offered_with_key_length_128_as_racoon_does()
+    {
+        var remote = new RemoteConfig
+        {
+            Name = "peer",
+            ExchangeModes = [ExchangeMode.Main],
+            Proposals = [new Phase1Proposal { Encryption = new(Phase1Encryption.Aes, null), Hash = HashAlgorithm.Sha1, AuthenticationMethod = AuthenticationMethod.PreSharedKey, DhGroup = DhGroup.Modp2048 },
+                         new Phase1Proposal { Encryption = new(Phase1Encryption.TripleDes, null), Hash = HashAlgorithm.Sha1, AuthenticationMethod = AuthenticationMethod.PreSharedKey, DhGroup = DhGroup.Modp2048 }],
+        };
+        Assert.That(Phase1Offer.FromConfig(remote).Select(o => o.KeyBits), Is.EqualTo(new[] { 128, 0 }));
+        var sainfo = Sainfo(key: null) with { EncryptionAlgorithms = [new(Phase2Encryption.Aes, null), new(Phase2Encryption.TripleDes, null)] };
+        var offer = Phase2Offers.Build(EspTransport, sainfo, new Dictionary<IpsecSaProtocol, uint> { [IpsecSaProtocol.Esp] = 1 });
+        Assert.That(offer[0].Protocols[0].Transforms.Select(t => t.KeyBits), Is.EqualTo(new[] { 128, 0 }));
+    }
 }

@@ -14,6 +14,10 @@ internal sealed record Scenario
     public static readonly IPAddress RightAddress = IPAddress.Parse("10.77.0.2");
     public const string Psk = "ikev1-rig-pre-shared-key-0123";
 
+    /// <summary>The two hosts; the IPv4 rig addresses unless a test runs over IPv6 (fd77::1, fd77::2).</summary>
+    public IPAddress Left { get; init; } = LeftAddress;
+    public IPAddress Right { get; init; } = RightAddress;
+
     public ExchangeMode Mode { get; init; } = ExchangeMode.Main;
     public AuthenticationMethod Auth { get; init; } = AuthenticationMethod.PreSharedKey;
     public CipherChoice<Phase1Encryption> Cipher { get; init; } = new(Phase1Encryption.TripleDes, null);
@@ -34,17 +38,17 @@ internal sealed record Scenario
     public TimerConfig Timers { get; init; } = new();
     public TimeSpan DpdDelay { get; init; } = TimeSpan.Zero;
 
-    public static TrafficSelector LeftTraffic(bool tunnel) => tunnel
-        ? new TrafficSelector(IPNetwork.Parse("10.77.1.0/24"), 0, 0)
-        : TrafficSelector.Host(LeftAddress);
+    public TrafficSelector LeftTraffic(bool tunnel) => tunnel
+        ? new TrafficSelector(IPNetwork.Parse(Left.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? "fd77:1::/64" : "10.77.1.0/24"), 0, 0)
+        : TrafficSelector.Host(Left);
 
-    public static TrafficSelector RightTraffic(bool tunnel) => tunnel
-        ? new TrafficSelector(IPNetwork.Parse("10.77.2.0/24"), 0, 0)
-        : TrafficSelector.Host(RightAddress);
+    public TrafficSelector RightTraffic(bool tunnel) => tunnel
+        ? new TrafficSelector(IPNetwork.Parse(Left.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? "fd77:2::/64" : "10.77.2.0/24"), 0, 0)
+        : TrafficSelector.Host(Right);
 
     public RacoonConfig ConfigFor(bool left, Func<RemoteConfig, RemoteConfig>? adjust = null, Func<SainfoConfig, SainfoConfig>? adjustSainfo = null)
     {
-        var peer = left ? RightAddress : LeftAddress;
+        var peer = left ? Right : Left;
         var remote = new RemoteConfig
         {
             Name = RemoteConfig.NameFor(peer, 500),
@@ -88,8 +92,8 @@ internal sealed record Scenario
     /// <summary>The outbound policy of one side: transport between the hosts, or tunnel between the subnets.</summary>
     public IpsecPolicy PolicyFor(bool left)
     {
-        var self = left ? LeftAddress : RightAddress;
-        var peer = left ? RightAddress : LeftAddress;
+        var self = left ? Left : Right;
+        var peer = left ? Right : Left;
         var mine = left ? LeftTraffic(Tunnel) : RightTraffic(Tunnel);
         var theirs = left ? RightTraffic(Tunnel) : LeftTraffic(Tunnel);
         var mode = Tunnel ? IpsecSaMode.Tunnel : IpsecSaMode.Transport;
@@ -98,7 +102,7 @@ internal sealed record Scenario
     }
 
     public AcquireRequest AcquireFor(bool left) =>
-        new(1, left ? LeftAddress : RightAddress, left ? RightAddress : LeftAddress, PolicyFor(left));
+        new(1, left ? Left : Right, left ? Right : Left, PolicyFor(left));
 
     public static PreSharedKeyTable PskTable(string identity, string key) => PreSharedKeyTable.Parse($"{identity} {key}\n");
 
@@ -106,10 +110,10 @@ internal sealed record Scenario
         KernelIpsec.Ike.Engine.ICertificateVerifier? rightCerts = null, Func<RemoteConfig, RemoteConfig>? adjustRight = null,
         Func<SainfoConfig, SainfoConfig>? adjustRightSainfo = null)
     {
-        var leftPskId = Mode == ExchangeMode.Aggressive && RightId is { Value: { } rv } ? rv : RightAddress.ToString();
-        var rightPskId = Mode == ExchangeMode.Aggressive && LeftId is { Value: { } lv } ? lv : LeftAddress.ToString();
+        var leftPskId = Mode == ExchangeMode.Aggressive && RightId is { Value: { } rv } ? rv : Right.ToString();
+        var rightPskId = Mode == ExchangeMode.Aggressive && LeftId is { Value: { } lv } ? lv : Left.ToString();
         var pair = new EnginePair(ConfigFor(true), ConfigFor(false, adjustRight, adjustRightSainfo),
-            PskTable(leftPskId, leftKey ?? Psk), PskTable(rightPskId, rightKey ?? Psk), leftCerts, rightCerts);
+            PskTable(leftPskId, leftKey ?? Psk), PskTable(rightPskId, rightKey ?? Psk), leftCerts, rightCerts, Left, Right);
         pair.Left.Policies.Policies.Add(PolicyFor(true));
         pair.Right.Policies.Policies.Add(PolicyFor(false));
         return pair;

@@ -12,7 +12,7 @@ internal static class TestCertificates
     public static X509Certificate2 CreateCa(string name)
     {
         using var key = RSA.Create(2048);
-        var request = new CertificateRequest($"C=XX, O=ikev1-rig, CN={name}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var request = new CertificateRequest(Subject(name), key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(5));
@@ -21,7 +21,7 @@ internal static class TestCertificates
     public static X509Certificate2 CreateLeaf(X509Certificate2 ca, string commonName, IPAddress address, string dns)
     {
         using var key = RSA.Create(2048);
-        var request = new CertificateRequest($"C=XX, O=ikev1-rig, CN={commonName}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var request = new CertificateRequest(Subject(commonName), key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         var san = new SubjectAlternativeNameBuilder();
         san.AddIpAddress(address);
         san.AddDnsName(dns);
@@ -30,6 +30,13 @@ internal static class TestCertificates
         using var issued = request.Create(ca, DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddYears(1), serial);
         return issued.CopyWithPrivateKey(key);
     }
+
+    /// <summary>
+    /// C, O, CN in this DER order, as OpenSSL and the interop rig's certificates have it. (.NET's string
+    /// constructor would store "C=XX, O=..., CN=..." reversed, CN first, which no real peer does.)
+    /// </summary>
+    private static X500DistinguishedName Subject(string commonName) =>
+        new(KernelIpsec.Ike.Config.Certificates.DistinguishedName.Parse($"C=XX, O=ikev1-rig, CN={commonName}").ToDer());
 }
 
 /// <summary>Trusts certificates that chain to one CA (X509Chain with a custom trust store, no revocation).</summary>
@@ -38,11 +45,16 @@ internal sealed class CaVerifier : ICertificateVerifier
     private readonly X509Certificate2 _ca;
     private readonly X509Certificate2? _own;
 
-    public CaVerifier(X509Certificate2 ca, X509Certificate2? own)
+    public CaVerifier(X509Certificate2 ca, X509Certificate2? own, X509Certificate2? pinnedPeer = null)
     {
         _ca = ca;
         _own = own;
+        _pinned = pinnedPeer;
     }
+
+    private readonly X509Certificate2? _pinned;
+
+    public X509Certificate2? PeerCertificate(RemoteConfig remote) => _pinned is null ? null : X509CertificateLoader.LoadCertificate(_pinned.RawData);
 
     public X509Certificate2? OwnCertificate(RemoteConfig remote) => _own;
 
