@@ -4,7 +4,8 @@
 #   sudo vm/kvm.sh -- bench/racoon-bench.sh          (in the project VM)
 #   sudo bench/racoon-bench.sh                        (on the host: boots the VM itself and records the
 #                                                      host's load average)
-# Env: TRIALS (default 5, after one warm-up trial), VARIANTS (default "psk-3des psk-aes128").
+# Env: TRIALS (default 5, after one warm-up trial), VARIANTS (default "psk-3des psk-aes128"),
+# IMPLS (default "racoon charon"), KEEP_LOGS (a directory to copy the daemons' logs and configs into).
 #
 # Two network namespaces, left 10.77.0.1 and right 10.77.0.2 on a veth pair; both ends run the same
 # daemon (ours: artifacts/bin/racoon with setkey-installed `require` policies, as demo.sh; charon:
@@ -19,11 +20,12 @@ cd "$(dirname "$0")/.."
 if [[ ${KERNELIPSEC_IN_VM:-} != 1 ]]; then
   [[ $(id -u) -eq 0 ]] || { echo "racoon-bench: needs root (it boots a VM): sudo $0" >&2; exit 2; }
   load=$(cut -d' ' -f1-3 /proc/loadavg)
-  exec vm/kvm.sh --timeout 3000 -- "KERNELIPSEC_HOST_LOAD='$load' TRIALS='${TRIALS:-5}' VARIANTS='${VARIANTS:-psk-3des psk-aes128}' bench/racoon-bench.sh"
+  exec vm/kvm.sh --timeout 3000 -- "KERNELIPSEC_HOST_LOAD='$load' TRIALS='${TRIALS:-5}' VARIANTS='${VARIANTS:-psk-3des psk-aes128}' IMPLS='${IMPLS:-racoon charon}' KEEP_LOGS='${KEEP_LOGS:-}' bench/racoon-bench.sh"
 fi
 
 TRIALS=${TRIALS:-5}
 VARIANTS=${VARIANTS:-psk-3des psk-aes128}
+IMPLS=${IMPLS:-racoon charon}
 bin=$PWD/artifacts/bin
 charon=/usr/lib/ipsec/charon
 for f in "$bin/racoon" "$bin/racoonctl" "$bin/setkey"; do
@@ -46,7 +48,7 @@ stop_all() {
     ip -n $ns xfrm state flush 2>/dev/null || true; ip -n $ns xfrm policy flush 2>/dev/null || true
   done
 }
-cleanup() { stop_all; ip netns del left 2>/dev/null || true; ip netns del right 2>/dev/null || true; rm -rf "$work"; }
+cleanup() { stop_all; [[ -n ${KEEP_LOGS:-} ]] && { mkdir -p "$KEEP_LOGS"; (cd "$work" && find . -type f -print0 | xargs -0 cp --parents -t "$KEEP_LOGS") || true; }; ip netns del left 2>/dev/null || true; ip netns del right 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
 ip netns add left; ip netns add right
@@ -132,6 +134,7 @@ charon {
     bench {
       path = $d/charon.log
       time_format = %H:%M:%S
+      time_add_ms = yes
       append = no
       default = 1
     }
@@ -261,8 +264,8 @@ run_trials() {
 k=0
 for v in $VARIANTS; do
   # Alternate which daemon goes first, so a change in the host's load does not favour one side.
-  if (( k % 2 == 0 )); then run_trials racoon "$v"; run_trials charon "$v"
-  else run_trials charon "$v"; run_trials racoon "$v"; fi
+  order=($IMPLS); (( k % 2 )) && order=($(printf '%s\n' "${order[@]}" | tac))
+  for impl in "${order[@]}"; do run_trials "$impl" "$v"; done
   k=$((k + 1))
 done
 
@@ -271,9 +274,10 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'
 rows= ratios=
 for v in $VARIANTS; do
   variant "$v"
-  for impl in racoon charon; do
+  for impl in $IMPLS; do
     rows+="| $v | $impl | **$(field $impl "$v" 3) ms** | $(awk -v i=$impl -v v="$v" '$1 == i && $2 == v { s = ""; for (c = 8; c <= NF; c++) s = s $c (c < NF ? " " : ""); print s }' "$work/results") | $(field $impl "$v" 4) ms | $(field $impl "$v" 5) ms | $(( $(field $impl "$v" 6) / 1024 )) / $(( $(field $impl "$v" 7) / 1024 )) MiB |"$'\n'
   done
+  [[ -n $(field racoon "$v" 3) && -n $(field charon "$v" 3) ]] || continue
   ratios+="| $v ($desc) | **$(ratio "$(field racoon "$v" 3)" "$(field charon "$v" 3)")** | $(ratio "$(field racoon "$v" 5)" "$(field charon "$v" 5)") | $(ratio "$(field racoon "$v" 6)" "$(field charon "$v" 6)") |"$'\n'
 done
 commit=$(git -c safe.directory='*' rev-parse --short HEAD 2>/dev/null || echo unknown)
@@ -312,8 +316,15 @@ ${rows%$'\n'}
 ${ratios%$'\n'}
 MD
 )
+# The section replaces an earlier one in place (other sections and their order are kept), else it is appended.
 touch BENCHMARKS.md
-awk 'BEGIN { skip = 0 } /^## racoon negotiation$/ { skip = 1; next } /^## / { skip = 0 } !skip' BENCHMARKS.md |
+printf '%s\n' "$section" > "$work/section.md"
+awk -v head='## racoon negotiation' -v file="$work/section.md" '
+  function put(  line) { while ((getline line < file) > 0) print line; print ""; done = 1 }
+  $0 == head { put(); skip = 1; next }
+  /^## / { skip = 0 }
+  !skip { print }
+  END { if (!done) { print ""; put() } }' BENCHMARKS.md |
   awk '{ l[NR] = $0 } END { n = NR; while (n > 0 && l[n] == "") n--; for (i = 1; i <= n; i++) print l[i] }' > "$work/bench.md"
-{ cat "$work/bench.md"; echo; echo "$section"; } > BENCHMARKS.md
+cp "$work/bench.md" BENCHMARKS.md
 echo "$section"

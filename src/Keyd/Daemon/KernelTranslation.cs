@@ -71,9 +71,9 @@ public static class KernelTranslation
     /// The inbound SA (peer → us, completing the larval SA of the allocated SPI) and the outbound SA
     /// (us → peer) of a pair, with racoon's replay window and soft lifetime. <paramref name="kernel"/> decides
     /// the ICV truncation: XFRM takes the registry's (RFC 4868, 128 bits for HMAC-SHA-256); PF_KEY cannot
-    /// say and Linux applies its own (96 bits for HMAC-SHA-256); PF_KEY also gets no SA selector.
+    /// say and Linux applies its own (96 bits for HMAC-SHA-256). PF_KEY also carries no SA selector.
     /// </summary>
-    public static (SecurityAssociation Inbound, SecurityAssociation Outbound) ToKernel(IpsecSaPair pair, bool pfKeyTruncation)
+    public static (SecurityAssociation Inbound, SecurityAssociation Outbound) ToKernel(IpsecSaPair pair, bool overPfKey)
     {
         var protocol = ToKernel(pair.Protocol);
         var mode = ToKernel(pair.Mode);
@@ -87,19 +87,19 @@ public static class KernelTranslation
                 ReplayWindow = protocol == IpsecProtocol.IpComp ? 0 : ReplayWindow,
                 Lifetime = lifetime,
                 // strongSwan does the same: a transport SA is bound to its traffic; a tunnel SA carries any inner traffic.
-                // PF_KEY has no field for it (racoon never sent one there); af_key binds the SA to its addresses.
-                Selector = mode == IpsecMode.Transport && !pfKeyTruncation ? ToKernelSelector(from, to) : null,
+                // PF_KEY has no SA selector at all (racoon never set one), so over PF_KEY none is given.
+                Selector = mode == IpsecMode.Transport && !overPfKey ? ToKernelSelector(from, to) : null,
             };
             return protocol switch
             {
                 IpsecProtocol.Esp => sa with
                 {
                     Encryption = EspCipher(pair, keys),
-                    Authentication = pair.AuthenticationAlgorithm == 0 ? null : Integrity(AlgorithmRegistry.FromIkeId(AlgorithmKind.Authentication, pair.AuthenticationAlgorithm), pair.AuthenticationAlgorithm, keys, pfKeyTruncation),
+                    Authentication = pair.AuthenticationAlgorithm == 0 ? null : Integrity(AlgorithmRegistry.FromIkeId(AlgorithmKind.Authentication, pair.AuthenticationAlgorithm), pair.AuthenticationAlgorithm, keys, overPfKey),
                 },
                 IpsecProtocol.Ah => sa with
                 {
-                    Authentication = Integrity(AlgorithmRegistry.FromIkeAhTransformId(pair.TransformId), pair.TransformId, keys, pfKeyTruncation),
+                    Authentication = Integrity(AlgorithmRegistry.FromIkeAhTransformId(pair.TransformId), pair.TransformId, keys, overPfKey),
                 },
                 _ => sa with
                 {
@@ -151,10 +151,10 @@ public static class KernelTranslation
         return new SaAlgorithm(cipher, keys.Encryption);
     }
 
-    private static SaAlgorithm Integrity(IpsecAlgorithm? algorithm, int id, SaKeys keys, bool pfKeyTruncation)
+    private static SaAlgorithm Integrity(IpsecAlgorithm? algorithm, int id, SaKeys keys, bool overPfKey)
     {
         if (algorithm is null)
             throw new NotSupportedException($"authentication algorithm {id} has no kernel algorithm");
-        return new SaAlgorithm(algorithm, keys.Authentication, pfKeyTruncation ? algorithm.PfKeyIcvBits : algorithm.IcvBits);
+        return new SaAlgorithm(algorithm, keys.Authentication, overPfKey ? algorithm.PfKeyIcvBits : algorithm.IcvBits);
     }
 }

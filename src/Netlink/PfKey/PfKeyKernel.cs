@@ -14,8 +14,8 @@ namespace KernelIpsec.Netlink.PfKey;
 /// is an ENOENT answer. Broadcasts of other processes' changes that queue up between requests are skipped.
 /// <para>
 /// Linux facts this backend shows rather than hides: af_key installs HMAC-SHA-256 with a 96-bit ICV (the SA reads
-/// back with 96, and a warning is logged when another length was asked for); it caps the replay window at 32; it
-/// drops a NAT-T original address; it keeps transport-mode request endpoints and a reqid only with level unique;
+/// back with 96, and a warning is logged when another length was asked for); it drops a NAT-T original address and
+/// transport-mode request endpoints; it keeps a reqid only with level unique;
 /// it has no AEAD ciphers (ENOSYS); it never sends SPDEXPIRE; its ACQUIRE names the policy by index only (looked
 /// up with SPDGET here).
 /// </para>

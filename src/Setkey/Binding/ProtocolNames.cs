@@ -9,14 +9,11 @@ namespace KernelIpsec.Setkey.Binding;
 /// </summary>
 public sealed class ProtocolNames
 {
-    private readonly Dictionary<string, byte> byName;
-    private readonly Dictionary<byte, string> byNumber;
+    private readonly Lazy<Tables> tables;
 
-    private ProtocolNames(Dictionary<string, byte> byName, Dictionary<byte, string> byNumber)
-    {
-        this.byName = byName;
-        this.byNumber = byNumber;
-    }
+    private ProtocolNames(Func<Tables> load) => tables = new Lazy<Tables>(load);
+
+    private sealed record Tables(Dictionary<string, byte> ByName, Dictionary<byte, string> ByNumber);
 
     /// <summary>The names of Debian's /etc/protocols for the protocols IPsec selectors use.</summary>
     public static ProtocolNames BuiltIn { get; } = Parse(
@@ -48,25 +45,36 @@ public sealed class ProtocolNames
         udplite 136 UDPLite
         """);
 
-    /// <summary>/etc/protocols if it can be read, else <see cref="BuiltIn"/>.</summary>
-    public static ProtocolNames FromSystem(string path = "/etc/protocols")
+    /// <summary>
+    /// /etc/protocols if it can be read, else <see cref="BuiltIn"/>; read on the first lookup, since most
+    /// runs never name or print a protocol and reading the file costs a noticeable part of a short run.
+    /// </summary>
+    public static ProtocolNames FromSystem(string path = "/etc/protocols") => new(() => Load(path));
+
+    private static Tables Load(string path)
     {
         try
         {
-            return File.Exists(path) ? Parse(File.ReadAllText(path)) : BuiltIn;
+            return File.Exists(path) ? Table(File.ReadAllText(path)) : BuiltIn.tables.Value;
         }
         catch (IOException)
         {
-            return BuiltIn;
+            return BuiltIn.tables.Value;
         }
         catch (UnauthorizedAccessException)
         {
-            return BuiltIn;
+            return BuiltIn.tables.Value;
         }
     }
 
     /// <summary>Reads the /etc/protocols format: <c>name number [aliases…] [# comment]</c>.</summary>
     public static ProtocolNames Parse(string text)
+    {
+        var table = Table(text);
+        return new ProtocolNames(() => table);
+    }
+
+    private static Tables Table(string text)
     {
         var byName = new Dictionary<string, byte>(StringComparer.Ordinal);
         var byNumber = new Dictionary<byte, string>();
@@ -84,13 +92,13 @@ public sealed class ProtocolNames
             foreach (var alias in fields.Skip(2))
                 byName.TryAdd(alias, number);
         }
-        return new ProtocolNames(byName, byNumber);
+        return new Tables(byName, byNumber);
     }
 
     /// <summary>The protocol number of a name (setkey's <c>icmp6</c> and <c>ip4</c> included).</summary>
     public byte? Number(string name)
     {
-        if (byName.TryGetValue(name, out var n))
+        if (tables.Value.ByName.TryGetValue(name, out var n))
             return n;
         return name switch
         {
@@ -102,5 +110,5 @@ public sealed class ProtocolNames
 
     /// <summary>The name a dump prints for a protocol number: the official name, else the number.</summary>
     public string Name(byte number) =>
-        byNumber.TryGetValue(number, out var name) ? name : number.ToString(CultureInfo.InvariantCulture);
+        tables.Value.ByNumber.TryGetValue(number, out var name) ? name : number.ToString(CultureInfo.InvariantCulture);
 }

@@ -8,30 +8,42 @@ namespace KernelIpsec.Setkey.Binding;
 /// </summary>
 public sealed class ServiceNames
 {
-    private readonly Dictionary<string, ushort> udp;
+    private readonly Lazy<Dictionary<string, ushort>> udp;
 
-    private ServiceNames(Dictionary<string, ushort> udp) => this.udp = udp;
+    private ServiceNames(Func<Dictionary<string, ushort>> load) => udp = new Lazy<Dictionary<string, ushort>>(load);
 
-    public static ServiceNames Empty { get; } = new(new Dictionary<string, ushort>());
+    public static ServiceNames Empty { get; } = new(() => new Dictionary<string, ushort>());
 
-    public static ServiceNames FromSystem(string path = "/etc/services")
+    /// <summary>
+    /// /etc/services, read on the first lookup: most runs (-D, -DP, scripts without named ports) never
+    /// need it, and reading and parsing it was about a tenth of a <c>setkey -D</c> start.
+    /// </summary>
+    public static ServiceNames FromSystem(string path = "/etc/services") => new(() => Load(path));
+
+    private static Dictionary<string, ushort> Load(string path)
     {
         try
         {
-            return File.Exists(path) ? Parse(File.ReadAllText(path)) : Empty;
+            return File.Exists(path) ? Table(File.ReadAllText(path)) : new Dictionary<string, ushort>();
         }
         catch (IOException)
         {
-            return Empty;
+            return new Dictionary<string, ushort>();
         }
         catch (UnauthorizedAccessException)
         {
-            return Empty;
+            return new Dictionary<string, ushort>();
         }
     }
 
     /// <summary>Reads the /etc/services format: <c>name port/proto [aliases…] [# comment]</c>.</summary>
     public static ServiceNames Parse(string text)
+    {
+        var table = Table(text);
+        return new ServiceNames(() => table);
+    }
+
+    private static Dictionary<string, ushort> Table(string text)
     {
         var udp = new Dictionary<string, ushort>(StringComparer.Ordinal);
         foreach (var rawLine in text.Split('\n'))
@@ -50,8 +62,8 @@ public sealed class ServiceNames
             foreach (var name in fields.Where((_, i) => i != 1))
                 udp.TryAdd(name, port);
         }
-        return new ServiceNames(udp);
+        return udp;
     }
 
-    public ushort? UdpPort(string name) => udp.TryGetValue(name, out var port) ? port : null;
+    public ushort? UdpPort(string name) => udp.Value.TryGetValue(name, out var port) ? port : null;
 }

@@ -102,6 +102,17 @@ public class IntentExecutorTests
     }
 
     [Test]
+    public async Task PfKeyTransportSasCarryNoSelectorBecausePfKeyHasNone()
+    {
+        var rig = new Rig(pfKey: true);
+        await rig.Executor.ExecuteAsync([new InstallSaPair(AesSha256Pair(0x4000, 0x5000))]);
+        var outbound = await rig.Kernel.GetSaAsync(new SaId(Left, Right, IpsecProtocol.Esp, 0x5000));
+        Assert.That(outbound!.Mode, Is.EqualTo(IpsecMode.Transport));
+        Assert.That(outbound.Selector, Is.Null.Or.EqualTo(Selector.Any(System.Net.Sockets.AddressFamily.InterNetwork)));
+        Assert.That(rig.Installed.Count, Is.EqualTo(2));
+    }
+
+    [Test]
     public async Task TunnelSasCarryNoSelector()
     {
         var rig = new Rig();

@@ -21,7 +21,7 @@ public class KernelTranslationPfKeyTests
     [Test]
     public void XfrmBindsTransportSasToTheirTraffic()
     {
-        var (inbound, outbound) = KernelTranslation.ToKernel(TransportPair(), pfKeyTruncation: false);
+        var (inbound, outbound) = KernelTranslation.ToKernel(TransportPair(), overPfKey: false);
         Assert.That(inbound.Selector, Is.Not.Null);
         Assert.That(outbound.Selector, Is.Not.Null);
     }
@@ -30,7 +30,7 @@ public class KernelTranslationPfKeyTests
     public void PfKeyGetsNoSaSelectorSinceItCannotCarryOne()
     {
         // Seen in the VM: with --kernel pfkey every install failed with "PF_KEY cannot carry an SA selector".
-        var (inbound, outbound) = KernelTranslation.ToKernel(TransportPair(), pfKeyTruncation: true);
+        var (inbound, outbound) = KernelTranslation.ToKernel(TransportPair(), overPfKey: true);
         Assert.That(inbound.Selector, Is.Null);
         Assert.That(outbound.Selector, Is.Null);
     }

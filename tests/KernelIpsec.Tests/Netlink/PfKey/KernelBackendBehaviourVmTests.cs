@@ -132,6 +132,19 @@ public class KernelBackendBehaviourVmTests
     }
 
     [Test]
+    public async Task ReplayWindowAboveThirtyTwo()
+    {
+        var sa = new SecurityAssociation(Left, Right, IpsecProtocol.Esp, 0x64)
+        {
+            ReplayWindow = 64,
+            Encryption = Keyed(AlgorithmRegistry.Get(AlgorithmKind.Encryption, "aes-cbc")),
+        };
+        await kernel.AddSaAsync(sa);
+        // Without an ESN replay state the kernel keeps the 32-bit legacy bitmap, over either interface.
+        Assert.That((await kernel.GetSaAsync(sa.Id))!.ReplayWindow, Is.EqualTo(32u));
+    }
+
+    [Test]
     public async Task AeadCiphers()
     {
         var gcm = new SecurityAssociation(Left, Right, IpsecProtocol.Esp, 0x4106) { Aead = Keyed(AlgorithmRegistry.Get(AlgorithmKind.Aead, "aes-gcm-16")) };

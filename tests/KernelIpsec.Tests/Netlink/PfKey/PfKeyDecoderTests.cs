@@ -29,7 +29,7 @@ public class PfKeyDecoderTests
         {
             Mode = IpsecMode.Tunnel,
             ReqId = 7,
-            ReplayWindow = 32, // 64 was asked for: af_key caps it at 32
+            ReplayWindow = 32, // 64 was asked for: without ESN the kernel keeps at most 32
             Encryption = new SaAlgorithm(AlgorithmRegistry.Get(AlgorithmKind.Encryption, "aes-cbc"), Range(16)),
             Authentication = new SaAlgorithm(AlgorithmRegistry.Get(AlgorithmKind.Authentication, "hmac-sha256"), Range(32), 96),
             Lifetime = new Lifetime(new LifetimeLimits(AddSeconds: 2880), new LifetimeLimits(AddSeconds: 3600)),
