@@ -15,9 +15,9 @@ internal static class PolicyGrammar
     private static readonly Parser<Lexeme> Word = Lexeme(PolicyWordLength, "a policy word");
 
     private static Parser<Lexeme> Word1(string description, params string[] words) =>
-        Word.Where(w => Array.IndexOf(words, w.Text) >= 0).Named(description);
+        Word.Accepting(w => Array.IndexOf(words, w) >= 0, description);
 
-    private static readonly Parser<Lexeme> Number = Word.Where(w => IsDecimal(w.Text)).Named("a decimal number");
+    private static readonly Parser<Lexeme> Number = Word.Accepting(IsDecimal, "a decimal number");
 
     private static readonly Parser<Lexeme> Slash = Punctuation('/');
 
@@ -50,7 +50,7 @@ internal static class PolicyGrammar
         select port;
 
     private static readonly Parser<Lexeme> EndpointAddress =
-        Word.Where(w => !IsPolicyKeyword(w.Text) || w.Text is "me" or "any").Named("an address");
+        Word.Accepting(w => !IsPolicyKeyword(w) || w is "me" or "any", "an address");
 
     private static readonly Parser<PolicyEndpoints> Endpoints =
         from src in EndpointAddress
@@ -62,8 +62,7 @@ internal static class PolicyGrammar
 
     /// <summary><c>default</c>, <c>use</c>, <c>require</c>, <c>unique</c>, <c>unique:N</c>.</summary>
     private static readonly Parser<(Lexeme Level, Lexeme? Id)> Level =
-        Word.Where(w => w.Text is "default" or "use" or "require" or "unique" || IsUniqueWithId(w.Text))
-            .Named("a level (default, use, require, unique or unique:N)")
+        Word.Accepting(w => w is "default" or "use" or "require" or "unique" || IsUniqueWithId(w), "a level (default, use, require, unique or unique:N)")
             .Select(w => IsUniqueWithId(w.Text)
                 ? (new Lexeme("unique", w.Position), (Lexeme?)new Lexeme(w.Text[7..], w.Position with { Column = w.Position.Column + 7 }))
                 : (w, null));

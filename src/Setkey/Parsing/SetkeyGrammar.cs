@@ -15,7 +15,7 @@ internal static class SetkeyGrammar
     private static readonly Parser<Lexeme> Address = PlainString("an address");
 
     private static readonly Parser<AddressOptions> AddressOptions =
-        AddressFlag.Many().Select(flags => new AddressOptions(flags.ToArray()));
+        AddressFlag.Many().Select(flags => flags.Any() ? new AddressOptions(flags.ToArray()) : Ast.AddressOptions.None);
 
     /// <summary><c>[port]</c>, <c>[any]</c>, <c>[service-name]</c>.</summary>
     private static readonly Parser<Lexeme> Port =
@@ -52,16 +52,16 @@ internal static class SetkeyGrammar
             (acc, next) => from a in acc from n in next select a.Append(n))
         select new SaExtension(o, v.ToArray());
 
-    private static readonly Parser<SaExtension> SaExtensionParser =
-        Extension("m", KeywordOf("a mode (transport, tunnel or any)", "transport", "tunnel", "any"))
-            .Or(Extension("r", DecimalNumber))
-            .Or(Extension("u", DecimalNumber))
-            .Or(Extension("f", KeywordOf("zero-pad, random-pad, seq-pad or nocyclic-seq", "zero-pad", "random-pad", "seq-pad", "nocyclic-seq")))
-            .Or(Extension("lh", DecimalNumber))
-            .Or(Extension("ls", DecimalNumber))
-            .Or(Extension("bh", DecimalNumber))
-            .Or(Extension("bs", DecimalNumber))
-            .Or(Extension("ctx", DecimalNumber, DecimalNumber, Quoted));
+    private static readonly Parser<SaExtension> SaExtensionParser = OptionWord.PickedBy(
+        ("-m", Extension("m", KeywordOf("a mode (transport, tunnel or any)", "transport", "tunnel", "any"))),
+        ("-r", Extension("r", DecimalNumber)),
+        ("-u", Extension("u", DecimalNumber)),
+        ("-f", Extension("f", KeywordOf("zero-pad, random-pad, seq-pad or nocyclic-seq", "zero-pad", "random-pad", "seq-pad", "nocyclic-seq"))),
+        ("-lh", Extension("lh", DecimalNumber)),
+        ("-ls", Extension("ls", DecimalNumber)),
+        ("-bh", Extension("bh", DecimalNumber)),
+        ("-bs", Extension("bs", DecimalNumber)),
+        ("-ctx", Extension("ctx", DecimalNumber, DecimalNumber, Quoted)));
 
     private static readonly Parser<Lexeme> AlgorithmName = AnyWord.Named("an algorithm name");
 
@@ -78,14 +78,14 @@ internal static class SetkeyGrammar
         from name in AlgorithmName
         select new AlgorithmChoice(o, name, null);
 
-    private static readonly Parser<AlgorithmSpec> Algorithms =
-        (from enc in KeyedAlgorithm("E")
-         from auth in KeyedAlgorithm("A").XOptional()
-         select new AlgorithmSpec(enc, auth.GetOrDefault(), null, null))
-        .Or(KeyedAlgorithm("A").Select(auth => new AlgorithmSpec(null, auth, null, null)))
-        .Or(from comp in CompressionAlgorithm
-            from raw in Option("R").XOptional()
-            select new AlgorithmSpec(null, null, comp, raw.GetOrDefault()));
+    private static readonly Parser<AlgorithmSpec> Algorithms = OptionWord.PickedBy(
+        ("-E", from enc in KeyedAlgorithm("E")
+               from auth in KeyedAlgorithm("A").XOptional()
+               select new AlgorithmSpec(enc, auth.GetOrDefault(), null, null)),
+        ("-A", KeyedAlgorithm("A").Select(auth => new AlgorithmSpec(null, auth, null, null))),
+        ("-C", from comp in CompressionAlgorithm
+               from raw in Option("R").XOptional()
+               select new AlgorithmSpec(null, null, comp, raw.GetOrDefault())));
 
     private static Parser<ScriptCommand> SaStatement(string keyword, SaOperation operation, bool withAlgorithms) =>
         from k in Keyword(keyword)
@@ -159,22 +159,25 @@ internal static class SetkeyGrammar
         from end in Semicolon
         select make(k);
 
-    /// <summary>Any one statement, up to and including its <c>;</c>.</summary>
-    public static readonly Parser<ScriptCommand> Statement =
-        SaStatement("add", SaOperation.Add, withAlgorithms: true)
-            .XOr(SaStatement("update", SaOperation.Update, withAlgorithms: true))
-            .XOr(SaStatement("get", SaOperation.Get, withAlgorithms: false))
-            .XOr(SaStatement("delete", SaOperation.Delete, withAlgorithms: false))
-            .XOr(SaStatement("getspi", SaOperation.GetSpi, withAlgorithms: false))
-            .XOr(DeleteAll)
-            .XOr(Flush)
-            .XOr(Dump)
-            .XOr(PolicyStatement("spdadd", PolicyOperation.Add, tagged: true))
-            .XOr(PolicyStatement("spdupdate", PolicyOperation.Update, tagged: true))
-            .XOr(PolicyStatement("spddelete", PolicyOperation.Delete, tagged: false))
-            .XOr(Bare("spddump", k => new SpdDumpCommand(k)))
-            .XOr(Bare("spdflush", k => new SpdFlushCommand(k)))
-            .XOr(Bare("exit", k => new ExitCommand(k)))
-            .XOr(Bare("quit", k => new ExitCommand(k)))
-            .XOr(Bare("bye", k => new ExitCommand(k)));
+    /// <summary>
+    /// Any one statement, up to and including its <c>;</c>; its first word picks the form (a word
+    /// that starts none fails where it stands, expecting any statement keyword).
+    /// </summary>
+    public static readonly Parser<ScriptCommand> Statement = AnyWord.PickedBy(
+        ("add", SaStatement("add", SaOperation.Add, withAlgorithms: true)),
+        ("update", SaStatement("update", SaOperation.Update, withAlgorithms: true)),
+        ("get", SaStatement("get", SaOperation.Get, withAlgorithms: false)),
+        ("delete", SaStatement("delete", SaOperation.Delete, withAlgorithms: false)),
+        ("getspi", SaStatement("getspi", SaOperation.GetSpi, withAlgorithms: false)),
+        ("deleteall", DeleteAll),
+        ("flush", Flush),
+        ("dump", Dump),
+        ("spdadd", PolicyStatement("spdadd", PolicyOperation.Add, tagged: true)),
+        ("spdupdate", PolicyStatement("spdupdate", PolicyOperation.Update, tagged: true)),
+        ("spddelete", PolicyStatement("spddelete", PolicyOperation.Delete, tagged: false)),
+        ("spddump", Bare("spddump", k => new SpdDumpCommand(k))),
+        ("spdflush", Bare("spdflush", k => new SpdFlushCommand(k))),
+        ("exit", Bare("exit", k => new ExitCommand(k))),
+        ("quit", Bare("quit", k => new ExitCommand(k))),
+        ("bye", Bare("bye", k => new ExitCommand(k))));
 }
