@@ -55,7 +55,8 @@ internal sealed partial class AdminServer : IDisposable
             socket.Dispose();
             throw;
         }
-        logger.LogDebug("{Path} opened as racoon management.", path);
+        // racoon's admin_init line, written once per start (a SIGHUP keeps the socket).
+        logger.LogDebug("open {Path} as racoon management.", path);
         return new AdminServer(socket, path, handle, logger);
     }
 

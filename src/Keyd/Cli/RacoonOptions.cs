@@ -47,7 +47,8 @@ public sealed record RacoonOptions
     /// <summary>`--check`: validate the configuration (and the files it names) and exit.</summary>
     public bool CheckConfig { get; init; }
 
-    public KernelInterface Kernel { get; init; } = KernelInterface.Xfrm;
+    /// <summary>`--kernel` or KERNELIPSEC_KERNEL; null when neither chose (racoon.conf's `kernel` or the default then decide, see <see cref="KernelChoice.Resolve"/>).</summary>
+    public KernelChoice? Kernel { get; init; }
 
     public int EffectiveIsakmpPort => IsakmpPort ?? DefaultIsakmpPort;
 

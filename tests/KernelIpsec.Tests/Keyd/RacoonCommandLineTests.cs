@@ -32,7 +32,7 @@ public class RacoonCommandLineTests
         Assert.That(o.EffectiveIsakmpPort, Is.EqualTo(500));
         Assert.That(o.EffectiveNattPort, Is.EqualTo(4500));
         Assert.That(o.Foreground, Is.False);
-        Assert.That(o.Kernel, Is.EqualTo(KernelInterface.Xfrm));
+        Assert.That(o.Kernel, Is.Null, "neither --kernel nor KERNELIPSEC_KERNEL: racoon.conf or the default decides");
         Assert.That(o.DefaultAddressFamily, Is.EqualTo(AddressFamily.InterNetwork));
     }
 
@@ -103,9 +103,9 @@ public class RacoonCommandLineTests
     [Test]
     public void KernelComesFromTheFlagOrTheEnvironmentFlagFirst()
     {
-        Assert.That(Options("--kernel pfkey").Kernel, Is.EqualTo(KernelInterface.PfKey));
-        Assert.That(Options("--kernel=xfrm", kernelEnv: "pfkey").Kernel, Is.EqualTo(KernelInterface.Xfrm));
-        Assert.That(Options("", kernelEnv: "pfkey").Kernel, Is.EqualTo(KernelInterface.PfKey));
+        Assert.That(Options("--kernel pfkey").Kernel, Is.EqualTo(new KernelChoice(KernelInterface.PfKey, "--kernel")));
+        Assert.That(Options("--kernel=xfrm", kernelEnv: "pfkey").Kernel, Is.EqualTo(new KernelChoice(KernelInterface.Xfrm, "--kernel")));
+        Assert.That(Options("", kernelEnv: "pfkey").Kernel, Is.EqualTo(new KernelChoice(KernelInterface.PfKey, "KERNELIPSEC_KERNEL")));
     }
 
     [Test]
