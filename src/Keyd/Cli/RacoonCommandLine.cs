@@ -137,10 +137,10 @@ public static class RacoonCommandLine
                         options = options with { DumpConfig = true };
                         break;
                     case '4':
-                        options = options with { DefaultAddressFamily = AddressFamily.InterNetwork };
+                        options = options with { ListenFamily = AddressFamily.InterNetwork };
                         break;
                     case '6':
-                        options = options with { DefaultAddressFamily = AddressFamily.InterNetworkV6 };
+                        options = options with { ListenFamily = AddressFamily.InterNetworkV6 };
                         break;
                     default:
                         stderr.WriteLine($"racoon: invalid option -- '{flag}'");

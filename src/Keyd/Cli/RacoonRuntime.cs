@@ -109,6 +109,7 @@ public sealed class RacoonRuntime : IRacoonRuntime
             ConfigApplied = applied => settings.Level = RacoonLogSettings.Effective(applied.LogLevel, options.DebugLevel),
             Notifier = SystemdNotifier.FromEnvironment(),
             Verbose = options.Verbose,
+            ListenFamily = options.ListenFamily,
         };
         var time = TimeProvider.System;
         var daemon = new KeyDaemon(config, kernel,

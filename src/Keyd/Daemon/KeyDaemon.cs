@@ -26,6 +26,8 @@ public sealed record KeyDaemonSettings
     public SystemdNotifier Notifier { get; init; } = new(null);
     /// <summary>`-v`: dump every IKE datagram (hex) in the debug log.</summary>
     public int Verbose { get; init; }
+    /// <summary>`-4` / `-6`: listen on addresses of this family only; null (no flag): both.</summary>
+    public System.Net.Sockets.AddressFamily? ListenFamily { get; init; }
     /// <summary>Open the admin socket of racoon.conf (unless `adminsock disabled`).</summary>
     public bool AdminSocket { get; init; } = true;
 }
@@ -171,7 +173,10 @@ public sealed class KeyDaemon : IAsyncDisposable
     {
         config = newConfig;
         settings.ConfigApplied?.Invoke(newConfig);
-        transport.Reconcile(ListenPlan.Compute(newConfig, settings.IsakmpPort, settings.NattPort, settings.LocalAddresses()));
+        foreach (var excluded in ListenPlan.ExcludedByFamily(newConfig, settings.ListenFamily))
+            logger.LogWarning("listen address {Address} ignored: racoon runs with {Flag}", excluded.Address,
+                settings.ListenFamily == System.Net.Sockets.AddressFamily.InterNetwork ? "-4 (IPv4 only)" : "-6 (IPv6 only)");
+        transport.Reconcile(ListenPlan.Compute(newConfig, settings.IsakmpPort, settings.NattPort, settings.LocalAddresses(), settings.ListenFamily));
         if (reload)
             Post(new LoopWork(() => executor.ExecuteAsync(engine.Reconfigure(newConfig, time.GetUtcNow()))));
     }

@@ -93,6 +93,26 @@ public class RacoonProcessKernelTests
     }
 
     [Test]
+    public void MinusFourAndMinusSixKeepOneAddressFamily()
+    {
+        Requirements.Root();
+        using (var ns = TestNetns.Create())
+        using (var racoon = Start(ns, listen: "isakmp 127.0.0.1 [500];\n                    isakmp ::1 [500];", topLevel: "", "-4"))
+        {
+            var sockets = ns.Exec("ss -uln");
+            Assert.That(sockets, Does.Contain("127.0.0.1:500").And.Not.Contain("[::1]:500"));
+            Assert.That(racoon.LogText(), Does.Contain("WARNING: listen address ::1 ignored: racoon runs with -4 (IPv4 only)"));
+        }
+        using (var ns = TestNetns.Create())
+        using (var racoon = Start(ns, listen: "", topLevel: "", "-6"))
+        {
+            // No isakmp lines: every local address of the family, here the namespace's ::1 only.
+            var sockets = ns.Exec("ss -uln");
+            Assert.That(sockets, Does.Contain("[::1]:500").And.Not.Contain("127.0.0.1:500"));
+        }
+    }
+
+    [Test]
     public void KernelStatementInRacoonConfChoosesTheInterfaceAndTheFlagOverridesIt()
     {
         Requirements.Root();
