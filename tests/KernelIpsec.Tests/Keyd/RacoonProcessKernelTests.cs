@@ -93,6 +93,26 @@ public class RacoonProcessKernelTests
     }
 
     [Test]
+    public void RacoonctlShowEventPrintsTheTerminationAndEnds()
+    {
+        Requirements.Root();
+        using var ns = TestNetns.Create();
+        using var racoon = Start(ns);
+        var psi = new ProcessStartInfo(Tool("racoonctl")) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "-s", racoon.Socket, "show-event" })
+            psi.ArgumentList.Add(a);
+        using var showEvent = Process.Start(psi)!;
+        var output = showEvent.StandardOutput.ReadToEndAsync();
+        var errors = showEvent.StandardError.ReadToEndAsync();
+        Thread.Sleep(1000);
+        Assert.That(showEvent.HasExited, Is.False, "show-event keeps listening");
+
+        racoon.Signal("TERM");
+        Assert.That(showEvent.WaitForExit(20000), Is.True, "racoonctl show-event did not end with racoon");
+        Assert.That((showEvent.ExitCode, output.Result, errors.Result), Is.EqualTo((0, "Racoon terminated : unknown -> unknown\n", "")));
+    }
+
+    [Test]
     public void MinusFourAndMinusSixKeepOneAddressFamily()
     {
         Requirements.Root();
