@@ -26,7 +26,7 @@ public sealed partial class ScriptBinder
     /// <summary>Binds every statement; all problems are collected (in script order).</summary>
     public BoundScript Bind(IEnumerable<ScriptCommand> statements)
     {
-        var commands = new List<KernelCommand>();
+        var commands = new List<KernelCommand>(statements.TryGetNonEnumeratedCount(out var count) ? count : 0);
         var errors = new List<SetkeyScriptException>();
         foreach (var statement in statements)
         {

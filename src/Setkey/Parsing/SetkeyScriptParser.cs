@@ -13,7 +13,9 @@ public static class SetkeyScriptParser
 {
     public static ParsedScript Parse(string text, string file)
     {
-        var commands = new List<ScriptCommand>();
+        // Every statement ends in `;', so this is the statement count (or a little more): the list of a
+        // large script is then allocated once instead of growing through large-object-heap copies.
+        var commands = new List<ScriptCommand>(text.AsSpan().Count(';'));
         var errors = new List<SetkeyScriptException>();
         IInput input = SetkeyLexicon.Trivia(new ScriptInput(text, file)).Remainder;
         while (!input.AtEnd)
