@@ -4,12 +4,13 @@ namespace KernelIpsec.Setkey.Parsing;
 
 /// <summary>
 /// Sprache's combinators, with the same meaning (the same values, failure positions and
-/// expectations), that create fewer objects per step: Sprache's <c>SelectMany</c> builds a new
-/// parser, two closures and a result for every step of a query, which made parsing a script of
-/// tens of thousands of statements mostly allocation and garbage collection. Declared in the
-/// grammar's namespace, so its query expressions and calls bind to these before Sprache's own.
-/// The grammar's lexeme parsers never succeed without consuming input, so <see cref="XMany"/>
-/// need not run its parser once more at the end as Sprache's does.
+/// expectations), that create fewer objects per step, and <c>Sequence</c> in place of query
+/// expressions: Sprache's <c>SelectMany</c> builds a new parser, two closures and a result for
+/// every step of a query, which made parsing a script of tens of thousands of statements mostly
+/// allocation and garbage collection. Declared in the grammar's namespace, so the grammar's calls
+/// bind to these before Sprache's own. The grammar's lexeme parsers never succeed without
+/// consuming input, so <see cref="XMany"/> need not run its parser once more at the end as
+/// Sprache's does.
 /// </summary>
 internal static class Combinators
 {
@@ -17,15 +18,6 @@ internal static class Combinators
     {
         var r = parser(i);
         return r.WasSuccessful ? Result.Success(convert(r.Value), r.Remainder) : Failed<T, U>(r);
-    };
-
-    public static Parser<V> SelectMany<T, U, V>(this Parser<T> parser, Func<T, Parser<U>> selector, Func<T, U, V> projector) => i =>
-    {
-        var first = parser(i);
-        if (!first.WasSuccessful)
-            return Failed<T, V>(first);
-        var second = selector(first.Value)(first.Remainder);
-        return second.WasSuccessful ? Result.Success(projector(first.Value, second.Value), second.Remainder) : Failed<U, V>(second);
     };
 
     /// <summary>The first parser's result, else the second's; two failures give the one that got further (both: their expectations joined).</summary>
@@ -61,13 +53,6 @@ internal static class Combinators
         };
     }
 
-    /// <summary>The value, or nothing (at the same place) whenever the parser fails.</summary>
-    public static Parser<IOption<T>> Optional<T>(this Parser<T> parser) => i =>
-    {
-        var r = parser(i);
-        return r.WasSuccessful ? Result.Success(Present<T>.Of(r.Value), r.Remainder) : Result.Success(Absent<T>.Instance, i);
-    };
-
     /// <summary>The value, or nothing when the parser fails without consuming input; a failure after consuming input fails.</summary>
     public static Parser<IOption<T>> XOptional<T>(this Parser<T> parser) => i =>
     {
@@ -85,7 +70,7 @@ internal static class Combinators
         return r.WasSuccessful || !r.Remainder.Equals(i) ? r : Result.Success<T?>(null, i);
     };
 
-    /// <summary>As <see cref="Optional{T}"/>, with null for nothing instead of an option object.</summary>
+    /// <summary>The value, or null (at the same place) whenever the parser fails (Sprache's <c>Optional</c> without an option object).</summary>
     public static Parser<T?> OptionalOrNull<T>(this Parser<T> parser)
         where T : class => i =>
     {

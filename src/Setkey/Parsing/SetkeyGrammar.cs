@@ -13,10 +13,10 @@ namespace KernelIpsec.Setkey.Parsing;
 /// </summary>
 internal static class SetkeyGrammar
 {
-    // Every parser is built once, into a field: a combinator called while parsing (inside a query
-    // expression's `from … in`, which runs for every value read) would build a new parser for every
-    // statement. Sequences use Combinators.Sequence rather than query expressions because scripts
-    // of tens of thousands of statements are common and each `from` step costs two objects.
+    // Every parser is built once, into a field or when its statement's parser is built: a combinator
+    // called while parsing would build a new parser for every statement. Sequences use
+    // Combinators.Sequence rather than query expressions (whose `from … in` runs for every value read
+    // and costs two objects a step), as scripts of tens of thousands of statements are common.
 
     private static readonly Parser<Lexeme> Address = PlainString("an address");
 
