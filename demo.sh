@@ -27,41 +27,16 @@ ip -n right addr add 10.77.0.2/24 dev veth-r; ip -n right link set veth-r up; ip
 for side in left right; do
   if [[ $side == left ]]; then me=10.77.0.1 peer=10.77.0.2; else me=10.77.0.2 peer=10.77.0.1; fi
   d=$work/$side; mkdir -p $d
-  cat > $d/setkey.conf <<CONF
-flush;
-spdflush;
-spdadd $me $peer any -P out ipsec esp/transport//require;
-spdadd $peer $me any -P in ipsec esp/transport//require;
-CONF
+  # The seed scenario's files, the same ones the Vm tier plays (tests/scenarios/seed).
+  for f in setkey.conf racoon.conf; do
+    sed -e "s|@ME@|$me|g" -e "s|@PEER@|$peer|g" -e "s|@DIR@|$d|g" tests/scenarios/seed/$f > $d/$f
+  done
   printf '%s\t%s\n' "$peer" "demo-pre-shared-key-please-change" > $d/psk.txt
   chmod 600 $d/psk.txt
-  cat > $d/racoon.conf <<CONF
-path pre_shared_key "$d/psk.txt";
-listen {
-	isakmp $me [500];
-	adminsock "$d/racoon.sock";
-}
-remote anonymous {
-	exchange_mode main,aggressive;
-	proposal {
-		encryption_algorithm 3des;
-		hash_algorithm sha1;
-		authentication_method pre_shared_key;
-		dh_group 2;
-	}
-}
-sainfo anonymous {
-	pfs_group 1;
-	encryption_algorithm 3des;
-	authentication_algorithm hmac_sha1;
-	compression_algorithm deflate;
-}
-CONF
   echo "== $side: setkey -f $d/setkey.conf"
   ip netns exec $side $bin/setkey -f $d/setkey.conf
   ip netns exec $side $bin/setkey -DP
   ip netns exec $side $bin/racoon -F -f $d/racoon.conf -l $d/racoon.log &
-  echo $! > $d/racoon.pid
 done
 
 for side in left right; do

@@ -44,6 +44,10 @@ internal sealed class AdminHandler(KeyDaemon daemon, TimeProvider time, ILogger 
             case AdminCommand.ReloadConf:
                 daemon.Post(new ReloadRequested());
                 return (0, []);
+            case AdminCommand.ShowEvent:
+                // An empty reply; a version-1 connection then stays subscribed (AdminServer), version 0 polled
+                // racoon's old event list, which this daemon does not keep: "no event".
+                return (0, []);
             case AdminCommand.ShowSchedule:
                 return (0, SchedDump.WriteAll(Schedule(now)));
             case AdminCommand.ShowSa:
@@ -63,12 +67,12 @@ internal sealed class AdminHandler(KeyDaemon daemon, TimeProvider time, ILogger 
                         return (0, []);
                     case AdminProto.Ipsec:
                         await daemon.Kernel.FlushSasAsync().ConfigureAwait(false);
-                        daemon.Installed.RemoveProtocol(null);
+                        daemon.SasFlushed(null);
                         return (0, []);
                     case AdminProto.Esp or AdminProto.Ah:
                         var kernelProto = proto == AdminProto.Esp ? IpsecProtocol.Esp : IpsecProtocol.Ah;
                         await daemon.Kernel.FlushSasAsync(kernelProto).ConfigureAwait(false);
-                        daemon.Installed.RemoveProtocol(kernelProto);
+                        daemon.SasFlushed(kernelProto);
                         return (0, []);
                     default:
                         return (AdminErrno.ENOTSUP, []);

@@ -9,7 +9,8 @@ namespace KernelIpsec.Keyd.Admin;
 /// <summary>
 /// racoon's admin port: a Unix stream socket (unlink, bind, chown owner:group, chmod mode, listen 5);
 /// each connection carries one request and gets one reply. Requests are answered by
-/// <paramref name="handle"/>, which the daemon runs on its loop.
+/// <paramref name="handle"/>, which the daemon runs on its loop. A version-1 show-event request keeps its
+/// connection: after the (empty) reply it receives every event <see cref="AdminEventHub"/> publishes.
 /// </summary>
 internal sealed partial class AdminServer : IDisposable
 {
@@ -18,20 +19,24 @@ internal sealed partial class AdminServer : IDisposable
     private readonly Func<AdminRequest, Task<byte[]>> handle;
     private readonly ILogger logger;
     private readonly Task acceptLoop;
+    private readonly AdminEventHub events;
+    private readonly Lock sessionsGate = new();
+    private readonly List<Task> openSessions = [];
 
     public string Path { get; }
 
-    private AdminServer(Socket listener, string path, Func<AdminRequest, Task<byte[]>> handle, ILogger logger)
+    private AdminServer(Socket listener, string path, Func<AdminRequest, Task<byte[]>> handle, AdminEventHub events, ILogger logger)
     {
         this.listener = listener;
         Path = path;
         this.handle = handle;
+        this.events = events;
         this.logger = logger;
         acceptLoop = Task.Run(AcceptLoopAsync);
     }
 
     /// <summary>Creates the socket; throws <see cref="SocketException"/>/<see cref="IOException"/> with the path when it cannot.</summary>
-    public static AdminServer Start(AdminSocketConfig config, Func<AdminRequest, Task<byte[]>> handle, ILogger logger)
+    public static AdminServer Start(AdminSocketConfig config, Func<AdminRequest, Task<byte[]>> handle, AdminEventHub events, ILogger logger)
     {
         var path = config.Path;
         var directory = System.IO.Path.GetDirectoryName(path);
@@ -55,8 +60,9 @@ internal sealed partial class AdminServer : IDisposable
             socket.Dispose();
             throw;
         }
-        logger.LogDebug("{Path} opened as racoon management.", path);
-        return new AdminServer(socket, path, handle, logger);
+        // racoon's admin_init line, written once per start (a SIGHUP keeps the socket).
+        logger.LogDebug("open {Path} as racoon management.", path);
+        return new AdminServer(socket, path, handle, events, logger);
     }
 
     /// <summary>A user or group as written in `adminsock`: a number, or a name looked up in <paramref name="database"/>.</summary>
@@ -86,7 +92,12 @@ internal sealed partial class AdminServer : IDisposable
             {
                 return;
             }
-            _ = Task.Run(() => ServeAsync(client));
+            var session = Task.Run(() => ServeAsync(client));
+            lock (sessionsGate)
+            {
+                openSessions.RemoveAll(t => t.IsCompleted);
+                openSessions.Add(session);
+            }
         }
     }
 
@@ -110,12 +121,56 @@ internal sealed partial class AdminServer : IDisposable
                 await ReceiveExactlyAsync(client, payload, timeout.Token).ConfigureAwait(false);
                 var reply = await handle(new AdminRequest(header, payload)).ConfigureAwait(false);
                 await client.SendAsync(reply, SocketFlags.None, timeout.Token).ConfigureAwait(false);
+                // racoon's admin.c: version >= 1 subscribes the connection (version 0 was one-shot polling).
+                if (header.BareCommand == AdminCommand.ShowEvent && header.HasVersionFlag && header.ErrnoOrVersion >= 1 && AdminHeader.Read(reply).ReplyErrno == 0)
+                    await PushEventsAsync(client).ConfigureAwait(false);
             }
             catch (Exception e) when (e is SocketException or OperationCanceledException or EndOfStreamException)
             {
                 logger.LogDebug("admin connection dropped: {Error}", e.Message);
             }
         }
+    }
+
+    /// <summary>Sends every published event until the daemon stops (queue completed) or racoonctl hangs up.</summary>
+    private async Task PushEventsAsync(Socket client)
+    {
+        var queue = events.Subscribe();
+        using var session = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
+        var hangUp = WatchHangUpAsync(client, session);
+        try
+        {
+            await foreach (var message in queue.Reader.ReadAllAsync(session.Token).ConfigureAwait(false))
+                await client.SendAsync(message, SocketFlags.None, session.Token).ConfigureAwait(false);
+            client.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception e) when (e is OperationCanceledException or SocketException)
+        {
+            logger.LogDebug("event subscriber gone: {Error}", e.Message);
+        }
+        finally
+        {
+            events.Unsubscribe(queue);
+            await session.CancelAsync().ConfigureAwait(false);
+            await hangUp.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>racoonctl sends nothing after its request: a read returning (0 bytes or an error) means it left.</summary>
+    private static async Task WatchHangUpAsync(Socket client, CancellationTokenSource session)
+    {
+        try
+        {
+            var sink = new byte[64];
+            while (await client.ReceiveAsync(sink, SocketFlags.None, session.Token).ConfigureAwait(false) > 0)
+            {
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+            return;
+        }
+        await session.CancelAsync().ConfigureAwait(false);
     }
 
     private static async Task ReceiveExactlyAsync(Socket socket, Memory<byte> buffer, CancellationToken cancellation)
@@ -131,6 +186,12 @@ internal sealed partial class AdminServer : IDisposable
 
     public void Dispose()
     {
+        // Subscribers get what is queued (EVT_RACOON_QUIT at shutdown) before their connections close.
+        events.Complete();
+        Task[] sessions;
+        lock (sessionsGate)
+            sessions = [.. openSessions];
+        Task.WaitAll(sessions, TimeSpan.FromSeconds(2));
         stop.Cancel();
         listener.Dispose();
         try

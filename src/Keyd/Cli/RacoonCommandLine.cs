@@ -58,7 +58,7 @@ public static class RacoonCommandLine
                             stderr.WriteLine($"racoon: unknown kernel interface \"{value}\" for --kernel (use xfrm or pfkey)");
                             return new Exit(1);
                         }
-                        options = options with { Kernel = kernel };
+                        options = options with { Kernel = new KernelChoice(kernel, "--kernel") };
                         kernelFromFlag = true;
                         continue;
                     case "help":
@@ -137,10 +137,10 @@ public static class RacoonCommandLine
                         options = options with { DumpConfig = true };
                         break;
                     case '4':
-                        options = options with { DefaultAddressFamily = AddressFamily.InterNetwork };
+                        options = options with { ListenFamily = AddressFamily.InterNetwork };
                         break;
                     case '6':
-                        options = options with { DefaultAddressFamily = AddressFamily.InterNetworkV6 };
+                        options = options with { ListenFamily = AddressFamily.InterNetworkV6 };
                         break;
                     default:
                         stderr.WriteLine($"racoon: invalid option -- '{flag}'");
@@ -157,7 +157,7 @@ public static class RacoonCommandLine
                 stderr.WriteLine($"racoon: unknown kernel interface \"{fromEnvironment}\" in {KernelEnvironmentVariable} (use xfrm or pfkey)");
                 return new Exit(1);
             }
-            options = options with { Kernel = kernel };
+            options = options with { Kernel = new KernelChoice(kernel, KernelEnvironmentVariable) };
         }
         return new Parsed(options);
     }
@@ -213,7 +213,7 @@ public static class RacoonCommandLine
         "   -p: port number for isakmp (default: 500).\n" +
         "   -P: port number for NAT-T (default: 4500).\n" +
         "   --check: check the configuration file and the files it names, then exit.\n" +
-        "   --kernel xfrm|pfkey: kernel interface (default xfrm; env KERNELIPSEC_KERNEL).\n" +
+        "   --kernel xfrm|pfkey: kernel interface (default xfrm; env KERNELIPSEC_KERNEL, racoon.conf `kernel`).\n" +
         "\n";
 
     public const string VersionString = "@(#)ipsec-tools 0.8.2 (http://ipsec-tools.sourceforge.net)";

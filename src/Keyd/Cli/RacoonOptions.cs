@@ -32,8 +32,8 @@ public sealed record RacoonOptions
     /// <summary>Number of `-v` flags: packet dumps in the debug log.</summary>
     public int Verbose { get; init; }
 
-    /// <summary>`-4`/`-6`: address family for `listen` entries and peers written without one.</summary>
-    public AddressFamily DefaultAddressFamily { get; init; } = AddressFamily.InterNetwork;
+    /// <summary>`-4`/`-6`: listen on addresses of this family only (the last flag wins); null without either: both families.</summary>
+    public AddressFamily? ListenFamily { get; init; }
 
     /// <summary>`-Z`: local test mode; SAs go to an in-memory kernel instead of the real one.</summary>
     public bool LocalTestMode { get; init; }
@@ -47,7 +47,8 @@ public sealed record RacoonOptions
     /// <summary>`--check`: validate the configuration (and the files it names) and exit.</summary>
     public bool CheckConfig { get; init; }
 
-    public KernelInterface Kernel { get; init; } = KernelInterface.Xfrm;
+    /// <summary>`--kernel` or KERNELIPSEC_KERNEL; null when neither chose (racoon.conf's `kernel` or the default then decide, see <see cref="KernelChoice.Resolve"/>).</summary>
+    public KernelChoice? Kernel { get; init; }
 
     public int EffectiveIsakmpPort => IsakmpPort ?? DefaultIsakmpPort;
 

@@ -27,7 +27,7 @@ public sealed class RacoonRuntime : IRacoonRuntime
             stderr.WriteLine(diagnostic);
         if (result.Config is null)
             return 1;
-        ConfigDumper.Dump(result.Config, stdout);
+        ConfigDumper.Dump(result.Config, stdout, KernelChoice.Resolve(options.Kernel, result.Kernel));
         return 0;
     }
 
@@ -84,11 +84,13 @@ public sealed class RacoonRuntime : IRacoonRuntime
         logger.LogInformation("Reading configuration from \"{File}\"", options.ConfigFile);
         foreach (var warning in loaded.Warnings)
             logger.LogWarning("{Diagnostic}", warning.ToString());
+        var kernelChoice = KernelChoice.Resolve(options.Kernel, loaded.Kernel);
+        logger.LogInformation("kernel interface: {Kernel}", kernelChoice);
 
         IKernelIpsec kernel;
         try
         {
-            kernel = OpenKernel(options, loggers);
+            kernel = OpenKernel(options, kernelChoice.Interface, loggers);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -101,12 +103,13 @@ public sealed class RacoonRuntime : IRacoonRuntime
         {
             IsakmpPort = options.EffectiveIsakmpPort,
             NattPort = options.EffectiveNattPort,
-            PfKey = options.Kernel == KernelInterface.PfKey,
+            PfKey = kernelChoice.Interface == KernelInterface.PfKey,
             PidFile = PidFile.Resolve(config.Paths.PidFile),
-            LoadConfig = () => RacoonConfLoader.Load(options.ConfigFile),
+            LoadConfig = () => Reload(options, kernelChoice, logger),
             ConfigApplied = applied => settings.Level = RacoonLogSettings.Effective(applied.LogLevel, options.DebugLevel),
             Notifier = SystemdNotifier.FromEnvironment(),
             Verbose = options.Verbose,
+            ListenFamily = options.ListenFamily,
         };
         var time = TimeProvider.System;
         var daemon = new KeyDaemon(config, kernel,
@@ -146,11 +149,23 @@ public sealed class RacoonRuntime : IRacoonRuntime
         }
     }
 
-    private static IKernelIpsec OpenKernel(RacoonOptions options, ILoggerFactory loggers)
+    /// <summary>SIGHUP: the new configuration; a changed `kernel` statement only takes effect at the next start.</summary>
+    private static RacoonConfig Reload(RacoonOptions options, KernelChoice running, ILogger logger)
+    {
+        var result = RacoonConfLoader.Read(options.ConfigFile);
+        if (result.Config is not { } config)
+            throw new ConfigLoadException(result.Diagnostics);
+        var wanted = KernelChoice.Resolve(options.Kernel, result.Kernel);
+        if (wanted.Interface != running.Interface)
+            logger.LogWarning("kernel interface {Wanted} takes effect at the next start; this run keeps {Running}", wanted, running);
+        return config;
+    }
+
+    private static IKernelIpsec OpenKernel(RacoonOptions options, KernelInterface kernelInterface, ILoggerFactory loggers)
     {
         if (options.LocalTestMode)
             return new InMemoryKernel();
-        return options.Kernel switch
+        return kernelInterface switch
         {
             KernelInterface.Xfrm => XfrmKernel.Open(loggers.CreateLogger("KernelIpsec.Netlink.Xfrm")),
             // Without af_key this throws PlatformNotSupportedException: "PF_KEY not available: load af_key or use --kernel xfrm".

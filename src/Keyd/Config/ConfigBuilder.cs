@@ -1,4 +1,5 @@
 using KernelIpsec.Ike.Config;
+using KernelIpsec.Keyd.Cli;
 
 namespace KernelIpsec.Keyd.Config;
 
@@ -22,6 +23,9 @@ internal sealed class ConfigBuilder
     public ModeConfigServer? ModeConfig { get; set; }
     public List<RemoteConfig> Remotes { get; } = [];
     public List<SainfoConfig> Sainfos { get; } = [];
+
+    /// <summary>`kernel xfrm|pfkey;` (KernelIpsec extension; not part of RacoonConfig, which the IKE engine reads).</summary>
+    public KernelChoice? Kernel { get; set; }
 
     /// <summary>Reads and applies an included file: (glob as written, where the include statement stands).</summary>
     public Action<string, SourceLocation> Include { get; set; } = (_, _) => { };

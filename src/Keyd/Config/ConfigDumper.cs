@@ -1,15 +1,25 @@
+using KernelIpsec.Ike.Wire;
 using KernelIpsec.Ike.Config;
+using KernelIpsec.Keyd.Cli;
 
 namespace KernelIpsec.Keyd.Config;
 
 /// <summary>
 /// `racoon -C`: the remote sections as racoon's <c>dump_rmconf_single</c> prints them, in the order
-/// they were defined (the output is informational; `exchange_type` is not input syntax).
+/// they were defined (the output is informational; `exchange_type` is not input syntax). A kernel interface
+/// chosen by `--kernel`, KERNELIPSEC_KERNEL or racoon.conf's `kernel` statement comes first, as that statement.
 /// </summary>
 public static class ConfigDumper
 {
-    public static void Dump(RacoonConfig config, TextWriter output)
+    /// <param name="kernel">The effective kernel choice; printed unless it is <see cref="KernelChoice.Default"/> (so a plain racoon.conf dumps as racoon's -C).</param>
+    public static void Dump(RacoonConfig config, TextWriter output, KernelChoice? kernel = null)
     {
+        if (kernel is not null && kernel != KernelChoice.Default)
+        {
+            output.WriteLine($"/* KernelIpsec extension, from {kernel.Source} */");
+            output.WriteLine($"kernel {KernelChoice.Keyword(kernel.Interface)};");
+            output.WriteLine();
+        }
         foreach (var remote in config.Remotes)
             DumpRemote(remote, output);
     }

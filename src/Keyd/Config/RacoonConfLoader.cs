@@ -6,6 +6,9 @@ namespace KernelIpsec.Keyd.Config;
 /// <summary>The outcome of reading a racoon.conf: the model (when there were no errors) and every diagnostic.</summary>
 public sealed record ConfigLoadResult(RacoonConfig? Config, IReadOnlyList<ConfigDiagnostic> Diagnostics)
 {
+    /// <summary>The `kernel` statement (KernelIpsec extension) with where it stands, or null when the file has none.</summary>
+    public Cli.KernelChoice? Kernel { get; init; }
+
     public bool Succeeded => Config is not null;
     public IEnumerable<ConfigDiagnostic> Errors => Diagnostics.Where(d => d.IsError);
     public IEnumerable<ConfigDiagnostic> Warnings => Diagnostics.Where(d => !d.IsError);
@@ -71,7 +74,7 @@ public static class RacoonConfLoader
         };
         readTopFile(builder);
         var diagnostics = builder.Diagnostics;
-        return new ConfigLoadResult(diagnostics.Any(d => d.IsError) ? null : builder.Build(), diagnostics);
+        return new ConfigLoadResult(diagnostics.Any(d => d.IsError) ? null : builder.Build(), diagnostics) { Kernel = builder.Kernel };
     }
 
     private static bool HasWildcard(string pattern) => pattern.IndexOfAny(['*', '?', '[']) >= 0;

@@ -9,15 +9,18 @@ namespace KernelIpsec.Keyd.Ctl;
 /// <summary>
 /// racoonctl: `racoonctl [-d] [-l [-l]] [-s socket] command args`, one admin request per run, output as
 /// racoonctl 0.8.2 prints it. <paramref name="exchange"/> sends a request to a socket path and returns the
-/// reply (the Unix socket by default; tests pass their own).
+/// reply; <paramref name="stream"/> does the same for show-event, returning the reply and then every pushed
+/// event until racoon closes the connection (the Unix socket by default; tests pass their own).
 /// </summary>
 public static class RacoonctlCli
 {
     public const string DefaultSocketPath = "/var/racoon/racoon.sock";
 
-    public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, Func<string, byte[], byte[]>? exchange = null, TimeZoneInfo? zone = null)
+    public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, Func<string, byte[], byte[]>? exchange = null, TimeZoneInfo? zone = null,
+        Func<string, byte[], IEnumerable<byte[]>>? stream = null)
     {
         exchange ??= (path, request) => AdminClient.Exchange(path, request);
+        stream ??= AdminClient.Stream;
         zone ??= TimeZoneInfo.Local;
         var socketPath = DefaultSocketPath;
         var longFormat = 0;
@@ -82,6 +85,9 @@ public static class RacoonctlCli
         if (hexdump)
             stdout.Write(HexDump(message));
 
+        if (request.Command == AdminCommand.ShowEvent)
+            return ShowEvents(stream(socketPath, message), socketPath, stdout, stderr);
+
         byte[] reply;
         try
         {
@@ -119,6 +125,49 @@ public static class RacoonctlCli
 
     private sealed record Request(ushort Command, ushort Proto, byte[] Payload);
 
+    /// <summary>
+    /// show-event: racoon answers with an empty reply, then pushes each event; one line per event, flushed at
+    /// once, until racoon closes the connection. After "Racoon terminated" that is the normal end (exit 0).
+    /// </summary>
+    private static int ShowEvents(IEnumerable<byte[]> messages, string socketPath, TextWriter stdout, TextWriter stderr)
+    {
+        var terminated = false;
+        try
+        {
+            foreach (var message in messages)
+            {
+                var header = AdminHeader.Read(message);
+                if (header.ReplyErrno != 0)
+                {
+                    stderr.WriteLine("racoonctl: kmpstat: " + AdminErrno.Describe(header.ReplyErrno));
+                    return 1;
+                }
+                var payload = message.AsSpan(AdminHeader.Size);
+                if (header.BareCommand != AdminCommand.ShowEvent || payload.Length == 0)
+                    continue;
+                if (payload.Length < EventDump.Size)
+                {
+                    stderr.WriteLine("racoonctl: Short buffer");
+                    return 1;
+                }
+                var evt = EventDump.Read(payload);
+                stdout.WriteLine(evt.ToLine());
+                stdout.Flush();
+                if (evt.Type == EventType.RacoonQuit)
+                    terminated = true;
+            }
+        }
+        catch (Exception e) when (e is SocketException or IOException or FormatException)
+        {
+            stderr.WriteLine($"racoonctl: {socketPath}: {e.Message}");
+            return 1;
+        }
+        if (terminated)
+            return 0;
+        stderr.WriteLine($"racoonctl: {socketPath}: racoon closed the connection");
+        return 1;
+    }
+
     private sealed class RacoonctlUsageException(string message, bool invalidCommand = false) : Exception(message)
     {
         public bool InvalidCommand { get; } = invalidCommand;
@@ -136,6 +185,8 @@ public static class RacoonctlCli
                 return new Request(AdminCommand.ShowSchedule, 0, []);
             case "show-event":
             case "se":
+                if (rest.Count > 0)
+                    throw new RacoonctlUsageException("too many arguments");
                 return new Request(AdminCommand.ShowEvent, 0, []);
             case "show-sa":
             case "ss":

@@ -5,6 +5,7 @@ using KernelIpsec.Ike.Engine;
 using KernelIpsec.Keyd.Transport;
 using KernelIpsec.Netlink;
 using KernelIpsec.Netlink.Events;
+using KernelIpsec.Netlink.Model;
 using Microsoft.Extensions.Logging;
 
 namespace KernelIpsec.Keyd.Daemon;
@@ -26,6 +27,8 @@ public sealed record KeyDaemonSettings
     public SystemdNotifier Notifier { get; init; } = new(null);
     /// <summary>`-v`: dump every IKE datagram (hex) in the debug log.</summary>
     public int Verbose { get; init; }
+    /// <summary>`-4` / `-6`: listen on addresses of this family only; null (no flag): both.</summary>
+    public System.Net.Sockets.AddressFamily? ListenFamily { get; init; }
     /// <summary>Open the admin socket of racoon.conf (unless `adminsock disabled`).</summary>
     public bool AdminSocket { get; init; } = true;
 }
@@ -53,6 +56,7 @@ public sealed class KeyDaemon : IAsyncDisposable
     private PidFile? pidFile;
     private Admin.AdminServer? adminServer;
     private readonly ILoggerFactory loggers;
+    private readonly Admin.EventReporter reporter;
     private readonly TaskCompletionSource started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <param name="engine">Builds the engine around the daemon's SPD mirror (its responder policy lookup).</param>
@@ -68,6 +72,7 @@ public sealed class KeyDaemon : IAsyncDisposable
         timer = new EngineTimer(this.time, () => Post(new TimerDue()));
         transport = new IkeTransport(d => events.Writer.WriteAsync(new DatagramArrived(d)), loggers.CreateLogger("KernelIpsec.Keyd.Transport.IkeTransport"));
         Phase1s = new Phase1Table(this.time);
+        reporter = new Admin.EventReporter(Phase1s);
         executor = new IntentExecutor(kernel, new TransportSender(transport, settings.Verbose > 0 ? logger : null), timer.Arm, Installed, Phase1s, settings.PfKey,
             loggers.CreateLogger("KernelIpsec.Keyd.Daemon.IntentExecutor"));
     }
@@ -77,6 +82,9 @@ public sealed class KeyDaemon : IAsyncDisposable
     public InstalledSas Installed { get; } = new();
 
     public Phase1Table Phase1s { get; }
+
+    /// <summary>racoonctl show-event subscribers and what is published to them.</summary>
+    internal Admin.AdminEventHub Events { get; } = new();
 
     public RacoonConfig Config => config;
 
@@ -159,7 +167,7 @@ public sealed class KeyDaemon : IAsyncDisposable
         if (settings.AdminSocket && !config.Listen.AdminSocket.Disabled)
         {
             var handler = new Admin.AdminHandler(this, time, loggers.CreateLogger("KernelIpsec.Keyd.Admin.AdminHandler"));
-            adminServer = Admin.AdminServer.Start(config.Listen.AdminSocket, request => OnLoopAsync(() => handler.HandleAsync(request)),
+            adminServer = Admin.AdminServer.Start(config.Listen.AdminSocket, request => OnLoopAsync(() => handler.HandleAsync(request)), Events,
                 loggers.CreateLogger("KernelIpsec.Keyd.Admin.AdminServer"));
         }
         if (settings.PidFile is { } pidPath)
@@ -171,9 +179,12 @@ public sealed class KeyDaemon : IAsyncDisposable
     {
         config = newConfig;
         settings.ConfigApplied?.Invoke(newConfig);
-        transport.Reconcile(ListenPlan.Compute(newConfig, settings.IsakmpPort, settings.NattPort, settings.LocalAddresses()));
+        foreach (var excluded in ListenPlan.ExcludedByFamily(newConfig, settings.ListenFamily))
+            logger.LogWarning("listen address {Address} ignored: racoon runs with {Flag}", excluded.Address,
+                settings.ListenFamily == System.Net.Sockets.AddressFamily.InterNetwork ? "-4 (IPv4 only)" : "-6 (IPv6 only)");
+        transport.Reconcile(ListenPlan.Compute(newConfig, settings.IsakmpPort, settings.NattPort, settings.LocalAddresses(), settings.ListenFamily));
         if (reload)
-            Post(new LoopWork(() => executor.ExecuteAsync(engine.Reconfigure(newConfig, time.GetUtcNow()))));
+            Post(new LoopWork(() => RunAsync(engine.Reconfigure(newConfig, time.GetUtcNow()))));
     }
 
     private async Task PumpKernelEventsAsync(IKernelEventSubscription source)
@@ -241,14 +252,14 @@ public sealed class KeyDaemon : IAsyncDisposable
                     break;
                 }
                 if (expired.Hard)
-                    Installed.Remove(expired.Sa.Id);
+                    SaGone(expired.Sa.Id);
                 await RunAsync(engine.OnExpire(KernelTranslation.ToIke(expired), now)).ConfigureAwait(false);
                 break;
             case SaDeletedEvent deleted:
-                Installed.Remove(deleted.Sa.Id);
+                SaGone(deleted.Sa.Id);
                 break;
             case SasFlushedEvent flushed:
-                Installed.RemoveProtocol(flushed.Protocol);
+                SasFlushed(flushed.Protocol);
                 break;
             case ResyncRequiredEvent resync:
                 logger.LogWarning("kernel events were lost ({Reason}); reading the SPD again", resync.Reason);
@@ -266,7 +277,29 @@ public sealed class KeyDaemon : IAsyncDisposable
         {
             foreach (var answer in await executor.ExecuteAsync(batch).ConfigureAwait(false))
                 pending.Enqueue(engine.OnSpiAllocated(answer, time.GetUtcNow()));
+            var now = time.GetUtcNow();
+            foreach (var intent in batch)
+            {
+                if (reporter.Observe(intent, now) is { } evt)
+                    Events.Publish(evt);
+            }
         }
+    }
+
+    /// <summary>An SA left the kernel: no longer ours to remove; its phase 2 is down.</summary>
+    private void SaGone(SaId id)
+    {
+        Installed.Remove(id);
+        if (reporter.SaGone(id, time.GetUtcNow()) is { } evt)
+            Events.Publish(evt);
+    }
+
+    /// <summary>The kernel's SAs (of one protocol, or all) were flushed.</summary>
+    internal void SasFlushed(IpsecProtocol? protocol)
+    {
+        Installed.RemoveProtocol(protocol);
+        foreach (var evt in reporter.Flushed(protocol, time.GetUtcNow()))
+            Events.Publish(evt);
     }
 
     private void Reload()
@@ -305,6 +338,8 @@ public sealed class KeyDaemon : IAsyncDisposable
             await executor.DeleteAsync(id).ConfigureAwait(false);
         timer.Disarm();
         transport.Dispose();
+        // Last word to racoonctl show-event; the admin server flushes it before it closes the connections.
+        Events.Publish(new AdminProtocol.EventDump(AdminProtocol.EventType.RacoonQuit, time.GetUtcNow().ToUnixTimeSeconds(), null, null, 0));
         adminServer?.Dispose();
         adminServer = null;
         pidFile?.Dispose();

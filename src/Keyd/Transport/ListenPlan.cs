@@ -8,15 +8,17 @@ namespace KernelIpsec.Keyd.Transport;
 /// <summary>
 /// Which sockets racoon opens: the `listen { isakmp ...; isakmp_natt ...; }` addresses when there are any,
 /// otherwise every local address on the ISAKMP port, plus the NAT-T port when some remote enables NAT-T.
+/// `-4` / `-6` (<paramref name="family"/>) keep only the addresses of that family, from either source.
 /// </summary>
 public static class ListenPlan
 {
-    public static IReadOnlyList<ListenEndpoint> Compute(RacoonConfig config, int isakmpPort, int nattPort, IEnumerable<IPAddress> localAddresses)
+    /// <param name="family">`-4`: InterNetwork, `-6`: InterNetworkV6, null: both families (no flag).</param>
+    public static IReadOnlyList<ListenEndpoint> Compute(RacoonConfig config, int isakmpPort, int nattPort, IEnumerable<IPAddress> localAddresses, AddressFamily? family = null)
     {
         var result = new List<ListenEndpoint>();
         if (!config.Listen.ListensOnAllAddresses)
         {
-            foreach (var entry in config.Listen.Addresses)
+            foreach (var entry in config.Listen.Addresses.Where(e => family is null || e.Address.AddressFamily == family))
             {
                 var port = entry.Port != 0 ? entry.Port : entry.NatTraversal ? nattPort : isakmpPort;
                 Add(result, new ListenEndpoint(new IPEndPoint(entry.Address, port), entry.NatTraversal));
@@ -24,7 +26,7 @@ public static class ListenPlan
             return result;
         }
         var natt = config.Remotes.Any(r => r.NatTraversal != Tristate.Off);
-        foreach (var address in localAddresses)
+        foreach (var address in localAddresses.Where(a => family is null || a.AddressFamily == family))
         {
             Add(result, new ListenEndpoint(new IPEndPoint(address, isakmpPort), false));
             if (natt)
@@ -32,6 +34,10 @@ public static class ListenPlan
         }
         return result;
     }
+
+    /// <summary>`listen` addresses that `-4` / `-6` leave out (the daemon says so in its log).</summary>
+    public static IReadOnlyList<ListenAddress> ExcludedByFamily(RacoonConfig config, AddressFamily? family) =>
+        family is null ? [] : config.Listen.Addresses.Where(e => e.Address.AddressFamily != family).ToList();
 
     /// <summary>The host's unicast IPv4 and IPv6 addresses (loopback included, as racoon does), link-local with scope.</summary>
     public static IReadOnlyList<IPAddress> LocalAddresses()

@@ -20,8 +20,8 @@ public class KeydPairTests : EndToEndRig
         var right = SeedScenario.Write(Path.Combine(StateDirectory, "right"), isLeft: false);
         LoadPolicies(Pair.Left, left.SetkeyConf);
         LoadPolicies(Pair.Right, right.SetkeyConf);
-        StartRacoon(left: true, left.RacoonConf);
-        StartRacoon(left: false, right.RacoonConf);
+        var leftRacoon = StartRacoon(left: true, left.RacoonConf);
+        var rightRacoon = StartRacoon(left: false, right.RacoonConf);
         using var wire = WireCapture.Start(Pair.Right, "veth-r", Path.Combine(StateDirectory, "wire.pcap"), "esp or icmp or udp port 9");
 
         EndToEndChecks.SendUdp(Pair.Left, NetnsPair.RightAddress);
@@ -32,9 +32,23 @@ public class KeydPairTests : EndToEndRig
             var sad = ns.Exec("ip xfrm state");
             Assert.That(sad, Does.Contain("enc cbc(des3_ede)"), $"3DES SAs in {ns.Name}:\n{sad}");
             Assert.That(sad, Does.Contain("auth-trunc hmac(sha1)"), $"HMAC-SHA1 SAs in {ns.Name}:\n{sad}");
+            Assert.That(sad, Does.Contain("replay-window 4"), $"racoon's replay window in {ns.Name}:\n{sad}");
         }
+        Assert.That(leftRacoon.Log, Does.Contain("IPsec-SA established"));
+        Assert.That(rightRacoon.Log, Does.Contain("IPsec-SA established"));
         InteropChecks.AssertTrafficProtected(Pair, InteropVariant.Psk3des, fromLeft: true);
         EndToEndChecks.AssertOnlyEspOnTheWire(wire.StopAndRead());
+
+        // racoonctl on the left sees the ISAKMP SA and the ESP SAs.
+        var socket = Path.Combine(left.Directory, "racoon.sock");
+        var isakmp = Pair.Left.TryExec(ProductTools.Racoonctl.CommandLine($"-s {socket} show-sa isakmp"));
+        Assert.That(isakmp.StdOut, Does.Contain($"{NetnsPair.RightAddress}.500"), isakmp.StdErr);
+        var esp = Pair.Left.TryExec(ProductTools.Racoonctl.CommandLine($"-s {socket} show-sa esp"));
+        Assert.That(esp.StdOut, Does.Contain("esp mode=transport"), esp.StdErr);
+
+        // A clean exit (SIGTERM) removes the daemon's own SAs.
+        Assert.That(leftRacoon.Terminate(TimeSpan.FromSeconds(30)), Is.True, leftRacoon.Log);
+        Assert.That(InteropChecks.EspSaCount(Pair.Left), Is.Zero, Pair.Left.Exec("ip xfrm state"));
     }
 
     [Test]

@@ -1,12 +1,13 @@
 using KernelIpsec.Tests.Infrastructure;
+using KernelIpsec.Tests.Packaging;
 
 namespace KernelIpsec.Tests.EndToEnd;
 
 /// <summary>
-/// The issue's seed scenario for one host, as a racoon user writes it (and ./demo.sh plays it):
-/// setkey.conf with policies only (transport, require), racoon.conf with `remote anonymous`
-/// (main,aggressive; 3des/sha1/pre_shared_key/dh_group 2) and `sainfo anonymous` (pfs_group 1;
-/// 3des; hmac_sha1; deflate), psk.txt (0600) keyed by the peer's address.
+/// The issue's seed scenario for one host, as a racoon user writes it: setkey.conf with policies only
+/// (transport, require), racoon.conf with `remote anonymous` (main,aggressive; 3des/sha1/pre_shared_key/
+/// dh_group 2) and `sainfo anonymous` (pfs_group 1; 3des; hmac_sha1; deflate), psk.txt (0600) keyed by
+/// the peer's address. The two config files are tests/scenarios/seed/*, the same ones ./demo.sh plays.
 /// </summary>
 public static class SeedScenario
 {
@@ -19,45 +20,21 @@ public static class SeedScenario
         Directory.CreateDirectory(directory);
         var me = isLeft ? NetnsPair.LeftAddress : NetnsPair.RightAddress;
         var peer = isLeft ? NetnsPair.RightAddress : NetnsPair.LeftAddress;
+        var templates = Path.Combine(RepositoryRoot.Find(), "tests", "scenarios", "seed");
+        string Fill(string name) => File.ReadAllText(Path.Combine(templates, name))
+            .Replace("@ME@", me, StringComparison.Ordinal)
+            .Replace("@PEER@", peer, StringComparison.Ordinal)
+            .Replace("@DIR@", directory, StringComparison.Ordinal);
 
         var setkeyConf = Path.Combine(directory, "setkey.conf");
-        File.WriteAllText(setkeyConf, $"""
-            flush;
-            spdflush;
-            spdadd {me} {peer} any -P out ipsec esp/transport//require;
-            spdadd {peer} {me} any -P in ipsec esp/transport//require;
-
-            """);
+        File.WriteAllText(setkeyConf, Fill("setkey.conf"));
 
         var psk = Path.Combine(directory, "psk.txt");
         File.WriteAllText(psk, $"{peer}\t{PreSharedKey}\n");
         File.SetUnixFileMode(psk, UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
         var racoonConf = Path.Combine(directory, "racoon.conf");
-        File.WriteAllText(racoonConf, $$"""
-            path pre_shared_key "{{psk}}";
-            path pidfile "{{Path.Combine(directory, "racoon.pid")}}";
-            listen {
-            	isakmp {{me}} [500];
-            	adminsock "{{Path.Combine(directory, "racoon.sock")}}";
-            }
-            remote anonymous {
-            	exchange_mode main,aggressive;
-            	proposal {
-            		encryption_algorithm 3des;
-            		hash_algorithm sha1;
-            		authentication_method pre_shared_key;
-            		dh_group 2;
-            	}
-            }
-            sainfo anonymous {
-            	pfs_group 1;
-            	encryption_algorithm 3des;
-            	authentication_algorithm hmac_sha1;
-            	compression_algorithm deflate;
-            }
-
-            """);
+        File.WriteAllText(racoonConf, Fill("racoon.conf"));
         return new Files(directory, racoonConf, setkeyConf);
     }
 }

@@ -235,6 +235,58 @@ public class KeyDaemonTests
     }
 
     [Test]
+    public async Task ShowEventFollowsTheDaemonUntilItTerminates()
+    {
+        var (daemon, kernel, _, socket, run) = Start();
+        await using var _ = daemon;
+        var text = new StringWriter();
+        var stdout = TextWriter.Synchronized(text);
+        string Printed()
+        {
+            // SyncTextWriter locks itself around every write.
+            lock (stdout)
+                return text.ToString();
+        }
+        var stderr = new StringWriter();
+        var racoonctl = Task.Run(() => RacoonctlCli.Run(["-s", socket, "show-event"], stdout, stderr));
+        await Eventually(() => Task.FromResult(daemon.Events.Count == 1));
+
+        await kernel.AddPolicyAsync(OutPolicy());
+        kernel.SendPacket(new Selector(AddressPrefix.Host(Left), AddressPrefix.Host(Right)));
+        await Eventually(() => Task.FromResult(Printed().Contains("Phase 2 established", StringComparison.Ordinal)));
+        await kernel.DeleteSaAsync(new SaId(Left, Right, IpsecProtocol.Esp, 0x7000));
+        await Eventually(() => Task.FromResult(Printed().Contains("Phase 2 deleted", StringComparison.Ordinal)));
+        daemon.Post(new TerminateRequested("SIGTERM"));
+        Assert.That(await run, Is.Zero);
+
+        Assert.That(await racoonctl.WaitAsync(TimeSpan.FromSeconds(10)), Is.Zero, stderr.ToString());
+        Assert.That(Printed(), Is.EqualTo(
+            "Phase 2 established : 10.77.0.1[500] -> 10.77.0.2[500]\n" +
+            "Phase 2 deleted : 10.77.0.1[500] -> 10.77.0.2[500]\n" +
+            "Racoon terminated : unknown -> unknown\n"));
+        Assert.That(daemon.Events.Count, Is.Zero);
+    }
+
+    [Test]
+    public async Task AnEventSubscriberThatHangsUpIsForgotten()
+    {
+        var (daemon, _, _, socket, run) = Start();
+        await using var _ = daemon;
+        using (var client = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified))
+        {
+            client.Connect(new System.Net.Sockets.UnixDomainSocketEndPoint(socket));
+            client.Send(KernelIpsec.Keyd.AdminProtocol.AdminHeader.Request(KernelIpsec.Keyd.AdminProtocol.AdminCommand.ShowEvent, 0, []));
+            var reply = new byte[8];
+            Assert.That(client.Receive(reply), Is.EqualTo(8));
+            Assert.That(reply, Is.EqualTo(new byte[] { 8, 0, 3, 0, 0, 0, 0, 0 }), "an empty reply first");
+            await Eventually(() => Task.FromResult(daemon.Events.Count == 1));
+        }
+        await Eventually(() => Task.FromResult(daemon.Events.Count == 0));
+        daemon.Post(new TerminateRequested("SIGTERM"));
+        await run;
+    }
+
+    [Test]
     public async Task ReloadAppliesAGoodConfigAndKeepsTheOldOneOnErrors()
     {
         var broken = false;

@@ -32,8 +32,8 @@ public class RacoonCommandLineTests
         Assert.That(o.EffectiveIsakmpPort, Is.EqualTo(500));
         Assert.That(o.EffectiveNattPort, Is.EqualTo(4500));
         Assert.That(o.Foreground, Is.False);
-        Assert.That(o.Kernel, Is.EqualTo(KernelInterface.Xfrm));
-        Assert.That(o.DefaultAddressFamily, Is.EqualTo(AddressFamily.InterNetwork));
+        Assert.That(o.Kernel, Is.Null, "neither --kernel nor KERNELIPSEC_KERNEL: racoon.conf or the default decides");
+        Assert.That(o.ListenFamily, Is.Null, "without -4/-6 racoon listens on both families");
     }
 
     [Test]
@@ -48,7 +48,7 @@ public class RacoonCommandLineTests
         Assert.That(o.ConfigFile, Is.EqualTo("/tmp/r.conf"));
         Assert.That(o.LogFile, Is.EqualTo("/tmp/r.log"));
         Assert.That(o.Verbose, Is.EqualTo(2));
-        Assert.That(o.DefaultAddressFamily, Is.EqualTo(AddressFamily.InterNetworkV6));
+        Assert.That(o.ListenFamily, Is.EqualTo(AddressFamily.InterNetworkV6));
         Assert.That(o.LoadBackupSa, Is.True);
         Assert.That(o.DumpConfig, Is.True);
     }
@@ -103,9 +103,9 @@ public class RacoonCommandLineTests
     [Test]
     public void KernelComesFromTheFlagOrTheEnvironmentFlagFirst()
     {
-        Assert.That(Options("--kernel pfkey").Kernel, Is.EqualTo(KernelInterface.PfKey));
-        Assert.That(Options("--kernel=xfrm", kernelEnv: "pfkey").Kernel, Is.EqualTo(KernelInterface.Xfrm));
-        Assert.That(Options("", kernelEnv: "pfkey").Kernel, Is.EqualTo(KernelInterface.PfKey));
+        Assert.That(Options("--kernel pfkey").Kernel, Is.EqualTo(new KernelChoice(KernelInterface.PfKey, "--kernel")));
+        Assert.That(Options("--kernel=xfrm", kernelEnv: "pfkey").Kernel, Is.EqualTo(new KernelChoice(KernelInterface.Xfrm, "--kernel")));
+        Assert.That(Options("", kernelEnv: "pfkey").Kernel, Is.EqualTo(new KernelChoice(KernelInterface.PfKey, "KERNELIPSEC_KERNEL")));
     }
 
     [Test]

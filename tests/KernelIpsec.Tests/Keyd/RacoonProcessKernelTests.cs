@@ -45,12 +45,28 @@ public class RacoonProcessKernelTests
         }
     }
 
-    private static RacoonProcess Start(TestNetns ns, string listen = "isakmp 127.0.0.1 [500];\n                    isakmp ::1 [500];")
+    private static RacoonProcess Start(TestNetns ns, string listen = "isakmp 127.0.0.1 [500];\n                    isakmp ::1 [500];", string topLevel = "", params string[] flags)
+    {
+        var dir = WriteConfig(listen, topLevel);
+        var psi = new ProcessStartInfo("ip") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "netns", "exec", ns.Name, Tool("racoon"), "-F", "-d", "-f", Path.Combine(dir, "racoon.conf"), "-l", Path.Combine(dir, "racoon.log") }.Concat(flags))
+            psi.ArgumentList.Add(a);
+        var process = Process.Start(psi)!;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var racoon = new RacoonProcess { Process = process, Dir = dir };
+        racoon.WaitForLog("racoon management");
+        return racoon;
+    }
+
+    /// <summary>A directory with racoon.conf (listening as <paramref name="listen"/>, <paramref name="topLevel"/> first) and psk.txt.</summary>
+    private static string WriteConfig(string listen, string topLevel)
     {
         var dir = Directory.CreateTempSubdirectory("keyd-proc").FullName;
         File.WriteAllText(Path.Combine(dir, "psk.txt"), "10.77.0.2 kernel-tier-secret\n");
         File.SetUnixFileMode(Path.Combine(dir, "psk.txt"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
         File.WriteAllText(Path.Combine(dir, "racoon.conf"), $$"""
+            {{topLevel}}
             path pre_shared_key "{{dir}}/psk.txt";
             path pidfile "{{dir}}/racoon.pid";
             listen {
@@ -73,15 +89,72 @@ public class RacoonProcessKernelTests
                     compression_algorithm deflate;
             }
             """);
-        var psi = new ProcessStartInfo("ip") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "netns", "exec", ns.Name, Tool("racoon"), "-F", "-d", "-f", Path.Combine(dir, "racoon.conf"), "-l", Path.Combine(dir, "racoon.log") })
+        return dir;
+    }
+
+    [Test]
+    public void RacoonctlShowEventPrintsTheTerminationAndEnds()
+    {
+        Requirements.Root();
+        using var ns = TestNetns.Create();
+        using var racoon = Start(ns);
+        var psi = new ProcessStartInfo(Tool("racoonctl")) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "-s", racoon.Socket, "show-event" })
             psi.ArgumentList.Add(a);
-        var process = Process.Start(psi)!;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var racoon = new RacoonProcess { Process = process, Dir = dir };
-        racoon.WaitForLog("racoon management");
-        return racoon;
+        using var showEvent = Process.Start(psi)!;
+        var output = showEvent.StandardOutput.ReadToEndAsync();
+        var errors = showEvent.StandardError.ReadToEndAsync();
+        Thread.Sleep(1000);
+        Assert.That(showEvent.HasExited, Is.False, "show-event keeps listening");
+
+        racoon.Signal("TERM");
+        Assert.That(showEvent.WaitForExit(20000), Is.True, "racoonctl show-event did not end with racoon");
+        Assert.That((showEvent.ExitCode, output.Result, errors.Result), Is.EqualTo((0, "Racoon terminated : unknown -> unknown\n", "")));
+    }
+
+    [Test]
+    public void MinusFourAndMinusSixKeepOneAddressFamily()
+    {
+        Requirements.Root();
+        using (var ns = TestNetns.Create())
+        using (var racoon = Start(ns, listen: "isakmp 127.0.0.1 [500];\n                    isakmp ::1 [500];", topLevel: "", "-4"))
+        {
+            var sockets = ns.Exec("ss -uln");
+            Assert.That(sockets, Does.Contain("127.0.0.1:500").And.Not.Contain("[::1]:500"));
+            Assert.That(racoon.LogText(), Does.Contain("WARNING: listen address ::1 ignored: racoon runs with -4 (IPv4 only)"));
+        }
+        using (var ns = TestNetns.Create())
+        using (var racoon = Start(ns, listen: "", topLevel: "", "-6"))
+        {
+            // No isakmp lines: every local address of the family, here the namespace's ::1 only.
+            var sockets = ns.Exec("ss -uln");
+            Assert.That(sockets, Does.Contain("[::1]:500").And.Not.Contain("127.0.0.1:500"));
+        }
+    }
+
+    [Test]
+    public void KernelStatementInRacoonConfChoosesTheInterfaceAndTheFlagOverridesIt()
+    {
+        Requirements.Root();
+        if (File.Exists("/proc/net/pfkey"))
+            Assert.Ignore("this kernel has PF_KEY; the test tells the choice by PF_KEY's absence");
+        using var ns = TestNetns.Create();
+        var dir = WriteConfig("isakmp 127.0.0.1 [500];", "kernel pfkey;");
+        try
+        {
+            var conf = Path.Combine(dir, "racoon.conf");
+            var refused = ns.TryExec($"{Tool("racoon")} -F -f {conf} -l {dir}/racoon.log");
+            Assert.That(refused.ExitCode, Is.EqualTo(1));
+            Assert.That(refused.StdErr, Does.Contain("PF_KEY not available"));
+            Assert.That(File.ReadAllText($"{dir}/racoon.log"), Does.Contain($"INFO: kernel interface: pfkey (from {conf}:1:1)"));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+
+        using var racoon = Start(ns, listen: "isakmp 127.0.0.1 [500];", topLevel: "kernel pfkey;", "--kernel", "xfrm");
+        Assert.That(racoon.LogText(), Does.Contain("INFO: kernel interface: xfrm (from --kernel)"));
     }
 
     [Test]
@@ -116,6 +189,8 @@ public class RacoonProcessKernelTests
         racoon.Signal("HUP");
         racoon.WaitForLog("configuration reloaded");
         Assert.That(racoon.Process.HasExited, Is.False);
+        Assert.That(racoon.LogText().Split('\n').Count(l => l.EndsWith($"DEBUG: open {racoon.Socket} as racoon management.", StringComparison.Ordinal)), Is.EqualTo(1),
+            "the admin socket is opened and logged once, at start; a reload keeps it");
 
         racoon.Signal("TERM");
         Assert.That(racoon.Process.WaitForExit(20000), Is.True, racoon.LogText());

@@ -80,4 +80,29 @@ public class TransportUnitTests
         var plan = ListenPlan.Compute(config, 5000, 4500, Locals);
         Assert.That(plan.Select(p => p.ToString()), Is.EqualTo(new[] { "10.77.0.9[5000]", "10.77.0.9[7500] (NAT-T)" }));
     }
+
+    [TestCase(AddressFamily.InterNetwork, "10.77.0.1[500]")]
+    [TestCase(AddressFamily.InterNetworkV6, "fd77::1[500]")]
+    public void FamilyFlagKeepsOnlyLocalAddressesOfThatFamily(AddressFamily family, string expected)
+    {
+        var plan = ListenPlan.Compute(new RacoonConfig(), 500, 4500, Locals, family);
+        Assert.That(plan.Select(p => p.ToString()), Is.EqualTo(new[] { expected }));
+    }
+
+    [Test]
+    public void FamilyFlagAlsoFiltersListenAddressesAndNamesWhatItLeftOut()
+    {
+        var config = new RacoonConfig
+        {
+            Listen = new ListenConfig
+            {
+                Addresses = [new ListenAddress(IPAddress.Parse("10.77.0.9"), 0, false), new ListenAddress(IPAddress.Parse("fd77::9"), 0, false)],
+            },
+        };
+
+        Assert.That(ListenPlan.Compute(config, 500, 4500, Locals, AddressFamily.InterNetworkV6).Select(p => p.ToString()), Is.EqualTo(new[] { "fd77::9[500]" }));
+        Assert.That(ListenPlan.ExcludedByFamily(config, AddressFamily.InterNetworkV6).Select(a => a.Address.ToString()), Is.EqualTo(new[] { "10.77.0.9" }));
+        Assert.That(ListenPlan.ExcludedByFamily(config, null), Is.Empty);
+        Assert.That(ListenPlan.Compute(config, 500, 4500, Locals).Count, Is.EqualTo(2), "no flag: both families");
+    }
 }

@@ -2,32 +2,59 @@ using System.Net.Sockets;
 
 namespace KernelIpsec.Keyd.AdminProtocol;
 
-/// <summary>racoonctl's side of the admin socket: connect, send one request, read the whole reply.</summary>
+/// <summary>racoonctl's side of the admin socket: connect, send one request, read the reply (or, for show-event, every message until racoon closes).</summary>
 internal static class AdminClient
 {
     public static byte[] Exchange(string socketPath, byte[] request, TimeSpan? timeout = null)
     {
-        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        var limit = (int)(timeout ?? TimeSpan.FromSeconds(60)).TotalMilliseconds;
-        socket.ReceiveTimeout = limit;
-        socket.SendTimeout = limit;
-        socket.Connect(new UnixDomainSocketEndPoint(socketPath));
-        socket.Send(request);
-        var header = ReadExactly(socket, AdminHeader.Size);
+        using var socket = Connect(socketPath, request, timeout ?? TimeSpan.FromSeconds(60));
+        return ReadMessage(socket) ?? throw new EndOfStreamException("racoon closed the admin connection before the reply was complete");
+    }
+
+    /// <summary>The reply and then every pushed message, as they arrive, until racoon closes the connection; no time limit.</summary>
+    public static IEnumerable<byte[]> Stream(string socketPath, byte[] request)
+    {
+        using var socket = Connect(socketPath, request, null);
+        while (ReadMessage(socket) is { } message)
+            yield return message;
+    }
+
+    private static Socket Connect(string socketPath, byte[] request, TimeSpan? timeout)
+    {
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            if (timeout is { } limit)
+            {
+                socket.ReceiveTimeout = (int)limit.TotalMilliseconds;
+                socket.SendTimeout = (int)limit.TotalMilliseconds;
+            }
+            socket.Connect(new UnixDomainSocketEndPoint(socketPath));
+            socket.Send(request);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>One whole message; null when the connection ends cleanly before its first byte.</summary>
+    private static byte[]? ReadMessage(Socket socket)
+    {
+        var header = new byte[AdminHeader.Size];
+        var first = socket.Receive(header);
+        if (first == 0)
+            return null;
+        ReadExactly(socket, header.AsSpan(first));
         var length = AdminHeader.Read(header).ReplyLength;
         if (length < AdminHeader.Size)
             throw new FormatException($"admin reply claims {length} bytes, less than its header");
-        var reply = new byte[length];
-        header.CopyTo(reply, 0);
-        ReadExactly(socket, reply.AsSpan(AdminHeader.Size));
-        return reply;
-    }
-
-    private static byte[] ReadExactly(Socket socket, int count)
-    {
-        var buffer = new byte[count];
-        ReadExactly(socket, buffer);
-        return buffer;
+        var message = new byte[length];
+        header.CopyTo(message, 0);
+        ReadExactly(socket, message.AsSpan(AdminHeader.Size));
+        return message;
     }
 
     private static void ReadExactly(Socket socket, Span<byte> buffer)
