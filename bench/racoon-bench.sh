@@ -17,6 +17,7 @@
 # SAs established. Writes the "## racoon negotiation" section of BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 if [[ ${KERNELIPSEC_IN_VM:-} != 1 ]]; then
   [[ $(id -u) -eq 0 ]] || { echo "racoon-bench: needs root (it boots a VM): sudo $0" >&2; exit 2; }
   load=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -316,15 +317,6 @@ ${rows%$'\n'}
 ${ratios%$'\n'}
 MD
 )
-# The section replaces an earlier one in place (other sections and their order are kept), else it is appended.
-touch BENCHMARKS.md
 printf '%s\n' "$section" > "$work/section.md"
-awk -v head='## racoon negotiation' -v file="$work/section.md" '
-  function put(  line) { while ((getline line < file) > 0) print line; print ""; done = 1 }
-  $0 == head { put(); skip = 1; next }
-  /^## / { skip = 0 }
-  !skip { print }
-  END { if (!done) { print ""; put() } }' BENCHMARKS.md |
-  awk '{ l[NR] = $0 } END { n = NR; while (n > 0 && l[n] == "") n--; for (i = 1; i <= n; i++) print l[i] }' > "$work/bench.md"
-cp "$work/bench.md" BENCHMARKS.md
+bench_write_section '## racoon negotiation' "$work/section.md"
 echo "$section"

@@ -14,6 +14,7 @@
 # SETKEY defaults to the NativeAOT binary artifacts/bin/setkey (scripts/publish.sh builds it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 if [[ ${KERNELIPSEC_IN_VM:-} != 1 ]]; then
   [[ $(id -u) -eq 0 ]] || { echo "setkey-bench: needs root (it boots a VM): sudo $0" >&2; exit 2; }
   load=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -143,15 +144,6 @@ round is checked to leave exactly $N SAs and $N policies. The cold-start runs in
 tools and are timed from inside the namespace (no \`ip netns exec\` in the figure).
 MD
 )
-# The section replaces an earlier one in place (other sections and their order are kept), else it is appended.
-touch BENCHMARKS.md
 printf '%s\n' "$section" > "$work/section.md"
-awk -v head='## setkey' -v file="$work/section.md" '
-  function put(  line) { while ((getline line < file) > 0) print line; print ""; done = 1 }
-  $0 == head { put(); skip = 1; next }
-  /^## / { skip = 0 }
-  !skip { print }
-  END { if (!done) { print ""; put() } }' BENCHMARKS.md |
-  awk '{ l[NR] = $0 } END { n = NR; while (n > 0 && l[n] == "") n--; for (i = 1; i <= n; i++) print l[i] }' > "$work/bench.md"
-cp "$work/bench.md" BENCHMARKS.md
+bench_write_section '## setkey' "$work/section.md"
 echo "$section"

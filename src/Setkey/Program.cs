@@ -9,17 +9,24 @@ internal static class Program
 {
     private static async Task<int> Main(string[] args)
     {
+        args = WithKernelFromEnvironment(args);
         using var cancel = new CancellationTokenSource();
-        // -x and -D -l run until interrupted; Ctrl-C ends them with status 0 like the reference.
-        Console.CancelKeyPress += (_, e) =>
+        // -x and -D -l run until interrupted; Ctrl-C ends them with status 0 like the reference. Only they
+        // listen for it: the handler starts a signal thread and sets up the terminal, which a one-shot run
+        // (-D, -f) does not need, and there Ctrl-C kills the process as it kills the reference.
+        if (SetkeyOptions.Parse(args).RunsUntilInterrupted)
         {
-            e.Cancel = true;
-            cancel.Cancel();
-        };
-        // Disposed (and so flushed) synchronously: the console stream's async write runs on the thread
-        // pool, and starting the pool's threads costs more than a whole `setkey -D` otherwise.
-        using var stdout = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = false };
-        return await SetkeyCli.RunAsync(WithKernelFromEnvironment(args), Console.In, stdout, Console.Error, Backends(), SetkeyEnvironment.System(), cancel.Token)
+            Console.CancelKeyPress += (_, e) =>
+            {
+                e.Cancel = true;
+                cancel.Cancel();
+            };
+        }
+        // Plain write(2) streams, not the console's (see UnixOutputStream). stdout is disposed (and so flushed)
+        // synchronously: an async flush would start the thread pool's threads for one write.
+        using var stdout = new StreamWriter(new UnixOutputStream(1)) { AutoFlush = false };
+        using var stderr = new StreamWriter(new UnixOutputStream(2)) { AutoFlush = true };
+        return await SetkeyCli.RunAsync(args, new LazyConsoleInput(), stdout, stderr, Backends(), SetkeyEnvironment.System(), cancel.Token)
             .ConfigureAwait(false);
     }
 

@@ -1,3 +1,4 @@
+using KernelIpsec.Ike.Wire;
 using System.Net;
 
 namespace KernelIpsec.Ike.Config;
@@ -23,6 +24,6 @@ public sealed record ModeConfigServer
     public string Accounting { get; init; } = "none";
     public string Banner { get; init; } = "/etc/motd";
     public TimeSpan AuthThrottle { get; init; } = TimeSpan.FromSeconds(1);
-    public DhGroup? PfsGroup { get; init; }
+    public DhGroupId? PfsGroup { get; init; }
     public bool SavePassword { get; init; }
 }

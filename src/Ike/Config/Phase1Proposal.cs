@@ -1,3 +1,4 @@
+using KernelIpsec.Ike.Wire;
 namespace KernelIpsec.Ike.Config;
 
 /// <summary>
@@ -6,10 +7,10 @@ namespace KernelIpsec.Ike.Config;
 /// </summary>
 public sealed record Phase1Proposal
 {
-    public required CipherChoice<Phase1Encryption> Encryption { get; init; }
+    public required CipherChoice<EncryptionAlgorithm> Encryption { get; init; }
     public required HashAlgorithm Hash { get; init; }
     public required AuthenticationMethod AuthenticationMethod { get; init; }
-    public required DhGroup DhGroup { get; init; }
+    public required DhGroupId DhGroup { get; init; }
     public TimeSpan? Lifetime { get; init; }
     /// <summary>`gss_id "..."` (only with gssapi_krb).</summary>
     public string? GssId { get; init; }

@@ -1,3 +1,4 @@
+using KernelIpsec.Ike.Wire;
 using System.Net;
 
 namespace KernelIpsec.Ike.Config;
@@ -78,7 +79,7 @@ public sealed record RemoteConfig
     public SourceLocation? Location { get; init; }
 
     /// <summary>The DH group racoon uses for aggressive mode (all proposals share it then): the first proposal's.</summary>
-    public DhGroup? DhGroup => Proposals.Count > 0 ? Proposals[0].DhGroup : null;
+    public DhGroupId? DhGroup => Proposals.Count > 0 ? Proposals[0].DhGroup : null;
 
     /// <summary>The mode we start phase 1 with as initiator.</summary>
     public ExchangeMode InitiatorMode => ExchangeModes.Count > 0 ? ExchangeModes[0] : ExchangeMode.Main;

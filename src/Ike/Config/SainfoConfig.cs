@@ -1,3 +1,4 @@
+using KernelIpsec.Ike.Wire;
 namespace KernelIpsec.Ike.Config;
 
 /// <summary>
@@ -19,7 +20,7 @@ public sealed record SainfoConfig
     /// <summary>`remoteid N` (matches a remote's `ph1id`).</summary>
     public uint RemoteIdNumber { get; init; }
     /// <summary>null = no PFS required.</summary>
-    public DhGroup? PfsGroup { get; init; }
+    public DhGroupId? PfsGroup { get; init; }
     public TimeSpan Lifetime { get; init; } = DefaultLifetime;
     public IReadOnlyList<CipherChoice<Phase2Encryption>> EncryptionAlgorithms { get; init; } = [];
     public IReadOnlyList<Phase2Authentication> AuthenticationAlgorithms { get; init; } = [];

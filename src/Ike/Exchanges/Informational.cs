@@ -19,7 +19,7 @@ internal static class Informational
     public static byte[] SendProtected(IsakmpSa sa, ExchangeServices s, IReadOnlyList<Payload> payloads)
     {
         var messageId = s.RandomMessageId();
-        var chain = RawChain.Write(payloads);
+        var chain = PayloadChain.ToArray([.. payloads]);
         var hash = new byte[sa.Hash!.HashLength];
         using (var prfA = sa.PrfA())
         {

@@ -1,3 +1,5 @@
+using KernelIpsec.Ike.Wire;
+using AuthenticationMethod = KernelIpsec.Ike.Config.AuthenticationMethod;
 using KernelIpsec.Ike.Config;
 
 namespace KernelIpsec.Keyd.Config;
@@ -5,17 +7,17 @@ namespace KernelIpsec.Keyd.Config;
 /// <summary>The names racoon.conf uses for algorithms, groups, methods and protocols (cftoken.l), and back.</summary>
 internal static class AlgorithmNames
 {
-    public static readonly Dictionary<string, Phase1Encryption> Phase1Encryption = new()
+    public static readonly Dictionary<string, EncryptionAlgorithm> EncryptionAlgorithm = new()
     {
-        ["des"] = Ike.Config.Phase1Encryption.Des,
-        ["3des"] = Ike.Config.Phase1Encryption.TripleDes,
-        ["blowfish"] = Ike.Config.Phase1Encryption.Blowfish,
-        ["cast128"] = Ike.Config.Phase1Encryption.Cast128,
-        ["aes"] = Ike.Config.Phase1Encryption.Aes,
-        ["rijndael"] = Ike.Config.Phase1Encryption.Aes,
-        ["camellia"] = Ike.Config.Phase1Encryption.Camellia,
-        ["idea"] = Ike.Config.Phase1Encryption.Idea,
-        ["rc5"] = Ike.Config.Phase1Encryption.Rc5,
+        ["des"] = Ike.Wire.EncryptionAlgorithm.DesCbc,
+        ["3des"] = Ike.Wire.EncryptionAlgorithm.TripleDesCbc,
+        ["blowfish"] = Ike.Wire.EncryptionAlgorithm.BlowfishCbc,
+        ["cast128"] = Ike.Wire.EncryptionAlgorithm.CastCbc,
+        ["aes"] = Ike.Wire.EncryptionAlgorithm.AesCbc,
+        ["rijndael"] = Ike.Wire.EncryptionAlgorithm.AesCbc,
+        ["camellia"] = Ike.Wire.EncryptionAlgorithm.CamelliaCbc,
+        ["idea"] = Ike.Wire.EncryptionAlgorithm.IdeaCbc,
+        ["rc5"] = Ike.Wire.EncryptionAlgorithm.Rc5R16B64Cbc,
     };
 
     public static readonly Dictionary<string, HashAlgorithm> Hash = new()
@@ -23,12 +25,12 @@ internal static class AlgorithmNames
         ["md5"] = HashAlgorithm.Md5,
         ["sha1"] = HashAlgorithm.Sha1,
         ["tiger"] = HashAlgorithm.Tiger,
-        ["sha256"] = HashAlgorithm.Sha256,
-        ["sha2_256"] = HashAlgorithm.Sha256,
-        ["sha384"] = HashAlgorithm.Sha384,
-        ["sha2_384"] = HashAlgorithm.Sha384,
-        ["sha512"] = HashAlgorithm.Sha512,
-        ["sha2_512"] = HashAlgorithm.Sha512,
+        ["sha256"] = HashAlgorithm.Sha2_256,
+        ["sha2_256"] = HashAlgorithm.Sha2_256,
+        ["sha384"] = HashAlgorithm.Sha2_384,
+        ["sha2_384"] = HashAlgorithm.Sha2_384,
+        ["sha512"] = HashAlgorithm.Sha2_512,
+        ["sha2_512"] = HashAlgorithm.Sha2_512,
     };
 
     public static readonly Dictionary<string, AuthenticationMethod> AuthenticationMethods = new()
@@ -49,18 +51,18 @@ internal static class AlgorithmNames
         ["xauth_rsa_client"] = AuthenticationMethod.XauthRsaClient,
     };
 
-    public static readonly Dictionary<string, DhGroup> DhGroups = new()
+    public static readonly Dictionary<string, DhGroupId> DhGroups = new()
     {
-        ["modp768"] = DhGroup.Modp768, ["1"] = DhGroup.Modp768,
-        ["modp1024"] = DhGroup.Modp1024, ["2"] = DhGroup.Modp1024,
-        ["ec2n155"] = DhGroup.Ec2nGp155, ["3"] = DhGroup.Ec2nGp155,
-        ["ec2n185"] = DhGroup.Ec2nGp185, ["4"] = DhGroup.Ec2nGp185,
-        ["modp1536"] = DhGroup.Modp1536, ["5"] = DhGroup.Modp1536,
-        ["modp2048"] = DhGroup.Modp2048, ["14"] = DhGroup.Modp2048,
-        ["modp3072"] = DhGroup.Modp3072, ["15"] = DhGroup.Modp3072,
-        ["modp4096"] = DhGroup.Modp4096, ["16"] = DhGroup.Modp4096,
-        ["modp6144"] = DhGroup.Modp6144, ["17"] = DhGroup.Modp6144,
-        ["modp8192"] = DhGroup.Modp8192, ["18"] = DhGroup.Modp8192,
+        ["modp768"] = DhGroupId.Modp768, ["1"] = DhGroupId.Modp768,
+        ["modp1024"] = DhGroupId.Modp1024, ["2"] = DhGroupId.Modp1024,
+        ["ec2n155"] = DhGroupId.Ec2nGp155, ["3"] = DhGroupId.Ec2nGp155,
+        ["ec2n185"] = DhGroupId.Ec2nGp185, ["4"] = DhGroupId.Ec2nGp185,
+        ["modp1536"] = DhGroupId.Modp1536, ["5"] = DhGroupId.Modp1536,
+        ["modp2048"] = DhGroupId.Modp2048, ["14"] = DhGroupId.Modp2048,
+        ["modp3072"] = DhGroupId.Modp3072, ["15"] = DhGroupId.Modp3072,
+        ["modp4096"] = DhGroupId.Modp4096, ["16"] = DhGroupId.Modp4096,
+        ["modp6144"] = DhGroupId.Modp6144, ["17"] = DhGroupId.Modp6144,
+        ["modp8192"] = DhGroupId.Modp8192, ["18"] = DhGroupId.Modp8192,
     };
 
     public static readonly Dictionary<string, Phase2Encryption> Phase2Encryption = new()
@@ -111,12 +113,12 @@ internal static class AlgorithmNames
     };
 
     /// <summary>Key length rule: null = fixed-length cipher (no key length allowed), else (min, max, step).</summary>
-    public static (int Min, int Max, int Step)? KeyLengthRule(Phase1Encryption e) => e switch
+    public static (int Min, int Max, int Step)? KeyLengthRule(EncryptionAlgorithm e) => e switch
     {
-        Ike.Config.Phase1Encryption.Aes or Ike.Config.Phase1Encryption.Camellia => (128, 256, 64),
-        Ike.Config.Phase1Encryption.Blowfish => (40, 448, 8),
-        Ike.Config.Phase1Encryption.Cast128 => (40, 128, 8),
-        Ike.Config.Phase1Encryption.Rc5 => (40, 2040, 8),
+        Ike.Wire.EncryptionAlgorithm.AesCbc or Ike.Wire.EncryptionAlgorithm.CamelliaCbc => (128, 256, 64),
+        Ike.Wire.EncryptionAlgorithm.BlowfishCbc => (40, 448, 8),
+        Ike.Wire.EncryptionAlgorithm.CastCbc => (40, 128, 8),
+        Ike.Wire.EncryptionAlgorithm.Rc5R16B64Cbc => (40, 2040, 8),
         _ => null,
     };
 
@@ -130,25 +132,32 @@ internal static class AlgorithmNames
     };
 
     /// <summary>The name racoon prints in `-C` output for a phase 1 cipher (its oakley table names).</summary>
-    public static string Name(Phase1Encryption e) => e switch
+    /// <summary>The name racoon -C prints (cftoken.l's spelling; CAST as "cast").</summary>
+    public static string Name(EncryptionAlgorithm e) => e switch
     {
-        Ike.Config.Phase1Encryption.TripleDes => "3des",
-        Ike.Config.Phase1Encryption.Cast128 => "cast",
-        _ => e.ToString().ToLowerInvariant(),
+        Ike.Wire.EncryptionAlgorithm.DesCbc => "des",
+        Ike.Wire.EncryptionAlgorithm.IdeaCbc => "idea",
+        Ike.Wire.EncryptionAlgorithm.BlowfishCbc => "blowfish",
+        Ike.Wire.EncryptionAlgorithm.Rc5R16B64Cbc => "rc5",
+        Ike.Wire.EncryptionAlgorithm.TripleDesCbc => "3des",
+        Ike.Wire.EncryptionAlgorithm.CastCbc => "cast",
+        Ike.Wire.EncryptionAlgorithm.AesCbc => "aes",
+        Ike.Wire.EncryptionAlgorithm.CamelliaCbc => "camellia",
+        _ => ((ushort)e).ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
     public static string Name(HashAlgorithm h) => h switch
     {
-        HashAlgorithm.Sha256 => "sha2_256",
-        HashAlgorithm.Sha384 => "sha2_384",
-        HashAlgorithm.Sha512 => "sha2_512",
+        HashAlgorithm.Sha2_256 => "sha2_256",
+        HashAlgorithm.Sha2_384 => "sha2_384",
+        HashAlgorithm.Sha2_512 => "sha2_512",
         _ => h.ToString().ToLowerInvariant(),
     };
 
-    public static string Name(DhGroup g) => g switch
+    public static string Name(DhGroupId g) => g switch
     {
-        DhGroup.Ec2nGp155 => "ec2n155",
-        DhGroup.Ec2nGp185 => "ec2n185",
+        DhGroupId.Ec2nGp155 => "ec2n155",
+        DhGroupId.Ec2nGp185 => "ec2n185",
         _ => g.ToString().ToLowerInvariant(),
     };
 

@@ -1,3 +1,5 @@
+using KernelIpsec.Ike.Wire;
+using AuthenticationMethod = KernelIpsec.Ike.Config.AuthenticationMethod;
 using System.Security.Cryptography.X509Certificates;
 using KernelIpsec.Ike.Config;
 using KernelIpsec.Ike.Config.Certificates;
@@ -181,11 +183,11 @@ public static class ConfigCheck
     {
         foreach (var p in remote.Proposals)
         {
-            if (p.Encryption.Algorithm == Phase1Encryption.Des)
+            if (p.Encryption.Algorithm == EncryptionAlgorithm.DesCbc)
                 Warn(list, p.Location, "encryption_algorithm des is weak (56-bit key): use aes");
             if (p.Hash == HashAlgorithm.Md5)
                 Warn(list, p.Location, "hash_algorithm md5 is weak: use sha256 or sha1");
-            if (p.DhGroup == DhGroup.Modp768)
+            if (p.DhGroup == DhGroupId.Modp768)
                 Warn(list, p.Location, "dh_group modp768 is weak: use modp2048");
         }
         if (remote.Accepts(ExchangeMode.Aggressive) && UsesPsk(remote))
@@ -200,7 +202,7 @@ public static class ConfigCheck
             Warn(list, sainfo.Location, $"sainfo {sainfo.Description}: null_enc gives no confidentiality");
         if (sainfo.AuthenticationAlgorithms.Contains(Phase2Authentication.HmacMd5))
             Warn(list, sainfo.Location, $"sainfo {sainfo.Description}: hmac_md5 is weak: use hmac_sha256 or hmac_sha1");
-        if (sainfo.PfsGroup == DhGroup.Modp768)
+        if (sainfo.PfsGroup == DhGroupId.Modp768)
             Warn(list, sainfo.Location, $"sainfo {sainfo.Description}: pfs_group modp768 is weak: use modp2048");
     }
 }

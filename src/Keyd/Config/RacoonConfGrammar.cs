@@ -1,3 +1,4 @@
+using KernelIpsec.Ike.Wire;
 using System.Net;
 using KernelIpsec.Ike.Config;
 using KernelIpsec.Keyd.Cli;
@@ -221,7 +222,7 @@ internal sealed class RacoonConfGrammar
 
     // ---- shared values ----------------------------------------------------------------------
 
-    private Parser<DhGroup> DhGroupValue() =>
+    private Parser<DhGroupId> DhGroupValue() =>
         T.Choice("a DH group (modp768, modp1024, modp1536, modp2048, modp3072, modp4096, modp6144, modp8192 or 1, 2, 5, 14-18)", AlgorithmNames.DhGroups);
 
     /// <summary>`lifetime time N unit;` (a `byte` lifetime is an error, as in racoon).</summary>
@@ -463,11 +464,11 @@ internal sealed class RacoonConfGrammar
     private Parser<Action<ProposalDraft>> ProposalSpecParser() => T.Dispatch("proposal section", new Dictionary<string, Func<SourceLocation, Parser<Action<ProposalDraft>>>>
     {
         ["encryption_algorithm"] = at =>
-            from alg in T.Choice("a phase 1 cipher (des, 3des, blowfish, cast128, aes, camellia)", AlgorithmNames.Phase1Encryption)
-                .Check(a => a is Phase1Encryption.Idea or Phase1Encryption.Rc5 ? $"algorithm {a.ToString().ToLowerInvariant()} not supported" : null)
+            from alg in T.Choice("a phase 1 cipher (des, 3des, blowfish, cast128, aes, camellia)", AlgorithmNames.EncryptionAlgorithm)
+                .Check(a => a is EncryptionAlgorithm.IdeaCbc or EncryptionAlgorithm.Rc5R16B64Cbc ? $"algorithm {AlgorithmNames.Name(a)} not supported" : null)
             from keyLength in KeyLength(AlgorithmNames.KeyLengthRule(alg))
             from end in T.EndOfStatement
-            select (Action<ProposalDraft>)(d => d.Encryption = new CipherChoice<Phase1Encryption>(alg, keyLength)),
+            select (Action<ProposalDraft>)(d => d.Encryption = new CipherChoice<EncryptionAlgorithm>(alg, keyLength)),
         ["hash_algorithm"] = at =>
             from h in T.Choice("a hash (md5, sha1, sha256, sha384, sha512)", AlgorithmNames.Hash)
                 .Check(h => h == HashAlgorithm.Tiger ? "hash tiger is not supported" : null)

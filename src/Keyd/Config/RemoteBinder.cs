@@ -1,3 +1,4 @@
+using KernelIpsec.Ike.Wire;
 using KernelIpsec.Ike.Config;
 
 namespace KernelIpsec.Keyd.Config;

@@ -1,3 +1,5 @@
+using KernelIpsec.Ike.Wire;
+using AuthenticationMethod = KernelIpsec.Ike.Config.AuthenticationMethod;
 using KernelIpsec.Ike.Config;
 
 namespace KernelIpsec.Keyd.Config;
@@ -17,10 +19,10 @@ internal sealed record RemoteIndex(System.Net.IPAddress? Address, int Port);
 /// <summary>A `proposal { }` being read; checked for completeness when its block closes.</summary>
 internal sealed class ProposalDraft
 {
-    public CipherChoice<Phase1Encryption>? Encryption { get; set; }
+    public CipherChoice<EncryptionAlgorithm>? Encryption { get; set; }
     public HashAlgorithm? Hash { get; set; }
     public AuthenticationMethod? AuthenticationMethod { get; set; }
-    public DhGroup? DhGroup { get; set; }
+    public DhGroupId? DhGroup { get; set; }
     public TimeSpan? Lifetime { get; set; }
     public string? GssId { get; set; }
 }

@@ -35,11 +35,18 @@ internal sealed class PfKeyEventSubscription : IKernelEventSubscription
         try
         {
             // The answers (REGISTER's algorithm lists, X_PROMISC's echo) come to this socket and are skipped as non-events.
+            // A promiscuous socket sees ACQUIREs and EXPIREs without registering (registered, it would see each twice
+            // and its monitor would start with three REGISTER answers, which setkey -x does not show).
             var pid = (uint)Environment.ProcessId;
-            foreach (var satype in new[] { SADB_SATYPE_AH, SADB_SATYPE_ESP, SADB_X_SATYPE_IPCOMP })
-                socket.Send(PfKeyMessages.Bare(SADB_REGISTER, satype, 0, pid), "register", $"satype {satype}");
             if (promiscuous)
+            {
                 socket.Send(PfKeyMessages.Bare(SADB_X_PROMISC, 1, 0, pid), "set promiscuous", "PF_KEY socket");
+            }
+            else
+            {
+                foreach (var satype in new[] { SADB_SATYPE_AH, SADB_SATYPE_ESP, SADB_X_SATYPE_IPCOMP })
+                    socket.Send(PfKeyMessages.Bare(SADB_REGISTER, satype, 0, pid), "register", $"satype {satype}");
+            }
             return new PfKeyEventSubscription(socket, logger, policyByIndex, promiscuous);
         }
         catch

@@ -32,6 +32,7 @@ public sealed class PfKeyKernel : IKernelIpsec
     private readonly SemaphoreSlim gate = new(1, 1);
     private readonly byte[] buffer = new byte[BufferSize];
     private readonly uint pid = (uint)Environment.ProcessId;
+    private PfKeyTrafficObserver? observer;
 
     // Starts high and random: GETSPI with a sequence number equal to a pending ACQUIRE's (small numbers) would
     // adopt that ACQUIRE's larval SA, and two instances in one process must not answer each other.
@@ -49,6 +50,12 @@ public sealed class PfKeyKernel : IKernelIpsec
     /// </summary>
     public static PfKeyKernel Open(ILogger? logger = null) =>
         new(PfKeySocket.Open(RequestReceiveBufferBytes), logger ?? NullLogger.Instance);
+
+    /// <summary>
+    /// From now on, shows <paramref name="trafficObserver"/> every request this kernel sends and every answer it takes
+    /// for one (<c>setkey -v</c> / <c>-H</c>); broadcasts of others' changes that are skipped are not shown.
+    /// </summary>
+    public void ObserveTraffic(PfKeyTrafficObserver trafficObserver) => observer = trafficObserver;
 
     public Task AddSaAsync(SecurityAssociation sa, CancellationToken cancellationToken = default) => InstallSa(sa, update: false, cancellationToken);
 
@@ -265,6 +272,7 @@ public sealed class PfKeyKernel : IKernelIpsec
         {
         }
 
+        observer?.Invoke(message, sent: true);
         socket.Send(message, operation, entry);
     }
 
@@ -294,6 +302,7 @@ public sealed class PfKeyKernel : IKernelIpsec
                 continue;
             }
 
+            observer?.Invoke(datagram, sent: false);
             return SadbMessage.Parse(datagram);
         }
     }

@@ -11,7 +11,8 @@ namespace KernelIpsec.Netlink.PfKey;
 /// </summary>
 internal static class PfKeyMessages
 {
-    private const SaFlags PfKeyExpressibleFlags = SaFlags.NoEcn | SaFlags.DecapDscp | SaFlags.NoPmtuDiscovery;
+    /// <summary>The SA flags a PF_KEY message can carry.</summary>
+    public const SaFlags PfKeyExpressibleFlags = SaFlags.NoEcn | SaFlags.DecapDscp | SaFlags.NoPmtuDiscovery;
 
     /// <summary>SADB_ADD / SADB_UPDATE.</summary>
     public static byte[] AddSa(SecurityAssociation sa, bool update, uint sequence, uint pid)

@@ -156,7 +156,8 @@ public sealed class XfrmKernel : IKernelIpsec
                 var done = false;
                 while (!done)
                 {
-                    var received = await socket.ReceiveAsync(buffer, cancellationToken).ConfigureAwait(false);
+                    // Synchronous: the answer is already queued (see NetlinkSocket), and no epoll thread gets started.
+                    var received = socket.Receive(buffer, cancellationToken);
                     done = Process(buffer.AsSpan(0, received), seq, isDump, expectsAck, operation, entry, decode, results, ref interrupted);
                 }
 

@@ -3,6 +3,7 @@ using KernelIpsec.Netlink.InMemory;
 using KernelIpsec.Setkey.Binding;
 using KernelIpsec.Setkey.Commands;
 using KernelIpsec.Setkey.Dump;
+using KernelIpsec.Setkey.Dump.Kdebug;
 
 namespace KernelIpsec.Setkey.Cli;
 
@@ -28,10 +29,7 @@ public static class SetkeyCli
             return 1;
         }
         if (options.Files.Count > 0)
-        {
-            stderr.WriteLine("setkey: printing saved PF_KEY messages (setkey FILE...) is not supported by this setkey; use setkey -D / -DP to show the kernel's state");
-            return 1;
-        }
+            return SavedMessages(options, environment, stdout, stderr);
         if (options.Version)
         {
             stdout.WriteLine(VersionLine);
@@ -60,6 +58,34 @@ public static class SetkeyCli
         }
     }
 
+    /// <summary><c>setkey FILE…</c>: each file's saved PF_KEY messages as -D/-DP records; no kernel is opened.</summary>
+    private static int SavedMessages(SetkeyOptions options, SetkeyEnvironment environment, TextWriter stdout, TextWriter stderr)
+    {
+        var dumpOptions = new DumpOptions(options.ShowPorts, environment.Protocols, environment.Time, environment.TimeZone, environment.ProcessId);
+        var saved = new SavedMessageDump(new DumpFormatter(dumpOptions), options.ShowDead);
+        foreach (var file in options.Files)
+        {
+            string? problem;
+            try
+            {
+                problem = saved.Print(environment.BinaryFiles(file), stdout);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                problem = e.Message;
+            }
+
+            if (problem is null)
+                continue;
+            stdout.Flush();
+            stderr.WriteLine($"setkey: {file}: {problem}");
+            return 1;
+        }
+
+        stdout.Flush();
+        return 0;
+    }
+
     private static void Usage(TextWriter stdout)
     {
         stdout.WriteLine(VersionLine);
@@ -78,6 +104,9 @@ public static class SetkeyCli
         DumpFormatter formatter, DumpOptions dumpOptions, CancellationToken cancellationToken)
     {
         private readonly ScriptBinder binder = new(new BindingOptions(options.RfcMode, environment.Protocols, environment.Services, environment.Resolver));
+
+        /// <summary>-v / -H: every PF_KEY message sent and received (over XFRM, the ones each operation stands for).</summary>
+        private readonly KdebugTrace trace = new(stdout, options.Verbose, options.HexDump);
 
         public async Task<int> ScriptAsync(KernelBackends backends, TextReader stdin)
         {
@@ -173,14 +202,14 @@ public static class SetkeyCli
                                 await kernel.FlushSasAsync(null, cancellationToken).ConfigureAwait(false);
                             return 0;
                         default:
-                            var events = new EventFormatter(dumpOptions, rawTimestamps: options.Promiscuous > 1);
+                            var monitor = new KdebugMonitor(stdout, stderr, options.HexDump, rawTimestamps: options.Promiscuous > 1, environment.Time, environment.TimeZone);
                             // Over PF_KEY, -x is setkey's own SADB_X_PROMISC monitor: every message on the system.
                             var subscription = kernel is KernelIpsec.Netlink.PfKey.PfKeyKernel pfkey ? pfkey.SubscribePromiscuous() : kernel.SubscribeEvents();
                             await using (((IAsyncDisposable)subscription).ConfigureAwait(false))
                             {
                                 await foreach (var e in subscription.WithCancellation(cancellationToken).ConfigureAwait(false))
                                 {
-                                    stdout.Write(events.Format(e));
+                                    monitor.Show(e);
                                     await stdout.FlushAsync(cancellationToken).ConfigureAwait(false);
                                 }
                             }
@@ -222,7 +251,7 @@ public static class SetkeyCli
             try
             {
                 if (backends.TryOpen(options.Kernel, out var kernel, out var problem))
-                    return kernel;
+                    return options.Mode == SetkeyMode.Promiscuous ? kernel : trace.Attach(kernel!, (uint)environment.ProcessId);
                 stderr.WriteLine($"setkey: {problem}");
                 return null;
             }
@@ -246,8 +275,6 @@ public static class SetkeyCli
             var ok = true;
             foreach (var command in commands)
             {
-                if (options.Verbose)
-                    stdout.WriteLine($"setkey: {command.Position.File},{command.Position.Line}: {command}");
                 string? failure = null;
                 try
                 {

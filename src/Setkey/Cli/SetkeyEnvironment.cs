@@ -19,6 +19,9 @@ public sealed record SetkeyEnvironment(
     int ProcessId,
     Func<string, string> FileSystem)
 {
+    /// <summary>Reads the files of saved PF_KEY messages (<c>setkey FILE…</c>).</summary>
+    public Func<string, byte[]> BinaryFiles { get; init; } = File.ReadAllBytes;
+
     public static SetkeyEnvironment System() => new(
         ProtocolNames.FromSystem(),
         ServiceNames.FromSystem(),

@@ -36,6 +36,9 @@ public sealed record SetkeyOptions
     /// <summary>Non-option arguments: files of saved PF_KEY messages.</summary>
     public IReadOnlyList<string> Files { get; init; } = [];
 
+    /// <summary>-x and -D -l: they run until interrupted, and Ctrl-C ends them with status 0 (like the reference).</summary>
+    public bool RunsUntilInterrupted => Problem is null && (Mode == SetkeyMode.Promiscuous || (Mode == SetkeyMode.Dump && Loop && !Policy));
+
     /// <summary>Set when the command line itself is wrong (an unknown option, a missing argument).</summary>
     public string? Problem { get; init; }
 

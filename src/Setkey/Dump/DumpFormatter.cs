@@ -25,7 +25,7 @@ public sealed class DumpFormatter
         var now = options.Time.GetUtcNow();
         var sb = new StringBuilder();
         for (var i = 0; i < sas.Count; i++)
-            AppendSa(sb, sas[i], i == sas.Count - 1 ? 0 : i + 1, now);
+            AppendSa(sb, sas[i], i == sas.Count - 1 ? 0 : i + 1, options.ProcessId, now);
         return sb.ToString();
     }
 
@@ -35,11 +35,27 @@ public sealed class DumpFormatter
             return "No SPD entries.\n";
         var sb = new StringBuilder();
         for (var i = 0; i < policies.Count; i++)
-            AppendPolicy(sb, policies[i], i == policies.Count - 1 ? 0 : i + 1);
+            AppendPolicy(sb, policies[i], i == policies.Count - 1 ? 0 : i + 1, options.ProcessId);
         return sb.ToString();
     }
 
-    private void AppendSa(StringBuilder sb, SecurityAssociation sa, int seq, DateTimeOffset now)
+    /// <summary>One SA record of a saved PF_KEY message (<c>setkey FILE</c>), with that message's sequence number and pid.</summary>
+    public string FormatSaRecord(SecurityAssociation sa, uint sequence, uint pid)
+    {
+        var sb = new StringBuilder();
+        AppendSa(sb, sa, sequence, pid, options.Time.GetUtcNow());
+        return sb.ToString();
+    }
+
+    /// <summary>One policy record of a saved PF_KEY message, with that message's sequence number and pid.</summary>
+    public string FormatPolicyRecord(SecurityPolicy policy, uint sequence, uint pid)
+    {
+        var sb = new StringBuilder();
+        AppendPolicy(sb, policy, sequence, pid);
+        return sb.ToString();
+    }
+
+    private void AppendSa(StringBuilder sb, SecurityAssociation sa, long seq, long pid, DateTimeOffset now)
     {
         var natt = sa.NatTraversal;
         sb.Append(SaAddress(sa.Id.Source, natt?.SourcePort)).Append(' ')
@@ -75,10 +91,10 @@ public sealed class DumpFormatter
         sb.Append(Inv($"\tcurrent: {current?.Bytes ?? 0}(bytes)\thard: {hard.Bytes}(bytes)\tsoft: {soft.Bytes}(bytes)\n"));
         sb.Append(Inv($"\tallocated: {current?.Packets ?? 0}\thard: {hard.Packets}\tsoft: {soft.Packets}\n"));
         AppendContext(sb, sa.SecurityContext);
-        sb.Append(Inv($"\tsadb_seq={seq} pid={options.ProcessId} refcnt=0\n"));
+        sb.Append(Inv($"\tsadb_seq={seq} pid={pid} refcnt=0\n"));
     }
 
-    private void AppendPolicy(StringBuilder sb, SecurityPolicy policy, int seq)
+    private void AppendPolicy(StringBuilder sb, SecurityPolicy policy, long seq, long pid)
     {
         var selector = policy.Selector;
         var upper = selector.UpperProtocol ?? 255;
@@ -100,7 +116,7 @@ public sealed class DumpFormatter
         sb.Append("\tcreated: ").Append(Time(current?.Added)).Append("  lastused: ").Append(Time(current?.LastUsed)).Append('\n');
         sb.Append(Inv($"\tlifetime: {policy.Lifetime.Hard.AddSeconds}(s) validtime: {policy.Lifetime.Hard.UseSeconds}(s)\n"));
         AppendContext(sb, policy.SecurityContext);
-        sb.Append(Inv($"\tspid={policy.Index} seq={seq} pid={options.ProcessId}\n"));
+        sb.Append(Inv($"\tspid={policy.Index} seq={seq} pid={pid}\n"));
         sb.Append("\trefcnt=1\n");
     }
 
@@ -151,17 +167,10 @@ public sealed class DumpFormatter
         sb.Append("\tsecurity context: ").Append(context.Context).Append('\n');
     }
 
-    /// <summary>key_debug.c ipsec_hexdump: a blank before every 4 bytes, a newline every 32, one at the end.</summary>
+    /// <summary>key_debug.c ipsec_hexdump, then a newline.</summary>
     private static void AppendKey(StringBuilder sb, ReadOnlySpan<byte> key)
     {
-        for (var i = 0; i < key.Length; i++)
-        {
-            if (i != 0 && i % 32 == 0)
-                sb.Append('\n');
-            if (i % 4 == 0)
-                sb.Append(' ');
-            sb.Append(key[i].ToString("x2", CultureInfo.InvariantCulture));
-        }
+        Kdebug.KdebugFormatter.HexWords(sb, key);
         sb.Append('\n');
     }
 

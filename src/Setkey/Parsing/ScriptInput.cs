@@ -4,13 +4,21 @@ namespace KernelIpsec.Setkey.Parsing;
 
 /// <summary>
 /// Sprache input over a script that also knows the file name, so every lexeme can carry
-/// a full <see cref="SourcePosition"/>. Unlike Sprache's own <c>Input</c> it creates its memo
-/// table only on demand: the grammar never memoizes, and a dictionary per character made
-/// large scripts (tens of thousands of commands) allocation-bound.
+/// a full <see cref="SourcePosition"/>. Unlike Sprache's own <c>Input</c> it moves over a
+/// whole word (and the blanks after it) in one step, creates its memo table only on demand
+/// (the grammar never memoizes), and remembers the last word read at its position: the
+/// grammar tries several readings of the same word (number or hex, which keyword, which
+/// option), and a large script has tens of thousands of statements, so the lexer runs once
+/// per word and allocates one input per word, not one per character.
 /// </summary>
 internal sealed class ScriptInput : IInput
 {
     private IDictionary<object, object>? memos;
+
+    /// <summary>The lexer that produced <see cref="cachedWord"/> at this position.</summary>
+    private object? cachedLexer;
+
+    private IResult<Lexeme>? cachedWord;
 
     public ScriptInput(string source, string file)
         : this(source, file, 0, 1, 1)
@@ -44,13 +52,27 @@ internal sealed class ScriptInput : IInput
 
     public SourcePosition SourcePosition => new(File, Line, Column);
 
-    public IInput Advance()
+    public IInput Advance() => AdvanceBy(1);
+
+    /// <summary>The input <paramref name="count"/> characters further on, lines and columns counted.</summary>
+    public ScriptInput AdvanceBy(int count)
     {
-        if (AtEnd)
-            throw new InvalidOperationException("The input is already at the end of the source.");
-        return Current == '\n'
-            ? new ScriptInput(Source, File, Position + 1, Line + 1, 1)
-            : new ScriptInput(Source, File, Position + 1, Line, Column + 1);
+        if (count <= 0 || Position + count > Source.Length)
+            throw new ArgumentOutOfRangeException(nameof(count), count, "The input cannot move that far.");
+        var skipped = Source.AsSpan(Position, count);
+        var lastNewline = skipped.LastIndexOf('\n');
+        return lastNewline < 0
+            ? new ScriptInput(Source, File, Position + count, Line, Column + count)
+            : new ScriptInput(Source, File, Position + count, Line + skipped.Count('\n'), count - lastNewline);
+    }
+
+    /// <summary>The word <paramref name="lexer"/> read here before, if it was the last to read here.</summary>
+    public IResult<Lexeme>? CachedWord(object lexer) => ReferenceEquals(cachedLexer, lexer) ? cachedWord : null;
+
+    public void CacheWord(object lexer, IResult<Lexeme> word)
+    {
+        cachedLexer = lexer;
+        cachedWord = word;
     }
 
     public bool Equals(IInput? other) => other != null && ReferenceEquals(Source, other.Source) && Position == other.Position;

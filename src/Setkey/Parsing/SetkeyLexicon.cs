@@ -30,68 +30,83 @@ internal static class SetkeyLexicon
     /// <summary>Blanks, newlines and <c>#</c> comments.</summary>
     public static readonly Parser<Unit> Trivia = i =>
     {
-        var s = i.Source;
-        var p = i.Position;
-        var rest = i;
-        while (p < s.Length)
-        {
-            var c = s[p];
-            if (c is ' ' or '\t' or '\n' or '\r' or '\f' or '\v')
-            {
-                rest = rest.Advance();
-                p++;
-            }
-            else if (c == '#')
-            {
-                while (p < s.Length && s[p] != '\n')
-                {
-                    rest = rest.Advance();
-                    p++;
-                }
-            }
-            else
-            {
-                break;
-            }
-        }
-        return Result.Success(Unit.Value, rest);
+        var length = TriviaLength(i.Source, i.Position);
+        return Result.Success(Unit.Value, length == 0 ? i : Advance(i, length));
     };
 
     /// <summary>A word in the sense of token.l's STRING/DECSTRING/HEXSTRING/keyword rules.</summary>
     public static readonly Parser<Lexeme> AnyWord = Lexeme(WordLength, "a word");
 
     public static Parser<Lexeme> Keyword(string keyword) =>
-        AnyWord.Where(w => w.Text == keyword).Named($"`{keyword}'");
+        AnyWord.Accepting(w => w == keyword, $"`{keyword}'");
 
     public static Parser<Lexeme> KeywordOf(string description, params string[] keywords) =>
-        AnyWord.Where(w => Array.IndexOf(keywords, w.Text) >= 0).Named(description);
+        AnyWord.Accepting(w => Array.IndexOf(keywords, w) >= 0, description);
 
     /// <summary>DECSTRING: <c>[0-9]+</c>.</summary>
-    public static readonly Parser<Lexeme> DecimalNumber = AnyWord.Where(w => IsDecimal(w.Text)).Named("a decimal number");
+    public static readonly Parser<Lexeme> DecimalNumber = AnyWord.Accepting(IsDecimal, "a decimal number");
 
     /// <summary>HEXSTRING: <c>0x</c> followed by hex digits.</summary>
-    public static readonly Parser<Lexeme> Hex = AnyWord.Where(w => IsHex(w.Text)).Named("a hex number (0x…)");
+    public static readonly Parser<Lexeme> Hex = AnyWord.Accepting(IsHex, "a hex number (0x…)");
 
     /// <summary>STRING: a word that is neither keyword nor number.</summary>
     public static Parser<Lexeme> PlainString(string description) =>
-        AnyWord.Where(w => !IsKeyword(w.Text) && !IsDecimal(w.Text) && !IsHex(w.Text)).Named(description);
+        AnyWord.Accepting(w => !IsKeyword(w) && !IsDecimal(w) && !IsHex(w), description);
 
     /// <summary>QUOTEDSTRING: <c>"…"</c>, no escapes, may span lines; the lexeme keeps its quotes.</summary>
     public static readonly Parser<Lexeme> Quoted = Lexeme(QuotedLength, "a quoted string");
 
+    /// <summary>Any option word: <c>-</c> and letters or digits.</summary>
+    public static readonly Parser<Lexeme> OptionWord = Lexeme(OptionLength, "an option");
+
     /// <summary>An option word such as <c>-m</c>, <c>-lh</c>, <c>-ctx</c>.</summary>
     public static Parser<Lexeme> Option(string name) =>
-        Lexeme(OptionLength, "an option").Where(o => o.Text.AsSpan(1).SequenceEqual(name)).Named($"`-{name}'");
+        OptionWord.Accepting(o => o.AsSpan(1).SequenceEqual(name), $"`-{name}'");
 
     /// <summary>Address flags <c>-4</c>, <c>-6</c>, <c>-n</c> and combinations such as <c>-6n</c>.</summary>
     public static readonly Parser<Lexeme> AddressFlag =
-        Lexeme(OptionLength, "an option").Where(o => o.Text.Length > 1 && o.Text.AsSpan(1).IndexOfAnyExcept(AddressFlagLetters) < 0).Named("`-4', `-6' or `-n'");
+        OptionWord.Accepting(o => o.Length > 1 && o.AsSpan(1).IndexOfAnyExcept(AddressFlagLetters) < 0, "`-4', `-6' or `-n'");
 
     public static Parser<Lexeme> Punctuation(char c) => Lexeme(
         (s, p) => p < s.Length && s[p] == c ? 1 : 0, $"`{c}'");
 
     public static readonly Parser<Lexeme> Semicolon = Punctuation(';');
 
+    /// <summary>
+    /// The words of <paramref name="word"/> that <paramref name="accept"/> takes; any other word, or
+    /// none, fails where the word starts and expects <paramref name="description"/>. (Sprache's
+    /// <c>Where(…).Named(…)</c>, without formatting a message for every word it turns down.)
+    /// </summary>
+    public static Parser<Lexeme> Accepting(this Parser<Lexeme> word, Func<string, bool> accept, string description)
+    {
+        var expected = new[] { description };
+        return i =>
+        {
+            var read = word(i);
+            return read.WasSuccessful && accept(read.Value.Text) ? read : Result.Failure<Lexeme>(i, NotThisWord, expected);
+        };
+    }
+
+    private const string NotThisWord = "unexpected word";
+
+    /// <summary>
+    /// One of several forms that each begin with their own word (a statement keyword, an option),
+    /// picked by the word at the input, so the input is read once rather than tried against every
+    /// form. Means the same as the forms joined with <c>Or</c>: another word fails where it stands,
+    /// expecting any of the forms' words.
+    /// </summary>
+    public static Parser<T> PickedBy<T>(this Parser<Lexeme> word, params (string Word, Parser<T> Form)[] forms)
+    {
+        var byWord = forms.ToDictionary(f => f.Word, f => f.Form, StringComparer.Ordinal);
+        var expected = forms.Select(f => $"`{f.Word}'").ToArray();
+        return i =>
+        {
+            var read = word(i);
+            return read.WasSuccessful && byWord.TryGetValue(read.Value.Text, out var form)
+                ? form(i)
+                : Result.Failure<T>(i, NotThisWord, expected);
+        };
+    }
     public static bool IsDecimal(string text) => text.Length > 0 && text.AsSpan().IndexOfAnyExceptInRange('0', '9') < 0;
 
     public static bool IsHex(string text) =>
@@ -109,19 +124,79 @@ internal static class SetkeyLexicon
         return source.Substring(position, Math.Max(length, 1));
     }
 
-    /// <summary>Builds a lexeme parser from a function giving the length of the match at a position (0 = none).</summary>
-    public static Parser<Lexeme> Lexeme(Func<string, int, int> lengthAt, string description) => i =>
+    /// <summary>
+    /// Builds a lexeme parser from a function giving the length of the match at a position (0 = none).
+    /// The lexeme takes the blanks and comments after it along, in one step; what it read is kept on
+    /// the input so that the next parser asking the same lexer there does not read it again.
+    /// </summary>
+    public static Parser<Lexeme> Lexeme(Func<string, int, int> lengthAt, string description)
     {
-        var length = lengthAt(i.Source, i.Position);
-        if (length == 0)
-            return Result.Failure<Lexeme>(i, $"unexpected {WordAt(i.Source, i.Position)}", new[] { description });
-        var start = ScriptInput.PositionOf(i);
-        var text = i.Source.Substring(i.Position, length);
-        var rest = i;
-        for (var k = 0; k < length; k++)
-            rest = rest.Advance();
-        return Result.Success(new Lexeme(text, start), Trivia(rest).Remainder);
-    };
+        var expected = new[] { description };
+        return i =>
+        {
+            if (i is ScriptInput script && script.CachedWord(expected) is { } cached)
+                return cached;
+            var source = i.Source;
+            var length = lengthAt(source, i.Position);
+            var result = length == 0
+                ? Result.Failure<Lexeme>(i, NotThisWord, expected)
+                : Result.Success(
+                    new Lexeme(WordText(source.AsSpan(i.Position, length)), ScriptInput.PositionOf(i)),
+                    Advance(i, length + TriviaLength(source, i.Position + length)));
+            (i as ScriptInput)?.CacheWord(expected, result);
+            return result;
+        };
+    }
+
+    private static IInput Advance(IInput input, int count)
+    {
+        if (input is ScriptInput script)
+            return script.AdvanceBy(count);
+        for (var k = 0; k < count; k++)
+            input = input.Advance();
+        return input;
+    }
+
+    /// <summary>Blanks, newlines and <c>#</c> comments from <paramref name="p"/> on.</summary>
+    private static int TriviaLength(string s, int p)
+    {
+        var start = p;
+        while (p < s.Length)
+        {
+            var c = s[p];
+            if (c is ' ' or '\t' or '\n' or '\r' or '\f' or '\v')
+            {
+                p++;
+            }
+            else if (c == '#')
+            {
+                var newline = s.AsSpan(p).IndexOf('\n');
+                p = newline < 0 ? s.Length : p + newline;
+            }
+            else
+            {
+                break;
+            }
+        }
+        return p - start;
+    }
+
+    /// <summary>The words every script repeats, shared instead of copied for each lexeme.</summary>
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> CommonWords = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "add", "update", "delete", "deleteall", "get", "getspi", "flush", "dump", "exit", "quit", "bye",
+        "spdadd", "spdupdate", "spddelete", "spddump", "spdflush", "tagged", "any",
+        "ah", "esp", "ah-old", "esp-old", "esp-udp", "ipcomp", "tcp", "udp", "icmp", "icmp6", "ipv6-icmp", "gre",
+        "transport", "tunnel", "random-pad", "seq-pad", "zero-pad", "nocyclic-seq", "deflate",
+        "-E", "-A", "-C", "-R", "-P", "-m", "-r", "-u", "-f", "-lh", "-ls", "-bh", "-bs", "-ctx", "-4", "-6", "-n",
+        "in", "out", "fwd", "prio", "priority", "low", "def", "high", "discard", "none", "ipsec", "entrust", "bypass",
+        "default", "use", "require", "unique", "/", "[", "]", "-", "+", ";",
+        "des-cbc", "3des-cbc", "aes-cbc", "rijndael-cbc", "aes-ctr", "aes-gcm-16", "null", "simple",
+        "hmac-md5", "hmac-sha1", "hmac-sha256", "hmac-sha384", "hmac-sha512",
+    }.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    private static string WordText(ReadOnlySpan<char> text) =>
+        CommonWords.TryGetValue(text, out var common) ? common : text.ToString();
 
     private static bool IsStringStart(char c) => char.IsAsciiLetterOrDigit(c) || c == ':';
 

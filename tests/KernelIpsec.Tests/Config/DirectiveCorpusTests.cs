@@ -1,3 +1,4 @@
+using KernelIpsec.Ike.Wire;
 using System.Net;
 using NUnit.Framework;
 using KernelIpsec.Ike.Config;
@@ -97,7 +98,7 @@ public sealed class DirectiveCorpusTests
         Assert.That(mc.Wins4, Has.Count.EqualTo(2));
         Assert.That(mc.SplitNetworks, Has.Count.EqualTo(3));
         Assert.That(mc.SplitNetworks[2], Is.EqualTo(new SplitNetwork(true, IPAddress.Parse("172.16.0.0"), 12)));
-        Assert.That((mc.AuthSource, mc.Accounting, mc.PfsGroup, mc.SavePassword, mc.PoolSize), Is.EqualTo(("pam", "radius", (DhGroup?)DhGroup.Modp1024, true, 100)));
+        Assert.That((mc.AuthSource, mc.Accounting, mc.PfsGroup, mc.SavePassword, mc.PoolSize), Is.EqualTo(("pam", "radius", (DhGroupId?)DhGroupId.Modp1024, true, 100)));
 
         var b = config.FindRemoteByName("base")!;
         Assert.That(b.Address, Is.EqualTo(IPAddress.Parse("fe80::1%eth0")));
@@ -112,7 +113,7 @@ public sealed class DirectiveCorpusTests
         Assert.That((b.Dpd, b.DpdDelay, b.DpdRetry, b.DpdMaxFail, b.Ph1Id, b.NonceSize, b.EspFragment), Is.EqualTo((false, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(3), 4, 7u, 32, 1400)));
         Assert.That(b.Proposals[0].Lifetime, Is.EqualTo(TimeSpan.FromHours(1)));
         Assert.That(b.Proposals[1].EffectiveLifetime(b), Is.EqualTo(TimeSpan.FromHours(3)));
-        Assert.That(b.Proposals[1].Encryption, Is.EqualTo(new CipherChoice<Phase1Encryption>(Phase1Encryption.Blowfish, 448)));
+        Assert.That(b.Proposals[1].Encryption, Is.EqualTo(new CipherChoice<EncryptionAlgorithm>(EncryptionAlgorithm.BlowfishCbc, 448)));
 
         var child = config.FindRemoteByName("child")!;
         Assert.That((child.Inherits, child.Address, child.ProposalCheck, child.Proposals.Count, child.PeersIdentifiers.Count), Is.EqualTo(("base", b.Address, ProposalCheckLevel.Exact, 3, 3)));
@@ -124,7 +125,7 @@ public sealed class DirectiveCorpusTests
         Assert.That(s0.LocalId, Is.EqualTo(SainfoId.ForSubnet(IPAddress.Parse("10.0.0.0"), 24, protocol: 6)));
         Assert.That(s0.RemoteId, Is.EqualTo(SainfoId.ForSubnet(IPAddress.Parse("fd00::"), 64, protocol: 6, port: 443)));
         Assert.That(s0.From, Is.EqualTo(new IdentifierConfig(IdentifierType.Address, "10.0.0.9")));
-        Assert.That((s0.PfsGroup, s0.Lifetime, s0.RemoteIdNumber), Is.EqualTo(((DhGroup?)DhGroup.Modp8192, TimeSpan.FromMinutes(90), 7u)));
+        Assert.That((s0.PfsGroup, s0.Lifetime, s0.RemoteIdNumber), Is.EqualTo(((DhGroupId?)DhGroupId.Modp8192, TimeSpan.FromMinutes(90), 7u)));
         Assert.That(s0.EncryptionAlgorithms.Select(e => e.Algorithm), Is.EqualTo(new[] { Phase2Encryption.Null, Phase2Encryption.Twofish, Phase2Encryption.Des, Phase2Encryption.TripleDes, Phase2Encryption.Cast128, Phase2Encryption.Camellia }));
         Assert.That(s0.AuthenticationAlgorithms, Is.EqualTo(new[] { Phase2Authentication.None, Phase2Authentication.HmacSha512, Phase2Authentication.HmacSha384 }));
         Assert.That(config.Sainfos[1].LocalId!.Kind, Is.EqualTo(SainfoIdKind.Range));

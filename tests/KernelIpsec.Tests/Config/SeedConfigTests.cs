@@ -1,3 +1,5 @@
+using KernelIpsec.Ike.Wire;
+using AuthenticationMethod = KernelIpsec.Ike.Config.AuthenticationMethod;
 using NUnit.Framework;
 using System.Net;
 using KernelIpsec.Ike.Config;
@@ -152,14 +154,14 @@ public sealed class SeedConfigTests
         Assert.That(remote.Lifetime, Is.EqualTo(TimeSpan.FromHours(24)));
         Assert.That(remote.Proposals.Select(p => (p.Encryption, p.Hash, p.AuthenticationMethod, p.DhGroup)), Is.EqualTo(new[]
         {
-            (new CipherChoice<Phase1Encryption>(Phase1Encryption.Aes, 256), HashAlgorithm.Sha1, AuthenticationMethod.RsaSignature, DhGroup.Modp2048),
-            (new CipherChoice<Phase1Encryption>(Phase1Encryption.TripleDes, null), HashAlgorithm.Sha1, AuthenticationMethod.RsaSignature, DhGroup.Modp1024),
+            (new CipherChoice<EncryptionAlgorithm>(EncryptionAlgorithm.AesCbc, 256), HashAlgorithm.Sha1, AuthenticationMethod.RsaSignature, DhGroupId.Modp2048),
+            (new CipherChoice<EncryptionAlgorithm>(EncryptionAlgorithm.TripleDesCbc, null), HashAlgorithm.Sha1, AuthenticationMethod.RsaSignature, DhGroupId.Modp1024),
         }));
         Assert.That(remote.Proposals[0].EffectiveLifetime(remote), Is.EqualTo(TimeSpan.FromHours(24)));
 
         var sainfo = config.Sainfos.Single();
         Assert.That(sainfo.IsAnonymous, Is.True);
-        Assert.That(sainfo.PfsGroup, Is.EqualTo(DhGroup.Modp2048));
+        Assert.That(sainfo.PfsGroup, Is.EqualTo(DhGroupId.Modp2048));
         Assert.That(sainfo.EncryptionAlgorithms, Is.EqualTo(new[]
         {
             new CipherChoice<Phase2Encryption>(Phase2Encryption.Aes, 256),

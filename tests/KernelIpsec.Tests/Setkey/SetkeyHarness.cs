@@ -15,6 +15,7 @@ internal sealed class SetkeyHarness
     public static readonly DateTimeOffset Now = new(2026, 11, 23, 12, 49, 59, TimeSpan.Zero);
 
     private readonly Dictionary<string, string> files = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, byte[]> binaryFiles = new(StringComparer.Ordinal);
 
     public SetkeyHarness(IKernelIpsec kernel) => Kernel = kernel;
 
@@ -27,6 +28,12 @@ internal sealed class SetkeyHarness
     public SetkeyHarness WithFile(string name, string text)
     {
         files[name] = text;
+        return this;
+    }
+
+    public SetkeyHarness WithBinaryFile(string name, byte[] bytes)
+    {
+        binaryFiles[name] = bytes;
         return this;
     }
 
@@ -44,7 +51,10 @@ internal sealed class SetkeyHarness
             Time,
             TimeZoneInfo.Utc,
             4242,
-            name => files.TryGetValue(name, out var text) ? text : throw new FileNotFoundException($"No such file or directory: {name}"));
+            name => files.TryGetValue(name, out var text) ? text : throw new FileNotFoundException($"No such file or directory: {name}"))
+        {
+            BinaryFiles = name => binaryFiles.TryGetValue(name, out var bytes) ? bytes : throw new FileNotFoundException("No such file or directory"),
+        };
         var rc = SetkeyCli.RunAsync(Split(args), new StringReader(stdin), stdout, stderr, backends, environment, CancellationToken.None)
             .GetAwaiter().GetResult();
         return new Outcome(rc, stdout.ToString(), stderr.ToString());

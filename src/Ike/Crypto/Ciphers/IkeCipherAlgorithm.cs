@@ -1,3 +1,4 @@
+using KernelIpsec.Ike.Wire;
 using System.Security.Cryptography;
 using Org.BouncyCastle.Crypto;
 using Org.BouncyCastle.Crypto.Engines;
@@ -12,33 +13,33 @@ namespace KernelIpsec.Ike.Crypto.Ciphers;
 /// </summary>
 public sealed class IkeCipherAlgorithm
 {
-    public static readonly IkeCipherAlgorithm Des = new(IkeCipherId.DesCbc, "des", 8, 64, 64, 64, 0,
+    public static readonly IkeCipherAlgorithm Des = new(EncryptionAlgorithm.DesCbc, "des", 8, 64, 64, 64, 0,
         (a, key) => new DotNetCbcCipher(a, DES.Create(), key));
 
-    public static readonly IkeCipherAlgorithm TripleDes = new(IkeCipherId.TripleDesCbc, "3des", 8, 192, 192, 192, 0,
+    public static readonly IkeCipherAlgorithm TripleDes = new(EncryptionAlgorithm.TripleDesCbc, "3des", 8, 192, 192, 192, 0,
         (a, key) => new DotNetCbcCipher(a, TripleDES.Create(), key));
 
     /// <summary>RFC 2409: Blowfish keys of 40..448 bits, default 128.</summary>
-    public static readonly IkeCipherAlgorithm Blowfish = new(IkeCipherId.BlowfishCbc, "blowfish", 8, 40, 448, 128, 8,
+    public static readonly IkeCipherAlgorithm Blowfish = new(EncryptionAlgorithm.BlowfishCbc, "blowfish", 8, 40, 448, 128, 8,
         (a, key) => new BouncyCastleCbcCipher(a, static () => new BlowfishEngine(), key));
 
     /// <summary>RFC 2144/2409: CAST-128 keys of 40..128 bits, default 128 (short keys run 12 rounds).</summary>
-    public static readonly IkeCipherAlgorithm Cast128 = new(IkeCipherId.CastCbc, "cast128", 8, 40, 128, 128, 8,
+    public static readonly IkeCipherAlgorithm Cast128 = new(EncryptionAlgorithm.CastCbc, "cast128", 8, 40, 128, 128, 8,
         (a, key) => new BouncyCastleCbcCipher(a, static () => new Cast5Engine(), key));
 
     /// <summary>RFC 3602: 128, 192 or 256 bits; racoon uses 128 when the proposal has no Key Length.</summary>
-    public static readonly IkeCipherAlgorithm Aes = new(IkeCipherId.AesCbc, "aes", 16, 128, 256, 128, 64,
+    public static readonly IkeCipherAlgorithm Aes = new(EncryptionAlgorithm.AesCbc, "aes", 16, 128, 256, 128, 64,
         (a, key) => new DotNetCbcCipher(a, System.Security.Cryptography.Aes.Create(), key));
 
     /// <summary>RFC 4312: 128, 192 or 256 bits.</summary>
-    public static readonly IkeCipherAlgorithm Camellia = new(IkeCipherId.CamelliaCbc, "camellia", 16, 128, 256, 128, 64,
+    public static readonly IkeCipherAlgorithm Camellia = new(EncryptionAlgorithm.CamelliaCbc, "camellia", 16, 128, 256, 128, 64,
         (a, key) => new BouncyCastleCbcCipher(a, static () => new CamelliaEngine(), key));
 
     private static readonly IkeCipherAlgorithm[] All = [Des, TripleDes, Blowfish, Cast128, Aes, Camellia];
 
     private readonly Func<IkeCipherAlgorithm, ReadOnlySpan<byte>, IkeCipher> _create;
 
-    private IkeCipherAlgorithm(IkeCipherId id, string name, int blockSize, int minKeyBits, int maxKeyBits, int defaultKeyBits,
+    private IkeCipherAlgorithm(EncryptionAlgorithm id, string name, int blockSize, int minKeyBits, int maxKeyBits, int defaultKeyBits,
         int keyBitsStep, Func<IkeCipherAlgorithm, ReadOnlySpan<byte>, IkeCipher> create)
     {
         Id = id;
@@ -51,7 +52,7 @@ public sealed class IkeCipherAlgorithm
         _create = create;
     }
 
-    public IkeCipherId Id { get; }
+    public EncryptionAlgorithm Id { get; }
 
     /// <summary>The name racoon.conf uses (`encryption_algorithm 3des;`).</summary>
     public string Name { get; }
@@ -73,7 +74,7 @@ public sealed class IkeCipherAlgorithm
     public bool HasVariableKeyLength => KeyBitsStep != 0;
 
     /// <summary>The algorithm for an Encryption Algorithm attribute value, or null (IDEA, RC5 and unknown values).</summary>
-    public static IkeCipherAlgorithm? Find(IkeCipherId id)
+    public static IkeCipherAlgorithm? Find(EncryptionAlgorithm id)
     {
         foreach (var algorithm in All)
         {

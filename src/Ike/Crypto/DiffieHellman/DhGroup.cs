@@ -1,3 +1,4 @@
+using KernelIpsec.Ike.Wire;
 namespace KernelIpsec.Ike.Crypto.DiffieHellman;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using KernelIpsec.Ike.Wire;
 using System.Numerics;
 using System.Security.Cryptography;
 

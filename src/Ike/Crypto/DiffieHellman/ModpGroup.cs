@@ -1,3 +1,4 @@
+using KernelIpsec.Ike.Wire;
 using System.Security.Cryptography;
 
 namespace KernelIpsec.Ike.Crypto.DiffieHellman;

@@ -10,15 +10,15 @@ namespace KernelIpsec.Ike.Crypto.Hashes;
 /// </summary>
 public sealed class IkeHashAlgorithm
 {
-    public static readonly IkeHashAlgorithm Md5 = new(IkeHashId.Md5, "md5", HashAlgorithmName.MD5, 16, 64);
-    public static readonly IkeHashAlgorithm Sha1 = new(IkeHashId.Sha1, "sha1", HashAlgorithmName.SHA1, 20, 64);
-    public static readonly IkeHashAlgorithm Sha2_256 = new(IkeHashId.Sha2_256, "sha256", HashAlgorithmName.SHA256, 32, 64);
-    public static readonly IkeHashAlgorithm Sha2_384 = new(IkeHashId.Sha2_384, "sha384", HashAlgorithmName.SHA384, 48, 128);
-    public static readonly IkeHashAlgorithm Sha2_512 = new(IkeHashId.Sha2_512, "sha512", HashAlgorithmName.SHA512, 64, 128);
+    public static readonly IkeHashAlgorithm Md5 = new(Wire.HashAlgorithm.Md5, "md5", HashAlgorithmName.MD5, 16, 64);
+    public static readonly IkeHashAlgorithm Sha1 = new(Wire.HashAlgorithm.Sha1, "sha1", HashAlgorithmName.SHA1, 20, 64);
+    public static readonly IkeHashAlgorithm Sha2_256 = new(Wire.HashAlgorithm.Sha2_256, "sha256", HashAlgorithmName.SHA256, 32, 64);
+    public static readonly IkeHashAlgorithm Sha2_384 = new(Wire.HashAlgorithm.Sha2_384, "sha384", HashAlgorithmName.SHA384, 48, 128);
+    public static readonly IkeHashAlgorithm Sha2_512 = new(Wire.HashAlgorithm.Sha2_512, "sha512", HashAlgorithmName.SHA512, 64, 128);
 
     private static readonly IkeHashAlgorithm[] All = [Md5, Sha1, Sha2_256, Sha2_384, Sha2_512];
 
-    private IkeHashAlgorithm(IkeHashId id, string name, HashAlgorithmName dotNetName, int hashLength, int blockLength)
+    private IkeHashAlgorithm(Wire.HashAlgorithm id, string name, HashAlgorithmName dotNetName, int hashLength, int blockLength)
     {
         Id = id;
         Name = name;
@@ -27,7 +27,7 @@ public sealed class IkeHashAlgorithm
         BlockLength = blockLength;
     }
 
-    public IkeHashId Id { get; }
+    public Wire.HashAlgorithm Id { get; }
 
     /// <summary>The name racoon.conf uses (`hash_algorithm sha1;`).</summary>
     public string Name { get; }
@@ -41,7 +41,7 @@ public sealed class IkeHashAlgorithm
     public int BlockLength { get; }
 
     /// <summary>The algorithm for a phase 1 Hash Algorithm attribute value, or null if we do not implement it (Tiger).</summary>
-    public static IkeHashAlgorithm? Find(IkeHashId id)
+    public static IkeHashAlgorithm? Find(Wire.HashAlgorithm id)
     {
         foreach (var algorithm in All)
         {
@@ -68,10 +68,10 @@ public sealed class IkeHashAlgorithm
         CheckDestination(destination);
         return Id switch
         {
-            IkeHashId.Md5 => MD5.HashData(data, destination),
-            IkeHashId.Sha1 => SHA1.HashData(data, destination),
-            IkeHashId.Sha2_256 => SHA256.HashData(data, destination),
-            IkeHashId.Sha2_384 => SHA384.HashData(data, destination),
+            Wire.HashAlgorithm.Md5 => MD5.HashData(data, destination),
+            Wire.HashAlgorithm.Sha1 => SHA1.HashData(data, destination),
+            Wire.HashAlgorithm.Sha2_256 => SHA256.HashData(data, destination),
+            Wire.HashAlgorithm.Sha2_384 => SHA384.HashData(data, destination),
             _ => SHA512.HashData(data, destination),
         };
     }
@@ -99,10 +99,10 @@ public sealed class IkeHashAlgorithm
         CheckDestination(destination);
         return Id switch
         {
-            IkeHashId.Md5 => HMACMD5.HashData(key, data, destination),
-            IkeHashId.Sha1 => HMACSHA1.HashData(key, data, destination),
-            IkeHashId.Sha2_256 => HMACSHA256.HashData(key, data, destination),
-            IkeHashId.Sha2_384 => HMACSHA384.HashData(key, data, destination),
+            Wire.HashAlgorithm.Md5 => HMACMD5.HashData(key, data, destination),
+            Wire.HashAlgorithm.Sha1 => HMACSHA1.HashData(key, data, destination),
+            Wire.HashAlgorithm.Sha2_256 => HMACSHA256.HashData(key, data, destination),
+            Wire.HashAlgorithm.Sha2_384 => HMACSHA384.HashData(key, data, destination),
             _ => HMACSHA512.HashData(key, data, destination),
         };
     }

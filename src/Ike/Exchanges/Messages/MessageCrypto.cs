@@ -13,7 +13,7 @@ internal static class MessageCrypto
 {
     public static byte[] Plain(IsakmpHeader header, IReadOnlyList<Payload> payloads)
     {
-        var chain = RawChain.Write(payloads);
+        var chain = PayloadChain.ToArray([.. payloads]);
         var datagram = new byte[IsakmpHeader.Size + chain.Length];
         (header with { NextPayload = payloads.Count > 0 ? payloads[0].Type : PayloadType.None, Length = (uint)datagram.Length })
             .Write(datagram);
@@ -39,7 +39,7 @@ internal static class MessageCrypto
     }
 
     public static byte[] Encrypted(IsakmpHeader header, IReadOnlyList<Payload> payloads, IkeCipher cipher, byte[] iv) =>
-        Encrypted(header, payloads[0].Type, RawChain.Write(payloads), cipher, iv);
+        Encrypted(header, payloads[0].Type, PayloadChain.ToArray([.. payloads]), cipher, iv);
 
     /// <summary>The plaintext chain of an encrypted message and the IV that follows it; throws a non-fatal failure.</summary>
     public static (byte[] Plaintext, byte[] NextIv) Decrypt(IsakmpHeader header, ReadOnlySpan<byte> datagram, IkeCipher cipher, ReadOnlySpan<byte> iv)

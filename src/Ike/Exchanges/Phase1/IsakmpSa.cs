@@ -112,9 +112,9 @@ internal sealed class IsakmpSa : IDisposable
     public static DerivedKeys Derive(Phase1Offer chosen, byte[]? preSharedKey, byte[] nonceI, byte[] nonceR, byte[] sharedSecret,
         byte[] cookieI, byte[] cookieR, byte[] publicI, byte[] publicR)
     {
-        var hash = IkeHashAlgorithm.Find((IkeHashId)chosen.Hash)
+        var hash = IkeHashAlgorithm.Find(chosen.Hash)
             ?? throw ExchangeException.Abort($"hash algorithm {chosen.Hash} is not supported", NotifyType.AttributesNotSupported);
-        var cipherAlgorithm = IkeCipherAlgorithm.Find((IkeCipherId)chosen.Encryption)
+        var cipherAlgorithm = IkeCipherAlgorithm.Find(chosen.Encryption)
             ?? throw ExchangeException.Abort($"encryption algorithm {chosen.Encryption} is not supported", NotifyType.AttributesNotSupported);
         var skeyid = preSharedKey is not null
             ? Crypto.Derivation.Skeyid.ForPreSharedKey(hash, preSharedKey, nonceI, nonceR)

@@ -122,8 +122,8 @@ internal abstract class Phase1Exchange
             ? new([new Proposal(1, ProtocolId.Isakmp, [], [original])])
             : new([new Proposal(1, ProtocolId.Isakmp, [], [Phase1SaCodec.ToTransform(chosen)])]);
 
-    protected DhGroup GroupFor(Config.DhGroup group) =>
-        S.Groups.Find((DhGroupId)group) ?? throw ExchangeException.Abort($"DH group {group} is not supported", NotifyType.AttributesNotSupported);
+    protected DhGroup GroupFor(DhGroupId group) =>
+        S.Groups.Find(group) ?? throw ExchangeException.Abort($"DH group {group} is not supported", NotifyType.AttributesNotSupported);
 
     protected byte[] NewNonce() => S.RandomBytes(Math.Clamp(Sa.Remote.NonceSize, NoncePayload.MinimumLength, NoncePayload.MaximumLength));
 

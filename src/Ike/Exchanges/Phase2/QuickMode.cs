@@ -442,7 +442,7 @@ internal sealed class QuickMode
     /// <summary>Appends HASH(1)/HASH(2) in front of <paramref name="rest"/>, encrypts with the exchange IV and sends.</summary>
     private void SendProtected(List<Payload> rest, byte[]? nonceI, bool expectAnswer, bool commit = false, bool resetResend = true)
     {
-        var chain = RawChain.Write(rest);
+        var chain = PayloadChain.ToArray([.. rest]);
         var hash = ComputeHash(_ph1, MessageId, nonceI, chain);
         var full = new byte[Payload.GenericHeaderSize + hash.Length + chain.Length];
         new HashPayload(hash).Write(full, rest[0].Type);

@@ -1,3 +1,4 @@
+using KernelIpsec.Ike.Wire;
 using KernelIpsec.Ike.Config;
 
 namespace KernelIpsec.Ike.Exchanges.Proposals;
@@ -9,11 +10,11 @@ namespace KernelIpsec.Ike.Exchanges.Proposals;
 /// </summary>
 public sealed record Phase1Offer(
     byte TransformNumber,
-    Phase1Encryption Encryption,
+    EncryptionAlgorithm Encryption,
     int KeyBits,
     HashAlgorithm Hash,
     ushort AuthenticationMethod,
-    DhGroup Group,
+    DhGroupId Group,
     uint LifetimeSeconds,
     uint LifetimeKilobytes)
 {
@@ -21,7 +22,7 @@ public sealed record Phase1Offer(
     public const ushort RsaSignature = 3;
 
     /// <summary>The Oakley Authentication Method value for a configured method, or null when racoon refuses it.</summary>
-    public static ushort? WireAuthenticationMethod(AuthenticationMethod method) => method switch
+    public static ushort? WireAuthenticationMethod(Config.AuthenticationMethod method) => method switch
     {
         Config.AuthenticationMethod.PreSharedKey => PreSharedKey,
         Config.AuthenticationMethod.RsaSignature => RsaSignature,
@@ -49,9 +50,9 @@ public sealed record Phase1Offer(
     /// racoon sends a Key Length attribute for every variable-length cipher, 128 bits when the configuration names
     /// none (RFC 3602 requires it for AES; charon refuses AES without it). Fixed-length ciphers send none.
     /// </summary>
-    public static int DefaultKeyBits(Phase1Encryption cipher) => cipher switch
+    public static int DefaultKeyBits(EncryptionAlgorithm cipher) => cipher switch
     {
-        Phase1Encryption.Aes or Phase1Encryption.Camellia or Phase1Encryption.Blowfish or Phase1Encryption.Cast128 => 128,
+        EncryptionAlgorithm.AesCbc or EncryptionAlgorithm.CamelliaCbc or EncryptionAlgorithm.BlowfishCbc or EncryptionAlgorithm.CastCbc => 128,
         _ => 0,
     };
 

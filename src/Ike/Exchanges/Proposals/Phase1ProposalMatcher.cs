@@ -1,3 +1,4 @@
+using KernelIpsec.Ike.Wire;
 using KernelIpsec.Ike.Config;
 
 namespace KernelIpsec.Ike.Exchanges.Proposals;
@@ -81,8 +82,8 @@ public static class Phase1ProposalMatcher
     /// <summary>AES/Camellia/Blowfish/CAST without a Key Length attribute mean 128 bits (racoon's default).</summary>
     private static int EffectiveKeyBits(Phase1Offer offer) => offer.KeyBits != 0 ? offer.KeyBits : offer.Encryption switch
     {
-        Phase1Encryption.Des => 64,
-        Phase1Encryption.TripleDes => 192,
+        EncryptionAlgorithm.DesCbc => 64,
+        EncryptionAlgorithm.TripleDesCbc => 192,
         _ => 128,
     };
 }

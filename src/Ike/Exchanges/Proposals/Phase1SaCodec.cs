@@ -122,8 +122,8 @@ public static class Phase1SaCodec
             why = "a mandatory attribute (encryption, hash, authentication, group) is missing";
             return false;
         }
-        offer = new Phase1Offer(t.Number, (Phase1Encryption)enc.Value, keyBits, (Config.HashAlgorithm)hash.Value, auth.Value,
-            (DhGroup)group.Value, seconds, kilobytes);
+        offer = new Phase1Offer(t.Number, (EncryptionAlgorithm)enc.Value, keyBits, (HashAlgorithm)hash.Value, auth.Value,
+            (DhGroupId)group.Value, seconds, kilobytes);
         why = "";
         return true;
     }

@@ -1,3 +1,4 @@
+using KernelIpsec.Ike.Wire;
 using KernelIpsec.Ike.Engine;
 
 namespace KernelIpsec.Ike.Exchanges.Proposals;
@@ -7,7 +8,7 @@ namespace KernelIpsec.Ike.Exchanges.Proposals;
 /// lifetime both sides use, and whether we shortened it (then the responder sends RESPONDER-LIFETIME).
 /// </summary>
 public sealed record Phase2Choice(byte ProposalNumber, IReadOnlyList<Phase2ChosenProtocol> Protocols, uint LifetimeSeconds, uint LifetimeKilobytes,
-    Config.DhGroup? PfsGroup, bool LifetimeClaimed);
+    DhGroupId? PfsGroup, bool LifetimeClaimed);
 
 /// <summary>One protocol of a chosen bundle. <see cref="PeerSpi"/> is the SPI the peer receives on (our outbound SA).</summary>
 public sealed record Phase2ChosenProtocol(IpsecSaProtocol Protocol, uint PeerSpi, Phase2Transform Transform);

@@ -1,3 +1,4 @@
+using KernelIpsec.Ike.Wire;
 using KernelIpsec.Ike.Config;
 using KernelIpsec.Ike.Engine;
 
@@ -203,7 +204,7 @@ public static class Phase2ProposalMatcher
         _ => peerBits >= ourBits,
     };
 
-    private static bool PfsAcceptable(DhGroup? peer, DhGroup? ours, ProposalCheckLevel level, out string reason)
+    private static bool PfsAcceptable(DhGroupId? peer, DhGroupId? ours, ProposalCheckLevel level, out string reason)
     {
         reason = "";
         var ok = level switch

@@ -101,7 +101,7 @@ public static class Phase2SaCodec
         parsed = null;
         uint seconds = 0, kilobytes = 0;
         ushort lifeType = 0;
-        DhGroup? group = null;
+        DhGroupId? group = null;
         var mode = IpsecSaMode.Transport;
         var auth = 0;
         var keyBits = 0;
@@ -130,7 +130,7 @@ public static class Phase2SaCodec
                         return false;
                     }
                     break;
-                case IpsecAttributeType.GroupDescription: group = (DhGroup)value; break;
+                case IpsecAttributeType.GroupDescription: group = (DhGroupId)value; break;
                 case IpsecAttributeType.EncapsulationMode:
                     if (value is not ((ulong)EncapsulationMode.Tunnel or (ulong)EncapsulationMode.Transport))
                     {

@@ -1,3 +1,4 @@
+using KernelIpsec.Ike.Wire;
 using KernelIpsec.Ike.Config;
 using KernelIpsec.Ike.Engine;
 
@@ -16,4 +17,4 @@ public sealed record Phase2Transform(
     int AuthenticationAlgorithm,
     uint LifetimeSeconds,
     uint LifetimeKilobytes,
-    DhGroup? Group);
+    DhGroupId? Group);

@@ -76,27 +76,6 @@ public enum AuthenticationMethod : ushort
     XauthResponderRsaRevisedEncryption = 65010,
 }
 
-/// <summary>Diffie-Hellman group descriptions (RFC 2409 §6, RFC 3526, RFC 5903, RFC 5114 as IANA lists them).</summary>
-public enum GroupDescription : ushort
-{
-    Modp768 = 1,
-    Modp1024 = 2,
-    Ec2nGp155 = 3,
-    Ec2nGp185 = 4,
-    Modp1536 = 5,
-    Modp2048 = 14,
-    Modp3072 = 15,
-    Modp4096 = 16,
-    Modp6144 = 17,
-    Modp8192 = 18,
-    Ecp256 = 19,
-    Ecp384 = 20,
-    Ecp521 = 21,
-    Modp1024s160 = 22,
-    Modp2048s224 = 23,
-    Modp2048s256 = 24,
-}
-
 /// <summary>Group types (RFC 2409 appendix A).</summary>
 public enum GroupType : ushort
 {

@@ -1,3 +1,4 @@
+using KernelIpsec.Ike.Wire;
 using System.Text;
 using KernelIpsec.Ike.Crypto;
 using KernelIpsec.Ike.Crypto.Ciphers;
@@ -150,8 +151,8 @@ public class CipherTests
     [Test]
     public void Lookup_by_attribute_value()
     {
-        Assert.That(IkeCipherAlgorithm.Find(IkeCipherId.TripleDesCbc), Is.SameAs(IkeCipherAlgorithm.TripleDes));
-        Assert.That(IkeCipherAlgorithm.Find(IkeCipherId.AesCbc)!.BlockSize, Is.EqualTo(16));
-        Assert.That(IkeCipherAlgorithm.Find(IkeCipherId.IdeaCbc), Is.Null);
+        Assert.That(IkeCipherAlgorithm.Find(EncryptionAlgorithm.TripleDesCbc), Is.SameAs(IkeCipherAlgorithm.TripleDes));
+        Assert.That(IkeCipherAlgorithm.Find(EncryptionAlgorithm.AesCbc)!.BlockSize, Is.EqualTo(16));
+        Assert.That(IkeCipherAlgorithm.Find(EncryptionAlgorithm.IdeaCbc), Is.Null);
     }
 }

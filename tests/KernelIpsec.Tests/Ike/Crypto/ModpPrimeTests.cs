@@ -1,3 +1,4 @@
+using KernelIpsec.Ike.Wire;
 using System.Numerics;
 using KernelIpsec.Ike.Crypto.DiffieHellman;
 using KernelIpsec.Tests.Infrastructure;

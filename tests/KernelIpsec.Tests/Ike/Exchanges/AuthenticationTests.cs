@@ -1,3 +1,5 @@
+using KernelIpsec.Ike.Wire;
+using AuthenticationMethod = KernelIpsec.Ike.Config.AuthenticationMethod;
 using System.Security.Cryptography.X509Certificates;
 using KernelIpsec.Ike.Config;
 using KernelIpsec.Ike.Engine;
@@ -40,10 +42,10 @@ public class AuthenticationTests
     {
         Mode = mode,
         Auth = AuthenticationMethod.RsaSignature,
-        Cipher = new(Phase1Encryption.Aes, 128),
-        Group = DhGroup.Modp2048,
+        Cipher = new(EncryptionAlgorithm.AesCbc, 128),
+        Group = DhGroupId.Modp2048,
         EspCipher = new(Phase2Encryption.Aes, 128),
-        Pfs = DhGroup.Modp2048,
+        Pfs = DhGroupId.Modp2048,
         LeftId = new IdentifierConfig(IdentifierType.Asn1Dn, null),
         RightId = new IdentifierConfig(IdentifierType.Asn1Dn, null),
         VerifyIdentifier = true,
@@ -173,7 +175,7 @@ public class AuthenticationTests
         var scenario = new Scenario();
         using var pair = scenario.CreatePair(adjustRight: r => r with
         {
-            Proposals = [new Phase1Proposal { Encryption = new(Phase1Encryption.Aes, 256), Hash = HashAlgorithm.Sha256, AuthenticationMethod = AuthenticationMethod.PreSharedKey, DhGroup = DhGroup.Modp2048 }],
+            Proposals = [new Phase1Proposal { Encryption = new(EncryptionAlgorithm.AesCbc, 256), Hash = HashAlgorithm.Sha2_256, AuthenticationMethod = AuthenticationMethod.PreSharedKey, DhGroup = DhGroupId.Modp2048 }],
         });
 
         pair.Run(pair.Left, pair.Left.Engine.HandleAcquire(scenario.AcquireFor(left: true)));

@@ -1,3 +1,4 @@
+using KernelIpsec.Ike.Wire;
 using KernelIpsec.Ike.Config;
 using KernelIpsec.Ike.Engine;
 using KernelIpsec.Tests.Infrastructure;
@@ -12,29 +13,29 @@ public class NegotiationMatrixTests
     public static IEnumerable<TestCaseData> Phase1Suites()
     {
         // The interop rig's variants first (psk-3des, psk-3des-modp1536, psk-aes128, psk-aes256, psk-aes128-nopfs).
-        yield return Case(ExchangeMode.Main, Phase1Encryption.TripleDes, null, HashAlgorithm.Sha1, DhGroup.Modp1024, Phase2Encryption.TripleDes, null, Phase2Authentication.HmacSha1, DhGroup.Modp1024);
-        yield return Case(ExchangeMode.Main, Phase1Encryption.TripleDes, null, HashAlgorithm.Sha1, DhGroup.Modp1536, Phase2Encryption.TripleDes, null, Phase2Authentication.HmacSha1, DhGroup.Modp1536);
-        yield return Case(ExchangeMode.Main, Phase1Encryption.Aes, 128, HashAlgorithm.Sha1, DhGroup.Modp2048, Phase2Encryption.Aes, 128, Phase2Authentication.HmacSha1, DhGroup.Modp2048);
-        yield return Case(ExchangeMode.Main, Phase1Encryption.Aes, 256, HashAlgorithm.Sha256, DhGroup.Modp2048, Phase2Encryption.Aes, 256, Phase2Authentication.HmacSha256, DhGroup.Modp2048);
-        yield return Case(ExchangeMode.Main, Phase1Encryption.Aes, 128, HashAlgorithm.Sha1, DhGroup.Modp2048, Phase2Encryption.Aes, 128, Phase2Authentication.HmacSha1, null);
-        yield return Case(ExchangeMode.Main, Phase1Encryption.Aes, null, HashAlgorithm.Sha384, DhGroup.Modp3072, Phase2Encryption.Aes, 192, Phase2Authentication.HmacSha384, null);
-        yield return Case(ExchangeMode.Main, Phase1Encryption.Aes, 192, HashAlgorithm.Sha512, DhGroup.Modp1536, Phase2Encryption.Aes, null, Phase2Authentication.HmacSha512, DhGroup.Modp768);
-        yield return Case(ExchangeMode.Main, Phase1Encryption.Des, null, HashAlgorithm.Md5, DhGroup.Modp768, Phase2Encryption.Des, null, Phase2Authentication.HmacMd5, null);
-        yield return Case(ExchangeMode.Main, Phase1Encryption.Blowfish, 128, HashAlgorithm.Sha1, DhGroup.Modp1024, Phase2Encryption.Blowfish, 128, Phase2Authentication.HmacSha1, null);
-        yield return Case(ExchangeMode.Main, Phase1Encryption.Cast128, null, HashAlgorithm.Md5, DhGroup.Modp1024, Phase2Encryption.Cast128, null, Phase2Authentication.HmacMd5, null);
-        yield return Case(ExchangeMode.Main, Phase1Encryption.Camellia, 256, HashAlgorithm.Sha256, DhGroup.Modp2048, Phase2Encryption.Camellia, 256, Phase2Authentication.HmacSha256, null);
-        yield return Case(ExchangeMode.Main, Phase1Encryption.Aes, 128, HashAlgorithm.Sha1, DhGroup.Modp1024, Phase2Encryption.Null, null, Phase2Authentication.HmacSha1, null);
-        yield return Case(ExchangeMode.Aggressive, Phase1Encryption.Aes, 128, HashAlgorithm.Sha1, DhGroup.Modp2048, Phase2Encryption.Aes, 128, Phase2Authentication.HmacSha1, DhGroup.Modp2048);
-        yield return Case(ExchangeMode.Aggressive, Phase1Encryption.TripleDes, null, HashAlgorithm.Md5, DhGroup.Modp1024, Phase2Encryption.TripleDes, null, Phase2Authentication.HmacMd5, null);
-        yield return Case(ExchangeMode.Aggressive, Phase1Encryption.Aes, 256, HashAlgorithm.Sha256, DhGroup.Modp1536, Phase2Encryption.Aes, 256, Phase2Authentication.HmacSha256, DhGroup.Modp1536);
+        yield return Case(ExchangeMode.Main, EncryptionAlgorithm.TripleDesCbc, null, HashAlgorithm.Sha1, DhGroupId.Modp1024, Phase2Encryption.TripleDes, null, Phase2Authentication.HmacSha1, DhGroupId.Modp1024);
+        yield return Case(ExchangeMode.Main, EncryptionAlgorithm.TripleDesCbc, null, HashAlgorithm.Sha1, DhGroupId.Modp1536, Phase2Encryption.TripleDes, null, Phase2Authentication.HmacSha1, DhGroupId.Modp1536);
+        yield return Case(ExchangeMode.Main, EncryptionAlgorithm.AesCbc, 128, HashAlgorithm.Sha1, DhGroupId.Modp2048, Phase2Encryption.Aes, 128, Phase2Authentication.HmacSha1, DhGroupId.Modp2048);
+        yield return Case(ExchangeMode.Main, EncryptionAlgorithm.AesCbc, 256, HashAlgorithm.Sha2_256, DhGroupId.Modp2048, Phase2Encryption.Aes, 256, Phase2Authentication.HmacSha256, DhGroupId.Modp2048);
+        yield return Case(ExchangeMode.Main, EncryptionAlgorithm.AesCbc, 128, HashAlgorithm.Sha1, DhGroupId.Modp2048, Phase2Encryption.Aes, 128, Phase2Authentication.HmacSha1, null);
+        yield return Case(ExchangeMode.Main, EncryptionAlgorithm.AesCbc, null, HashAlgorithm.Sha2_384, DhGroupId.Modp3072, Phase2Encryption.Aes, 192, Phase2Authentication.HmacSha384, null);
+        yield return Case(ExchangeMode.Main, EncryptionAlgorithm.AesCbc, 192, HashAlgorithm.Sha2_512, DhGroupId.Modp1536, Phase2Encryption.Aes, null, Phase2Authentication.HmacSha512, DhGroupId.Modp768);
+        yield return Case(ExchangeMode.Main, EncryptionAlgorithm.DesCbc, null, HashAlgorithm.Md5, DhGroupId.Modp768, Phase2Encryption.Des, null, Phase2Authentication.HmacMd5, null);
+        yield return Case(ExchangeMode.Main, EncryptionAlgorithm.BlowfishCbc, 128, HashAlgorithm.Sha1, DhGroupId.Modp1024, Phase2Encryption.Blowfish, 128, Phase2Authentication.HmacSha1, null);
+        yield return Case(ExchangeMode.Main, EncryptionAlgorithm.CastCbc, null, HashAlgorithm.Md5, DhGroupId.Modp1024, Phase2Encryption.Cast128, null, Phase2Authentication.HmacMd5, null);
+        yield return Case(ExchangeMode.Main, EncryptionAlgorithm.CamelliaCbc, 256, HashAlgorithm.Sha2_256, DhGroupId.Modp2048, Phase2Encryption.Camellia, 256, Phase2Authentication.HmacSha256, null);
+        yield return Case(ExchangeMode.Main, EncryptionAlgorithm.AesCbc, 128, HashAlgorithm.Sha1, DhGroupId.Modp1024, Phase2Encryption.Null, null, Phase2Authentication.HmacSha1, null);
+        yield return Case(ExchangeMode.Aggressive, EncryptionAlgorithm.AesCbc, 128, HashAlgorithm.Sha1, DhGroupId.Modp2048, Phase2Encryption.Aes, 128, Phase2Authentication.HmacSha1, DhGroupId.Modp2048);
+        yield return Case(ExchangeMode.Aggressive, EncryptionAlgorithm.TripleDesCbc, null, HashAlgorithm.Md5, DhGroupId.Modp1024, Phase2Encryption.TripleDes, null, Phase2Authentication.HmacMd5, null);
+        yield return Case(ExchangeMode.Aggressive, EncryptionAlgorithm.AesCbc, 256, HashAlgorithm.Sha2_256, DhGroupId.Modp1536, Phase2Encryption.Aes, 256, Phase2Authentication.HmacSha256, DhGroupId.Modp1536);
     }
 
-    private static TestCaseData Case(ExchangeMode mode, Phase1Encryption c1, int? k1, HashAlgorithm h, DhGroup g, Phase2Encryption c2, int? k2, Phase2Authentication a2, DhGroup? pfs) =>
+    private static TestCaseData Case(ExchangeMode mode, EncryptionAlgorithm c1, int? k1, HashAlgorithm h, DhGroupId g, Phase2Encryption c2, int? k2, Phase2Authentication a2, DhGroupId? pfs) =>
         new TestCaseData(mode, c1, k1, h, g, c2, k2, a2, pfs).SetName($"{mode} psk {c1}{k1} {h} {g} / ESP {c2}{k2} {a2} pfs {(pfs is null ? "none" : pfs.ToString())}");
 
     [TestCaseSource(nameof(Phase1Suites))]
-    public void Psk_negotiation_installs_the_same_keys_on_both_sides(ExchangeMode mode, Phase1Encryption c1, int? k1, HashAlgorithm h, DhGroup g,
-        Phase2Encryption c2, int? k2, Phase2Authentication a2, DhGroup? pfs)
+    public void Psk_negotiation_installs_the_same_keys_on_both_sides(ExchangeMode mode, EncryptionAlgorithm c1, int? k1, HashAlgorithm h, DhGroupId g,
+        Phase2Encryption c2, int? k2, Phase2Authentication a2, DhGroupId? pfs)
     {
         var scenario = new Scenario
         {
@@ -61,7 +62,7 @@ public class NegotiationMatrixTests
     [Test]
     public void Tunnel_mode_between_subnets_carries_the_subnets_and_tunnel_endpoints()
     {
-        var scenario = new Scenario { Tunnel = true, Cipher = new(Phase1Encryption.Aes, 128), Group = DhGroup.Modp2048, EspCipher = new(Phase2Encryption.Aes, 128), Pfs = DhGroup.Modp2048 };
+        var scenario = new Scenario { Tunnel = true, Cipher = new(EncryptionAlgorithm.AesCbc, 128), Group = DhGroupId.Modp2048, EspCipher = new(Phase2Encryption.Aes, 128), Pfs = DhGroupId.Modp2048 };
         using var pair = scenario.CreatePair();
 
         pair.Run(pair.Left, pair.Left.Engine.HandleAcquire(scenario.AcquireFor(left: true)));
@@ -81,7 +82,7 @@ public class NegotiationMatrixTests
     [Test]
     public void Right_side_initiating_works_the_same()
     {
-        var scenario = new Scenario { Cipher = new(Phase1Encryption.Aes, 128), Group = DhGroup.Modp2048, EspCipher = new(Phase2Encryption.Aes, 128), Pfs = null };
+        var scenario = new Scenario { Cipher = new(EncryptionAlgorithm.AesCbc, 128), Group = DhGroupId.Modp2048, EspCipher = new(Phase2Encryption.Aes, 128), Pfs = null };
         using var pair = scenario.CreatePair();
 
         pair.Run(pair.Right, pair.Right.Engine.HandleAcquire(scenario.AcquireFor(left: false)));

@@ -1,3 +1,5 @@
+using KernelIpsec.Ike.Wire;
+using AuthenticationMethod = KernelIpsec.Ike.Config.AuthenticationMethod;
 using System.Net;
 using KernelIpsec.Ike.Config;
 using KernelIpsec.Ike.Engine;
@@ -87,7 +89,7 @@ public class Phase2FeatureTests
     public void Pfs_required_by_the_responder_but_not_offered_is_refused_under_strict()
     {
         var scenario = new Scenario { Pfs = null };
-        using var pair = Negotiate(scenario, adjustRightSainfo: s => s with { PfsGroup = DhGroup.Modp1024 });
+        using var pair = Negotiate(scenario, adjustRightSainfo: s => s with { PfsGroup = DhGroupId.Modp1024 });
 
         Assert.That(pair.Right.Installed, Is.Empty);
         Assert.That(pair.Right.Log.Contains("pfs group mismatched: peer none, ours Modp1024"), pair.Right.Log.ToString());
@@ -265,8 +267,8 @@ public class Phase2FeatureTests
     public void Several_phase_1_proposals_are_offered_in_the_order_written()
     {
         var scenario = new Scenario();
-        Phase1Proposal strong = new() { Encryption = new(Phase1Encryption.Aes, 256), Hash = HashAlgorithm.Sha256, AuthenticationMethod = AuthenticationMethod.PreSharedKey, DhGroup = DhGroup.Modp2048 };
-        Phase1Proposal classic = new() { Encryption = new(Phase1Encryption.TripleDes, null), Hash = HashAlgorithm.Sha1, AuthenticationMethod = AuthenticationMethod.PreSharedKey, DhGroup = DhGroup.Modp1024 };
+        Phase1Proposal strong = new() { Encryption = new(EncryptionAlgorithm.AesCbc, 256), Hash = HashAlgorithm.Sha2_256, AuthenticationMethod = AuthenticationMethod.PreSharedKey, DhGroup = DhGroupId.Modp2048 };
+        Phase1Proposal classic = new() { Encryption = new(EncryptionAlgorithm.TripleDesCbc, null), Hash = HashAlgorithm.Sha1, AuthenticationMethod = AuthenticationMethod.PreSharedKey, DhGroup = DhGroupId.Modp1024 };
         using var pair = new EnginePair(scenario.ConfigFor(true, r => r with { Proposals = [strong, classic] }), scenario.ConfigFor(false, r => r with { Proposals = [classic] }),
             Scenario.PskTable("10.77.0.2", Scenario.Psk), Scenario.PskTable("10.77.0.1", Scenario.Psk));
         pair.Left.Policies.Policies.Add(scenario.PolicyFor(true));
@@ -298,8 +300,8 @@ public class Phase2FeatureTests
     public void Aggressive_mode_refuses_proposals_with_different_groups()
     {
         var scenario = new Scenario { Mode = ExchangeMode.Aggressive };
-        Phase1Proposal a = new() { Encryption = new(Phase1Encryption.Aes, 128), Hash = HashAlgorithm.Sha1, AuthenticationMethod = AuthenticationMethod.PreSharedKey, DhGroup = DhGroup.Modp2048 };
-        using var pair = new EnginePair(scenario.ConfigFor(true, r => r with { Proposals = [a, a with { DhGroup = DhGroup.Modp1024 }] }), scenario.ConfigFor(false),
+        Phase1Proposal a = new() { Encryption = new(EncryptionAlgorithm.AesCbc, 128), Hash = HashAlgorithm.Sha1, AuthenticationMethod = AuthenticationMethod.PreSharedKey, DhGroup = DhGroupId.Modp2048 };
+        using var pair = new EnginePair(scenario.ConfigFor(true, r => r with { Proposals = [a, a with { DhGroup = DhGroupId.Modp1024 }] }), scenario.ConfigFor(false),
             Scenario.PskTable("10.77.0.2", Scenario.Psk), Scenario.PskTable("10.77.0.1", Scenario.Psk));
 
         pair.Run(pair.Left, pair.Left.Engine.HandleAcquire(scenario.AcquireFor(left: true)));

@@ -1,3 +1,5 @@
+using KernelIpsec.Ike.Wire;
+using AuthenticationMethod = KernelIpsec.Ike.Config.AuthenticationMethod;
 using KernelIpsec.Ike.Config;
 using KernelIpsec.Ike.Engine;
 using KernelIpsec.Ike.Exchanges.Proposals;
@@ -11,8 +13,8 @@ namespace KernelIpsec.Tests.Ike.Exchanges;
 [TestFixture, Category(Tier.Unit)]
 public class ProposalCheckTests
 {
-    private static Phase1Offer Offer(int keyBits, uint lifetime, Phase1Encryption enc = Phase1Encryption.Aes) =>
-        new(1, enc, keyBits, HashAlgorithm.Sha1, Phase1Offer.PreSharedKey, DhGroup.Modp2048, lifetime, 0);
+    private static Phase1Offer Offer(int keyBits, uint lifetime, EncryptionAlgorithm enc = EncryptionAlgorithm.AesCbc) =>
+        new(1, enc, keyBits, HashAlgorithm.Sha1, Phase1Offer.PreSharedKey, DhGroupId.Modp2048, lifetime, 0);
 
     // peer keylen, peer lifetime, level -> accepted lifetime (null = refused); ours: aes 128, 3600 s
     [TestCase(128, 3600u, ProposalCheckLevel.Strict, 3600u)]
@@ -34,7 +36,7 @@ public class ProposalCheckTests
     [Test]
     public void Phase_1_takes_the_first_acceptable_transform_in_the_initiators_order()
     {
-        var peer = new[] { Offer(128, 3600, Phase1Encryption.TripleDes) with { TransformNumber = 1 }, Offer(128, 3600) with { TransformNumber = 2 }, Offer(256, 3600) with { TransformNumber = 3 } };
+        var peer = new[] { Offer(128, 3600, EncryptionAlgorithm.TripleDesCbc) with { TransformNumber = 1 }, Offer(128, 3600) with { TransformNumber = 2 }, Offer(256, 3600) with { TransformNumber = 3 } };
         var chosen = Phase1ProposalMatcher.Select(peer, [Offer(256, 3600), Offer(128, 3600)], ProposalCheckLevel.Strict, out _);
         Assert.That(chosen!.TransformNumber, Is.EqualTo(2));
     }
@@ -42,13 +44,13 @@ public class ProposalCheckTests
     [Test]
     public void Phase_1_sa_payload_round_trips_through_the_wire()
     {
-        var offers = new[] { Offer(256, 28800), Offer(0, 3600, Phase1Encryption.TripleDes) with { TransformNumber = 2 } };
+        var offers = new[] { Offer(256, 28800), Offer(0, 3600, EncryptionAlgorithm.TripleDesCbc) with { TransformNumber = 2 } };
         var body = Phase1SaCodec.Build(offers).ToBodyArray();
         var parsed = Phase1SaCodec.Parse(SecurityAssociationPayload.Read(body).Value, []);
         Assert.That(parsed, Is.EqualTo(offers));
     }
 
-    private static SainfoConfig Sainfo(DhGroup? pfs = null, int? key = 128) => new()
+    private static SainfoConfig Sainfo(DhGroupId? pfs = null, int? key = 128) => new()
     {
         Lifetime = TimeSpan.FromHours(1),
         PfsGroup = pfs,
@@ -59,7 +61,7 @@ public class ProposalCheckTests
 
     private static readonly SaTemplate[] EspTransport = [new(IpsecSaProtocol.Esp, IpsecSaMode.Transport, null, null, 0)];
 
-    private static Phase2Proposal EspProposal(int keyBits, uint seconds, DhGroup? group, IpsecSaMode mode = IpsecSaMode.Transport, uint kilobytes = 0) =>
+    private static Phase2Proposal EspProposal(int keyBits, uint seconds, DhGroupId? group, IpsecSaMode mode = IpsecSaMode.Transport, uint kilobytes = 0) =>
         new(1, [new Phase2ProtocolOffer(IpsecSaProtocol.Esp, 0x12345678, [new Phase2Transform(1, 12, mode, keyBits, 2, seconds, kilobytes, group)])]);
 
     [TestCase(256, 3600u, ProposalCheckLevel.Strict, true)]
@@ -89,13 +91,13 @@ public class ProposalCheckTests
         Assert.That(why, Does.Contain("encmode mismatched: peer Tunnel, policy Transport"));
     }
 
-    [TestCase(null, DhGroup.Modp2048, ProposalCheckLevel.Strict, true)]
-    [TestCase(DhGroup.Modp1024, DhGroup.Modp2048, ProposalCheckLevel.Strict, false)]
-    [TestCase(DhGroup.Modp1024, null, ProposalCheckLevel.Strict, false)]
-    [TestCase(DhGroup.Modp1024, null, ProposalCheckLevel.Obey, true)]
+    [TestCase(null, DhGroupId.Modp2048, ProposalCheckLevel.Strict, true)]
+    [TestCase(DhGroupId.Modp1024, DhGroupId.Modp2048, ProposalCheckLevel.Strict, false)]
+    [TestCase(DhGroupId.Modp1024, null, ProposalCheckLevel.Strict, false)]
+    [TestCase(DhGroupId.Modp1024, null, ProposalCheckLevel.Obey, true)]
     [TestCase(null, null, ProposalCheckLevel.Exact, true)]
-    [TestCase(null, DhGroup.Modp2048, ProposalCheckLevel.Exact, false)]
-    public void Pfs_group_follows_the_level(DhGroup? ours, DhGroup? peers, ProposalCheckLevel level, bool accepted)
+    [TestCase(null, DhGroupId.Modp2048, ProposalCheckLevel.Exact, false)]
+    public void Pfs_group_follows_the_level(DhGroupId? ours, DhGroupId? peers, ProposalCheckLevel level, bool accepted)
     {
         var choice = Phase2ProposalMatcher.Select([EspProposal(128, 3600, peers)], EspTransport, Sainfo(ours), level, out var why);
         Assert.That(choice is not null, Is.EqualTo(accepted), why);
@@ -104,9 +106,9 @@ public class ProposalCheckTests
     [Test]
     public void Kilobyte_lifetimes_are_carried_and_kept()
     {
-        var body = Phase2SaCodec.Build([EspProposal(128, 3600, DhGroup.Modp2048, kilobytes: 4608000)]).ToBodyArray();
+        var body = Phase2SaCodec.Build([EspProposal(128, 3600, DhGroupId.Modp2048, kilobytes: 4608000)]).ToBodyArray();
         var parsed = Phase2SaCodec.Parse(SecurityAssociationPayload.Read(body).Value, []);
-        var choice = Phase2ProposalMatcher.Select(parsed, EspTransport, Sainfo(DhGroup.Modp2048), ProposalCheckLevel.Strict, out var why);
+        var choice = Phase2ProposalMatcher.Select(parsed, EspTransport, Sainfo(DhGroupId.Modp2048), ProposalCheckLevel.Strict, out var why);
         Assert.That(choice, Is.Not.Null, why);
         Assert.That(choice!.LifetimeKilobytes, Is.EqualTo(4608000u));
         Assert.That(choice.LifetimeSeconds, Is.EqualTo(3600u));
@@ -129,8 +131,8 @@ public class ProposalCheckTests
         {
             Name = "peer",
             ExchangeModes = [ExchangeMode.Main],
-            Proposals = [new Phase1Proposal { Encryption = new(Phase1Encryption.Aes, null), Hash = HashAlgorithm.Sha1, AuthenticationMethod = AuthenticationMethod.PreSharedKey, DhGroup = DhGroup.Modp2048 },
-                         new Phase1Proposal { Encryption = new(Phase1Encryption.TripleDes, null), Hash = HashAlgorithm.Sha1, AuthenticationMethod = AuthenticationMethod.PreSharedKey, DhGroup = DhGroup.Modp2048 }],
+            Proposals = [new Phase1Proposal { Encryption = new(EncryptionAlgorithm.AesCbc, null), Hash = HashAlgorithm.Sha1, AuthenticationMethod = AuthenticationMethod.PreSharedKey, DhGroup = DhGroupId.Modp2048 },
+                         new Phase1Proposal { Encryption = new(EncryptionAlgorithm.TripleDesCbc, null), Hash = HashAlgorithm.Sha1, AuthenticationMethod = AuthenticationMethod.PreSharedKey, DhGroup = DhGroupId.Modp2048 }],
         };
         Assert.That(Phase1Offer.FromConfig(remote).Select(o => o.KeyBits), Is.EqualTo(new[] { 128, 0 }));
         var sainfo = Sainfo(key: null) with { EncryptionAlgorithms = [new(Phase2Encryption.Aes, null), new(Phase2Encryption.TripleDes, null)] };

@@ -1,3 +1,5 @@
+using KernelIpsec.Ike.Wire;
+using AuthenticationMethod = KernelIpsec.Ike.Config.AuthenticationMethod;
 using System.Net;
 using KernelIpsec.Ike.Config;
 using KernelIpsec.Ike.Engine;
@@ -20,12 +22,12 @@ internal sealed record Scenario
 
     public ExchangeMode Mode { get; init; } = ExchangeMode.Main;
     public AuthenticationMethod Auth { get; init; } = AuthenticationMethod.PreSharedKey;
-    public CipherChoice<Phase1Encryption> Cipher { get; init; } = new(Phase1Encryption.TripleDes, null);
+    public CipherChoice<EncryptionAlgorithm> Cipher { get; init; } = new(EncryptionAlgorithm.TripleDesCbc, null);
     public HashAlgorithm Hash { get; init; } = HashAlgorithm.Sha1;
-    public DhGroup Group { get; init; } = DhGroup.Modp1024;
+    public DhGroupId Group { get; init; } = DhGroupId.Modp1024;
     public CipherChoice<Phase2Encryption> EspCipher { get; init; } = new(Phase2Encryption.TripleDes, null);
     public Phase2Authentication EspAuth { get; init; } = Phase2Authentication.HmacSha1;
-    public DhGroup? Pfs { get; init; } = DhGroup.Modp1024;
+    public DhGroupId? Pfs { get; init; } = DhGroupId.Modp1024;
     public bool Tunnel { get; init; }
     public IReadOnlyList<IpsecSaProtocol> Bundle { get; init; } = [IpsecSaProtocol.Esp];
     public ProposalCheckLevel ProposalCheck { get; init; } = ProposalCheckLevel.Strict;

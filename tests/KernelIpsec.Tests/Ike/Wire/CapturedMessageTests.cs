@@ -65,7 +65,7 @@ public class CapturedMessageTests
         Assert.That(transform.TransformId, Is.EqualTo((byte)IsakmpTransformId.KeyIke));
         Assert.That(Basic(transform, Phase1AttributeType.EncryptionAlgorithm), Is.EqualTo((ushort)EncryptionAlgorithm.TripleDesCbc));
         Assert.That(Basic(transform, Phase1AttributeType.HashAlgorithm), Is.EqualTo((ushort)HashAlgorithm.Sha1));
-        Assert.That(Basic(transform, Phase1AttributeType.GroupDescription), Is.EqualTo((ushort)GroupDescription.Modp1024));
+        Assert.That(Basic(transform, Phase1AttributeType.GroupDescription), Is.EqualTo((ushort)DhGroupId.Modp1024));
         Assert.That(Basic(transform, Phase1AttributeType.AuthenticationMethod), Is.EqualTo((ushort)AuthenticationMethod.PreSharedKey));
         Assert.That(Basic(transform, Phase1AttributeType.LifeType), Is.EqualTo((ushort)LifeType.Seconds));
         Assert.That(transform.TryGetAttribute(Phase1AttributeType.LifeDuration, out var life), Is.True);
@@ -108,7 +108,7 @@ public class CapturedMessageTests
         var transform = message.Payloads!.Find<SecurityAssociationPayload>()!.Proposals[0].Transforms[0];
         Assert.That(Basic(transform, Phase1AttributeType.EncryptionAlgorithm), Is.EqualTo((ushort)EncryptionAlgorithm.AesCbc));
         Assert.That(Basic(transform, Phase1AttributeType.KeyLength), Is.EqualTo(128));
-        Assert.That(Basic(transform, Phase1AttributeType.GroupDescription), Is.EqualTo((ushort)GroupDescription.Modp2048));
+        Assert.That(Basic(transform, Phase1AttributeType.GroupDescription), Is.EqualTo((ushort)DhGroupId.Modp2048));
     }
 
     private static ushort Basic(Transform transform, Phase1AttributeType type)

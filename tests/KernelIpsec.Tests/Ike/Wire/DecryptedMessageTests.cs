@@ -73,7 +73,7 @@ public class DecryptedMessageTests
         Assert.That(transform.TryGetInteger((ushort)IpsecAttributeType.KeyLength, out ulong keyBits) ? keyBits : 0, Is.EqualTo(128));
         Assert.That(transform.TryGetInteger((ushort)IpsecAttributeType.EncapsulationMode, out ulong mode) ? mode : 0, Is.EqualTo((ulong)EncapsulationMode.Tunnel));
         Assert.That(transform.TryGetInteger((ushort)IpsecAttributeType.AuthenticationAlgorithm, out ulong auth) ? auth : 0, Is.EqualTo((ulong)AuthenticationAlgorithm.HmacSha1));
-        Assert.That(transform.TryGetInteger((ushort)IpsecAttributeType.GroupDescription, out ulong group) ? group : 0, Is.EqualTo((ulong)GroupDescription.Modp2048));
+        Assert.That(transform.TryGetInteger((ushort)IpsecAttributeType.GroupDescription, out ulong group) ? group : 0, Is.EqualTo((ulong)DhGroupId.Modp2048));
 
         Assert.That(chain.Find<NoncePayload>(), Is.Not.Null);
         Assert.That(chain.Find<KeyExchangePayload>()!.Data, Has.Length.EqualTo(256));

@@ -1,3 +1,4 @@
+using KernelIpsec.Ike.Wire;
 using System.Diagnostics;
 using System.Globalization;
 using System.Numerics;

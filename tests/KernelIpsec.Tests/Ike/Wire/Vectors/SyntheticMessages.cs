@@ -26,7 +26,7 @@ internal static class SyntheticMessages
                 DataAttribute.Basic((ushort)IpsecAttributeType.EncapsulationMode, (ushort)EncapsulationMode.Tunnel),
                 DataAttribute.Basic((ushort)IpsecAttributeType.AuthenticationAlgorithm, (ushort)AuthenticationAlgorithm.HmacSha1),
                 DataAttribute.Basic((ushort)IpsecAttributeType.KeyLength, 128),
-                DataAttribute.Basic((ushort)IpsecAttributeType.GroupDescription, (ushort)GroupDescription.Modp2048),
+                DataAttribute.Basic((ushort)IpsecAttributeType.GroupDescription, (ushort)DhGroupId.Modp2048),
             ]),
             new Transform(2, (byte)EspTransformId.TripleDes,
             [
