@@ -60,11 +60,6 @@ public sealed class RacoonRuntime : IRacoonRuntime
         if (IsDetachedChild)
             LeaveTerminal();
         _ = umask((Tmds.Linux.mode_t)Convert.ToUInt32("077", 8));
-        if (options.LoadBackupSa)
-        {
-            Console.Error.WriteLine("racoon: -B: restoring SAs from `path backupsa` is not supported; peers renegotiate instead");
-            return 1;
-        }
         var loaded = RacoonConfLoader.Read(options.ConfigFile);
         if (loaded.Config is not { } config)
         {
@@ -99,12 +94,17 @@ public sealed class RacoonRuntime : IRacoonRuntime
             return 1;
         }
 
+        var pidPath = PidFile.Resolve(config.Paths.PidFile);
         var daemonSettings = new KeyDaemonSettings
         {
             IsakmpPort = options.EffectiveIsakmpPort,
             NattPort = options.EffectiveNattPort,
             PfKey = kernelChoice.Interface == KernelInterface.PfKey,
-            PidFile = PidFile.Resolve(config.Paths.PidFile),
+            PidFile = pidPath,
+            // -Z keeps its SAs in memory: nothing of them belongs on disk.
+            Journal = options.LocalTestMode ? null : new State.SaJournal(OwnedSaPath(pidPath), config.Paths.BackupSa, TimeZoneInfo.Local,
+                loggers.CreateLogger("KernelIpsec.Keyd.State.SaJournal")),
+            RestoreBackupSa = options.LoadBackupSa,
             LoadConfig = () => Reload(options, kernelChoice, logger),
             ConfigApplied = applied => settings.Level = RacoonLogSettings.Effective(applied.LogLevel, options.DebugLevel),
             Notifier = SystemdNotifier.FromEnvironment(),
@@ -148,6 +148,9 @@ public sealed class RacoonRuntime : IRacoonRuntime
             sink.Dispose();
         }
     }
+
+    /// <summary>The list of the daemon's SAs lives beside its pid file (/var/run/racoon.pid → /var/run/racoon.sas), on the tmpfs a reboot empties along with the kernel.</summary>
+    public static string OwnedSaPath(string pidFile) => Path.ChangeExtension(pidFile, ".sas");
 
     /// <summary>SIGHUP: the new configuration; a changed `kernel` statement only takes effect at the next start.</summary>
     private static RacoonConfig Reload(RacoonOptions options, KernelChoice running, ILogger logger)

@@ -136,7 +136,7 @@ public sealed class IntentExecutor
             {
                 await kernel.AddSaAsync(sa, cancellation).ConfigureAwait(false);
             }
-            installed.Add(sa.Id);
+            installed.Add(sa);
             return true;
         }
         catch (KernelIpsecException e)

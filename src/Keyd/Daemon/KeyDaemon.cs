@@ -29,6 +29,10 @@ public sealed record KeyDaemonSettings
     public int Verbose { get; init; }
     /// <summary>`-4` / `-6`: listen on addresses of this family only; null (no flag): both.</summary>
     public System.Net.Sockets.AddressFamily? ListenFamily { get; init; }
+    /// <summary>Where the daemon records its SAs (crash clean-up list, `path backupsa`); null: nowhere (tests, -Z).</summary>
+    public State.SaJournal? Journal { get; init; }
+    /// <summary>`-B`: install the SAs saved in `path backupsa` at start.</summary>
+    public bool RestoreBackupSa { get; init; }
     /// <summary>Open the admin socket of racoon.conf (unless `adminsock disabled`).</summary>
     public bool AdminSocket { get; init; } = true;
 }
@@ -72,6 +76,7 @@ public sealed class KeyDaemon : IAsyncDisposable
         timer = new EngineTimer(this.time, () => Post(new TimerDue()));
         transport = new IkeTransport(d => events.Writer.WriteAsync(new DatagramArrived(d)), loggers.CreateLogger("KernelIpsec.Keyd.Transport.IkeTransport"));
         Phase1s = new Phase1Table(this.time);
+        Installed = new InstalledSas(settings.Journal, this.time);
         reporter = new Admin.EventReporter(Phase1s);
         executor = new IntentExecutor(kernel, new TransportSender(transport, settings.Verbose > 0 ? logger : null), timer.Arm, Installed, Phase1s, settings.PfKey,
             loggers.CreateLogger("KernelIpsec.Keyd.Daemon.IntentExecutor"));
@@ -79,7 +84,7 @@ public sealed class KeyDaemon : IAsyncDisposable
 
     public SpdMirror Spd { get; } = new();
 
-    public InstalledSas Installed { get; } = new();
+    public InstalledSas Installed { get; }
 
     public Phase1Table Phase1s { get; }
 
@@ -163,6 +168,11 @@ public sealed class KeyDaemon : IAsyncDisposable
         kernelPump = Task.Run(() => PumpKernelEventsAsync(subscription), CancellationToken.None);
         Spd.Reset(await kernel.DumpPoliciesAsync(cancellation).ConfigureAwait(false));
         logger.LogDebug("SPD mirrored: {Count} policies", Spd.Count);
+        // Read before the clean-up below, which may remove the very SAs the file restores.
+        (string File, IReadOnlyList<State.BackupSaRead> Lines)? backup = settings.RestoreBackupSa ? ReadBackup() : null;
+        await RemoveLeftoversAsync(cancellation).ConfigureAwait(false);
+        if (backup is not null)
+            await RestoreAsync(backup.Value.File, backup.Value.Lines, cancellation).ConfigureAwait(false);
         ApplyConfig(config, reload: false);
         if (settings.AdminSocket && !config.Listen.AdminSocket.Disabled)
         {
@@ -173,6 +183,62 @@ public sealed class KeyDaemon : IAsyncDisposable
         if (settings.PidFile is { } pidPath)
             pidFile = PidFile.Write(pidPath, Environment.ProcessId);
         settings.Notifier.Notify($"READY=1\nMAINPID={Environment.ProcessId}\nSTATUS=negotiating");
+    }
+
+    /// <summary>
+    /// A run that ended without its clean exit (SIGKILL, a crash) left its SAs in the kernel; its list names
+    /// them, and only them go (racoon flushes the whole SAD at start instead, manual SAs included).
+    /// </summary>
+    private async Task RemoveLeftoversAsync(CancellationToken cancellation)
+    {
+        if (settings.Journal?.OwnedFile is not { } path)
+            return;
+        var leftovers = State.OwnedSaFile.Read(path, (line, text) => logger.LogWarning("{File}:{Line}: not an SA record, ignored: {Text}", path, line, text));
+        if (leftovers.Count == 0)
+            return;
+        logger.LogInformation("the previous racoon run did not exit cleanly: removing the {Count} SAs it installed (listed in {File})", leftovers.Count, path);
+        foreach (var id in leftovers)
+            await executor.DeleteAsync(id, cancellation).ConfigureAwait(false);
+        State.OwnedSaFile.Write(path, []);
+    }
+
+    /// <summary>-B: the backupsa file, which must pass racoon's secret-file check; throws when it cannot be read (racoon exits then).</summary>
+    private (string File, IReadOnlyList<State.BackupSaRead> Lines) ReadBackup()
+    {
+        var path = config.Paths.BackupSa ?? throw new InvalidOperationException("-B: racoon.conf names no backup file (path backupsa \"FILE\";)");
+        return (path, State.BackupSaFile.Read(path, TimeZoneInfo.Local, settings.PfKey));
+    }
+
+    /// <summary>racoon's backupsa_from_file: installs the SAs whose lifetime has time left, with what is left.</summary>
+    private async Task RestoreAsync(string path, IReadOnlyList<State.BackupSaRead> lines, CancellationToken cancellation)
+    {
+        var now = time.GetUtcNow();
+        var restored = 0;
+        foreach (var read in lines)
+        {
+            if (read.Entry is not { } entry)
+            {
+                logger.LogError("illegal format line#{Line} in {File}: {Problem}", read.Line, path, read.Problem);
+                continue;
+            }
+            if (entry.Remaining(now) is not { } sa)
+            {
+                logger.LogDebug("ignore this line#{Line} in {File} due to expiration", read.Line, path);
+                continue;
+            }
+            try
+            {
+                await kernel.AddSaAsync(sa, cancellation).ConfigureAwait(false);
+                Installed.Add(sa);
+                restored++;
+                logger.LogInformation("IPsec-SA restored: {Sa} ({Seconds} s left)", sa.Id, sa.Lifetime.Hard.AddSeconds);
+            }
+            catch (Exception e) when (e is KernelIpsecException or ArgumentException)
+            {
+                logger.LogError("restore SA failed line#{Line} in {File}: {Error}", read.Line, path, e.Message);
+            }
+        }
+        logger.LogInformation("{Count} SAs restored from {File}", restored, path);
     }
 
     private void ApplyConfig(RacoonConfig newConfig, bool reload)
@@ -336,6 +402,7 @@ public sealed class KeyDaemon : IAsyncDisposable
         // Only our own SAs: racoon flushes the whole SAD here, manual SAs included.
         foreach (var id in Installed.All.ToList())
             await executor.DeleteAsync(id).ConfigureAwait(false);
+        Installed.Closed();
         timer.Disarm();
         transport.Dispose();
         // Last word to racoonctl show-event; the admin server flushes it before it closes the connections.

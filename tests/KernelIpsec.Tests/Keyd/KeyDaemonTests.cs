@@ -86,22 +86,33 @@ public class KeyDaemonTests
     [TearDown]
     public void RemoveDirectory() => dir.Delete(recursive: true);
 
-    private (KeyDaemon Daemon, InMemoryKernel Kernel, ScriptedEngine Engine, string Socket, Task<int> Run) Start(Func<RacoonConfig>? reload = null)
+    private (KeyDaemon Daemon, InMemoryKernel Kernel, ScriptedEngine Engine, string Socket, Task<int> Run) Start(Func<RacoonConfig>? reload = null,
+        bool records = false, bool restore = false, InMemoryKernel? kernel = null)
     {
         var socket = Path.Combine(dir.FullName, "racoon.sock");
-        var config = new RacoonConfig { Listen = new ListenConfig { AdminSocket = new AdminSocketConfig { Path = socket } } };
-        var kernel = new InMemoryKernel();
+        var config = new RacoonConfig
+        {
+            Listen = new ListenConfig { AdminSocket = new AdminSocketConfig { Path = socket } },
+            Paths = new PathsConfig { BackupSa = records ? BackupPath : null },
+        };
+        kernel ??= new InMemoryKernel();
         var engine = new ScriptedEngine();
         var daemon = new KeyDaemon(config, kernel, _ => engine, new KeyDaemonSettings
         {
             LoadConfig = reload ?? (() => config),
             LocalAddresses = () => [],
             PidFile = Path.Combine(dir.FullName, "racoon.pid"),
+            Journal = records ? new KernelIpsec.Keyd.State.SaJournal(OwnedPath, BackupPath, TimeZoneInfo.Local, NullLogger.Instance) : null,
+            RestoreBackupSa = restore,
         }, NullLoggerFactory.Instance);
         var run = Task.Run(() => daemon.RunAsync());
         Assert.That(daemon.Started.Wait(TimeSpan.FromSeconds(10)), Is.True, "daemon did not start");
         return (daemon, kernel, engine, socket, run);
     }
+
+    private string OwnedPath => Path.Combine(dir.FullName, "racoon.sas");
+
+    private string BackupPath => Path.Combine(dir.FullName, "backupsa");
 
     private static async Task Eventually(Func<Task<bool>> condition)
     {
@@ -284,6 +295,95 @@ public class KeyDaemonTests
         await Eventually(() => Task.FromResult(daemon.Events.Count == 0));
         daemon.Post(new TerminateRequested("SIGTERM"));
         await run;
+    }
+
+    [Test]
+    public async Task EstablishedSasAreRecordedWhileTheyLiveAndTheRecordsGoAtACleanExit()
+    {
+        var (daemon, kernel, _, _, run) = Start(records: true);
+        await using var _ = daemon;
+        await kernel.AddPolicyAsync(OutPolicy());
+        kernel.SendPacket(new Selector(AddressPrefix.Host(Left), AddressPrefix.Host(Right)));
+        await Eventually(async () => (await kernel.DumpSasAsync()).Count(s => s.Encryption != null) == 2);
+
+        var backup = KernelIpsec.Keyd.State.BackupSaFile.Read(BackupPath, TimeZoneInfo.Local, false);
+        Assert.That(backup.Select(b => b.Entry!.Sa.Id).OrderBy(i => i.Spi), Is.EqualTo((await kernel.DumpSasAsync()).Select(s => s.Id).OrderBy(i => i.Spi)));
+        Assert.That(File.ReadAllLines(OwnedPath).Count(l => l.StartsWith("esp ", StringComparison.Ordinal)), Is.EqualTo(2));
+        Assert.That(File.GetUnixFileMode(BackupPath), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+
+        daemon.Post(new TerminateRequested("SIGTERM"));
+        Assert.That(await run, Is.Zero);
+        Assert.That((File.Exists(BackupPath), File.Exists(OwnedPath)), Is.EqualTo((false, false)), "racoon removes its backupsa file on SIGTERM");
+    }
+
+    [Test]
+    public async Task AfterACrashTheNextStartRemovesTheSasOfThePreviousRunOnly()
+    {
+        var kernel = new InMemoryKernel();
+        var ours = new SecurityAssociation(Left, Right, IpsecProtocol.Esp, 0x7000)
+        {
+            Encryption = new SaAlgorithm(AlgorithmRegistry.Get(AlgorithmKind.Encryption, "aes-cbc"), new byte[16]),
+        };
+        var manual = ours with { Id = new SaId(Left, Right, IpsecProtocol.Esp, 0x1234) };
+        await kernel.AddSaAsync(ours);
+        await kernel.AddSaAsync(manual);
+        // What a run killed with SIGKILL leaves: its list, naming one SA still in the kernel and one long gone.
+        KernelIpsec.Keyd.State.OwnedSaFile.Write(OwnedPath, [ours.Id, new SaId(Right, Left, IpsecProtocol.Esp, 0x4000)]);
+
+        var (daemon, _, _, _, run) = Start(records: true, kernel: kernel);
+        await using var _ = daemon;
+
+        Assert.That((await kernel.DumpSasAsync()).Select(s => s.Id), Is.EqualTo(new[] { manual.Id }), "racoon would have flushed the manual SA too");
+        Assert.That(File.ReadAllLines(OwnedPath).Where(l => !l.StartsWith('#')), Is.Empty);
+        daemon.Post(new TerminateRequested("SIGTERM"));
+        await run;
+        Assert.That((await kernel.DumpSasAsync()).Select(s => s.Id), Is.EqualTo(new[] { manual.Id }));
+    }
+
+    [Test]
+    public async Task MinusBInstallsTheSavedSasThatHaveTimeLeft()
+    {
+        var now = DateTimeOffset.UtcNow;
+        SecurityAssociation Saved(uint spi) => new(Left, Right, IpsecProtocol.Esp, spi)
+        {
+            Mode = IpsecMode.Transport,
+            ReqId = 3,
+            ReplayWindow = 4,
+            Encryption = new SaAlgorithm(AlgorithmRegistry.Get(AlgorithmKind.Encryption, "aes-cbc"), Enumerable.Range(0, 16).Select(i => (byte)i).ToArray()),
+            Authentication = new SaAlgorithm(AlgorithmRegistry.Get(AlgorithmKind.Authentication, "hmac-sha1"), new byte[20]),
+            Lifetime = new Lifetime(null, new LifetimeLimits(AddSeconds: 600)),
+        };
+        KernelIpsec.Keyd.State.BackupSaFile.Write(BackupPath,
+            [new(now.AddSeconds(-100), Saved(0x5001)), new(now.AddSeconds(-700), Saved(0x5002))], TimeZoneInfo.Local, 1);
+
+        var (daemon, kernel, _, _, run) = Start(records: true, restore: true);
+        await using var _ = daemon;
+
+        var restored = (await kernel.DumpSasAsync()).Single();
+        Assert.That(restored.Id.Spi, Is.EqualTo(0x5001u), "0x5002's 600 s ran out 100 s ago");
+        Assert.That(restored.Encryption, Is.EqualTo(Saved(0x5001).Encryption));
+        Assert.That(restored.Lifetime.Hard.AddSeconds, Is.InRange(495ul, 500ul));
+        Assert.That(daemon.Installed.Contains(restored.Id), Is.True, "restored SAs are the daemon's: removed at exit");
+        Assert.That(KernelIpsec.Keyd.State.BackupSaFile.Read(BackupPath, TimeZoneInfo.Local, false).Single().Entry!.Sa.Id, Is.EqualTo(restored.Id));
+        daemon.Post(new TerminateRequested("SIGTERM"));
+        await run;
+        Assert.That(await kernel.DumpSasAsync(), Is.Empty);
+    }
+
+    [Test]
+    public async Task MinusBRefusesABackupFileOthersCanRead()
+    {
+        KernelIpsec.Keyd.State.BackupSaFile.Write(BackupPath, [], TimeZoneInfo.Local, 1);
+        File.SetUnixFileMode(BackupPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
+        var config = new RacoonConfig { Paths = new PathsConfig { BackupSa = BackupPath }, Listen = new ListenConfig { AdminSocket = new AdminSocketConfig { Disabled = true } } };
+        await using var daemon = new KeyDaemon(config, new InMemoryKernel(), _ => new ScriptedEngine(), new KeyDaemonSettings
+        {
+            LoadConfig = () => config,
+            LocalAddresses = () => [],
+            RestoreBackupSa = true,
+        }, NullLoggerFactory.Instance);
+
+        Assert.That(async () => await daemon.RunAsync(), Throws.TypeOf<IOException>().With.Message.Contains("has weak file permission 0604"));
     }
 
     [Test]

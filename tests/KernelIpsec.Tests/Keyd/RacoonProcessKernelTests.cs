@@ -45,9 +45,14 @@ public class RacoonProcessKernelTests
         }
     }
 
-    private static RacoonProcess Start(TestNetns ns, string listen = "isakmp 127.0.0.1 [500];\n                    isakmp ::1 [500];", string topLevel = "", params string[] flags)
+    private static RacoonProcess Start(TestNetns ns, string listen = "isakmp 127.0.0.1 [500];\n                    isakmp ::1 [500];", string topLevel = "", params string[] flags) =>
+        Start(ns, _ => { }, listen, topLevel, flags);
+
+    /// <summary>As above; <paramref name="prepare"/> gets the racoon directory before racoon starts.</summary>
+    private static RacoonProcess Start(TestNetns ns, Action<string> prepare, string listen, string topLevel, params string[] flags)
     {
         var dir = WriteConfig(listen, topLevel);
+        prepare(dir);
         var psi = new ProcessStartInfo("ip") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { "netns", "exec", ns.Name, Tool("racoon"), "-F", "-d", "-f", Path.Combine(dir, "racoon.conf"), "-l", Path.Combine(dir, "racoon.log") }.Concat(flags))
             psi.ArgumentList.Add(a);
@@ -110,6 +115,29 @@ public class RacoonProcessKernelTests
         racoon.Signal("TERM");
         Assert.That(showEvent.WaitForExit(20000), Is.True, "racoonctl show-event did not end with racoon");
         Assert.That((showEvent.ExitCode, output.Result, errors.Result), Is.EqualTo((0, "Racoon terminated : unknown -> unknown\n", "")));
+    }
+
+    [Test]
+    public void AStartAfterACrashRemovesTheSasListedBesideThePidFileAndNoOthers()
+    {
+        Requirements.Root();
+        using var ns = TestNetns.Create();
+        // Larval SAs (ALLOCSPI works on this kernel without ESP): 0x5000 as if racoon's previous run had
+        // allocated it and then been killed, 0x6000 someone else's.
+        ns.Exec("ip xfrm state allocspi src 10.77.0.2 dst 10.77.0.1 proto esp min 0x5000 max 0x5000");
+        ns.Exec("ip xfrm state allocspi src 10.77.0.2 dst 10.77.0.1 proto esp min 0x6000 max 0x6000");
+
+        using var racoon = Start(ns, dir => File.WriteAllText(Path.Combine(dir, "racoon.sas"), "esp 10.77.0.2 10.77.0.1 0x00005000\n"),
+            "isakmp 127.0.0.1 [500];", "");
+
+        var states = ns.Exec("ip xfrm state");
+        Assert.That(states, Does.Not.Contain("spi 0x00005000").And.Contain("spi 0x00006000"));
+        Assert.That(racoon.LogText(), Does.Contain($"INFO: the previous racoon run did not exit cleanly: removing the 1 SAs it installed (listed in {racoon.Dir}/racoon.sas)"));
+        Assert.That(File.ReadAllText(Path.Combine(racoon.Dir, "racoon.sas")), Does.Not.Contain("0x00005000"));
+        racoon.Signal("TERM");
+        Assert.That(racoon.Process.WaitForExit(20000), Is.True);
+        Assert.That(File.Exists(Path.Combine(racoon.Dir, "racoon.sas")), Is.False, "a clean exit leaves no list behind");
+        Assert.That(ns.Exec("ip xfrm state"), Does.Contain("spi 0x00006000"));
     }
 
     [Test]
