@@ -279,6 +279,25 @@ public class KeyDaemonTests
     }
 
     [Test]
+    public async Task EstablishSaMinusWReturnsOnceItsPhase2IsUp()
+    {
+        var (daemon, kernel, engine, socket, run) = Start();
+        await using var _ = daemon;
+        await kernel.AddPolicyAsync(OutPolicy());
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+
+        var code = await Task.Run(() => RacoonctlCli.Run(["-s", socket, "establish-sa", "-w", "esp", "inet", "10.77.0.1", "10.77.0.2"], stdout, stderr))
+            .WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.That((code, stdout.ToString(), stderr.ToString()), Is.EqualTo((0, "Phase 2 established : 10.77.0.1[500] -> 10.77.0.2[500]\n", "")));
+        Assert.That(engine.Calls, Does.Contain("acquire 10.77.0.1->10.77.0.2 reqid 3"));
+        await Eventually(() => Task.FromResult(daemon.Events.Count == 0));
+        daemon.Post(new TerminateRequested("SIGTERM"));
+        await run;
+    }
+
+    [Test]
     public async Task AnEventSubscriberThatHangsUpIsForgotten()
     {
         var (daemon, _, _, socket, run) = Start();
