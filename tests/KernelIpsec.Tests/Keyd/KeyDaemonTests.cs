@@ -360,6 +360,33 @@ public class KeyDaemonTests
     }
 
     [Test]
+    public async Task ASecondRacoonLeavesTheSasOfARunningOneAlone()
+    {
+        var kernel = new InMemoryKernel();
+        var theirs = new SecurityAssociation(Left, Right, IpsecProtocol.Esp, 0x7000)
+        {
+            Encryption = new SaAlgorithm(AlgorithmRegistry.Get(AlgorithmKind.Encryption, "aes-cbc"), new byte[16]),
+        };
+        await kernel.AddSaAsync(theirs);
+        KernelIpsec.Keyd.State.OwnedSaFile.Write(OwnedPath, [theirs.Id]);
+        using var running = System.Diagnostics.Process.Start("bash", ["-c", "exec -a racoon sleep 60"]);
+        File.WriteAllText(Path.Combine(dir.FullName, "racoon.pid"), $"{running.Id}\n");
+        try
+        {
+            var (daemon, _, _, _, run) = Start(records: true, kernel: kernel);
+            await using var _ = daemon;
+
+            Assert.That((await kernel.DumpSasAsync()).Select(s => s.Id), Is.EqualTo(new[] { theirs.Id }), "the running racoon's SA stays");
+            daemon.Post(new TerminateRequested("SIGTERM"));
+            await run;
+        }
+        finally
+        {
+            running.Kill();
+        }
+    }
+
+    [Test]
     public async Task MinusBInstallsTheSavedSasThatHaveTimeLeft()
     {
         var now = DateTimeOffset.UtcNow;
