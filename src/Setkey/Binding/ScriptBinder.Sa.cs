@@ -25,7 +25,7 @@ public sealed partial class ScriptBinder
         if (c.Operation is SaOperation.Delete or SaOperation.Get && pairs.Count > 1)
             throw SetkeyScriptException.At(c.Source.Address, "multiple address specified", "one source and one destination address");
 
-        var commands = new List<KernelCommand>();
+        var commands = new List<KernelCommand>(pairs.Count);
         foreach (var (src, dst) in pairs)
         {
             SaId id;
@@ -138,19 +138,19 @@ public sealed partial class ScriptBinder
                 break;
         }
 
-        var algorithm = AlgorithmRegistry.Find(AlgorithmKind.Encryption, name) ?? AlgorithmRegistry.Find(AlgorithmKind.Aead, name)
+        var algorithm = FindAlgorithm(AlgorithmKind.Encryption, name) ?? FindAlgorithm(AlgorithmKind.Aead, name)
             ?? throw SetkeyScriptException.At(choice.Name, "syntax error", "an encryption algorithm: " + KnownNames(AlgorithmKind.Encryption, AlgorithmKind.Aead));
         var sa = KeyedAlgorithm(choice, algorithm, icvBits: algorithm.Kind == AlgorithmKind.Aead ? algorithm.IcvBits : null);
         return algorithm.Kind == AlgorithmKind.Aead ? (null, sa) : (sa, null);
     }
 
-    private static SaAlgorithm? Authentication(AlgorithmChoice? choice)
+    private SaAlgorithm? Authentication(AlgorithmChoice? choice)
     {
         if (choice is null)
             return null;
         if (choice.Name.Text is "keyed-md5" or "keyed-sha1")
             throw SetkeyScriptException.At(choice.Name, "unsupported algorithm", "an HMAC: Linux has no keyed-md5/keyed-sha1");
-        var algorithm = AlgorithmRegistry.Find(AlgorithmKind.Authentication, choice.Name.Text)
+        var algorithm = FindAlgorithm(AlgorithmKind.Authentication, choice.Name.Text)
             ?? throw SetkeyScriptException.At(choice.Name, "syntax error", "an authentication algorithm: " + KnownNames(AlgorithmKind.Authentication));
 
         // The truncation Linux's PF_KEY gives setkey's SAs (hmac-sha256: 96 bits), so an SA keyed by this
@@ -158,11 +158,11 @@ public sealed partial class ScriptBinder
         return KeyedAlgorithm(choice, algorithm, algorithm.PfKeyIcvBits);
     }
 
-    private static SaAlgorithm? Compression(AlgorithmChoice? choice)
+    private SaAlgorithm? Compression(AlgorithmChoice? choice)
     {
         if (choice is null)
             return null;
-        var algorithm = AlgorithmRegistry.Find(AlgorithmKind.Compression, choice.Name.Text)
+        var algorithm = FindAlgorithm(AlgorithmKind.Compression, choice.Name.Text)
             ?? throw SetkeyScriptException.At(choice.Name, choice.Name.Text == "oui" ? "unsupported algorithm" : "syntax error",
                 "a compression algorithm: " + KnownNames(AlgorithmKind.Compression));
         return SaAlgorithm.WithoutKey(algorithm);
@@ -186,16 +186,25 @@ public sealed partial class ScriptBinder
         return new SaAlgorithm(algorithm, key, icvBits);
     }
 
+    /// <summary>
+    /// <see cref="AlgorithmRegistry.Find"/>, remembered per name: a script names the same few
+    /// algorithms in thousands of statements, and the registry searches its whole table each time.
+    /// </summary>
+    private IpsecAlgorithm? FindAlgorithm(AlgorithmKind kind, string name)
+    {
+        if (!algorithmsByName.TryGetValue((kind, name), out var algorithm))
+            algorithmsByName[(kind, name)] = algorithm = AlgorithmRegistry.Find(kind, name);
+        return algorithm;
+    }
+
     /// <summary><c>"text"</c> is its bytes; <c>0x…</c> is hex, an odd digit count giving a leading nibble.</summary>
     public static byte[] KeyBytes(Lexeme key)
     {
         var text = key.Text;
         if (text.StartsWith('"'))
             return Encoding.UTF8.GetBytes(text[1..^1]);
-        var hex = text[2..];
-        if (hex.Length % 2 == 1)
-            hex = "0" + hex;
-        return Convert.FromHexString(hex);
+        var hex = text.AsSpan(2);
+        return hex.Length % 2 == 1 ? Convert.FromHexString("0" + hex.ToString()) : Convert.FromHexString(hex);
     }
 
     private static string KnownNames(params AlgorithmKind[] kinds) => string.Join(", ",
@@ -219,11 +228,17 @@ public sealed partial class ScriptBinder
         return (uint)value;
     }
 
-    private sealed record SaExtensionValues(IpsecMode Mode, uint ReqId, uint Replay, Lifetime Lifetime, SecurityContext? Context);
+    private sealed record SaExtensionValues(IpsecMode Mode, uint ReqId, uint Replay, Lifetime Lifetime, SecurityContext? Context)
+    {
+        /// <summary>An SA without extensions (most of them).</summary>
+        public static SaExtensionValues None { get; } = new(IpsecMode.Any, 0, 0, Lifetime.Unlimited, null);
+    }
 
     /// <summary>-m -r -u -f -lh -ls -bh -bs -ctx, in any order, the last of each winning.</summary>
     private static SaExtensionValues Extensions(IReadOnlyList<SaExtension> extensions, bool old)
     {
+        if (extensions.Count == 0)
+            return SaExtensionValues.None;
         var mode = IpsecMode.Any;
         uint reqId = 0, replay = 0;
         ulong hardTime = 0, softTime = 0, hardBytes = 0, softBytes = 0;

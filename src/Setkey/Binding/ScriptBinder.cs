@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using KernelIpsec.Netlink.Model;
+using KernelIpsec.Netlink.Model.Algorithms;
 using KernelIpsec.Setkey.Commands;
 using KernelIpsec.Setkey.Parsing;
 using KernelIpsec.Setkey.Parsing.Ast;
@@ -18,12 +19,14 @@ public sealed partial class ScriptBinder
 {
     private readonly BindingOptions options;
 
+    private readonly Dictionary<(AlgorithmKind Kind, string Name), IpsecAlgorithm?> algorithmsByName = [];
+
     public ScriptBinder(BindingOptions options) => this.options = options;
 
     /// <summary>Binds every statement; all problems are collected (in script order).</summary>
     public BoundScript Bind(IEnumerable<ScriptCommand> statements)
     {
-        var commands = new List<KernelCommand>();
+        var commands = new List<KernelCommand>(statements.TryGetNonEnumeratedCount(out var count) ? count : 0);
         var errors = new List<SetkeyScriptException>();
         foreach (var statement in statements)
         {
@@ -80,8 +83,12 @@ public sealed partial class ScriptBinder
     private IReadOnlyList<IPAddress> Addresses(Lexeme word, AddressOptions flags)
     {
         IReadOnlyList<IPAddress> found;
+        var family = flags.Family;
         if (IPAddress.TryParse(word.Text, out var numeric) && word.Text.Contains(numeric.AddressFamily == AddressFamily.InterNetworkV6 ? ':' : '.', StringComparison.Ordinal))
         {
+            // The common case, taken without building lists: scripts of tens of thousands of statements are usual.
+            if (family == AddressFamily.Unspecified || numeric.AddressFamily == family)
+                return [numeric];
             found = [numeric];
         }
         else if (flags.NumericOnly)
@@ -104,7 +111,6 @@ public sealed partial class ScriptBinder
             }
         }
 
-        var family = flags.Family;
         var usable = found.Where(a => a.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6
             && (family == AddressFamily.Unspecified || a.AddressFamily == family)).ToList();
         if (usable.Count == 0)
@@ -118,6 +124,8 @@ public sealed partial class ScriptBinder
     {
         var sources = Addresses(source, flags);
         var destinations = Addresses(destination, flags);
+        if (sources.Count == 1 && destinations.Count == 1 && sources[0].AddressFamily == destinations[0].AddressFamily)
+            return [(sources[0], destinations[0])];
         var pairs = (from s in sources from d in destinations where s.AddressFamily == d.AddressFamily select (s, d)).ToList();
         if (pairs.Count == 0)
             throw SetkeyScriptException.At(destination, "Family mismatch", $"an address of the same family as {source.Text}");

@@ -1,5 +1,6 @@
 using KernelIpsec.Setkey.Parsing.Ast;
 using Sprache;
+using static KernelIpsec.Setkey.Parsing.Combinators;
 using static KernelIpsec.Setkey.Parsing.SetkeyLexicon;
 
 namespace KernelIpsec.Setkey.Parsing;
@@ -21,58 +22,34 @@ internal static class PolicyGrammar
 
     private static readonly Parser<Lexeme> Slash = Punctuation('/');
 
-    private static readonly Parser<Lexeme> Plus = Punctuation('+');
-
     private static readonly Parser<Lexeme> Minus = Punctuation('-');
 
-    private static readonly Parser<Lexeme> Sign = Plus.Or(Minus);
-
-    private static readonly Parser<IOption<(Lexeme Sign, Lexeme Number)>> OptionalSignedOffset = (
-        from sign in Sign
-        from n in Number
-        select (sign, n)).XOptional();
-
-    private static readonly Parser<Lexeme> PriorityBase = Word1("a priority base", "low", "def", "high");
+    private static readonly Parser<(Lexeme Sign, Lexeme Number)?> OptionalSignedOffset =
+        Sequence(Punctuation('+').Or(Minus), Number, (sign, n) => ((Lexeme, Lexeme)?)(sign, n)).XOptional().Select(o => o.GetOrDefault());
 
     /// <summary>The part after <c>prio</c>: <c>N</c>, <c>-N</c>, <c>base</c>, <c>base +N</c>, <c>base -N</c>.</summary>
     private static readonly Parser<Func<Lexeme, PrioritySpec>> PriorityValue =
-        (from @base in PriorityBase
-         from offset in OptionalSignedOffset
-         select (Func<Lexeme, PrioritySpec>)(keyword => new PrioritySpec(
-             keyword, @base, offset.IsDefined ? offset.Get().Sign : null, offset.IsDefined ? offset.Get().Number : null)))
-        .Or(from sign in Minus
-            from n in Number
-            select (Func<Lexeme, PrioritySpec>)(keyword => new PrioritySpec(keyword, null, sign, n)))
-        .Or(from n in Number
-            select (Func<Lexeme, PrioritySpec>)(keyword => new PrioritySpec(keyword, null, null, n)))
-        .Named("a priority (low, def, high, a number, or base +/- number)");
+        Sequence(Word1("a priority base", "low", "def", "high"), OptionalSignedOffset,
+                (@base, offset) => (Func<Lexeme, PrioritySpec>)(keyword => new PrioritySpec(keyword, @base, offset?.Sign, offset?.Number)))
+            .Or(Sequence(Minus, Number, (sign, n) => (Func<Lexeme, PrioritySpec>)(keyword => new PrioritySpec(keyword, null, sign, n))))
+            .Or(Number.Select(n => (Func<Lexeme, PrioritySpec>)(keyword => new PrioritySpec(keyword, null, null, n))))
+            .Named("a priority (low, def, high, a number, or base +/- number)");
 
-    private static readonly Parser<PrioritySpec> Priority =
-        from keyword in Word1("`prio' or `priority'", "prio", "priority")
-        from spec in PriorityValue
-        select spec(keyword);
+    private static readonly Parser<PrioritySpec?> OptionalPriority =
+        Sequence(Word1("`prio' or `priority'", "prio", "priority"), PriorityValue, (keyword, spec) => spec(keyword)).XOptionalOrNull();
 
-    private static readonly Parser<Lexeme> Action =
-        Word1("an action (discard, none, ipsec, entrust or bypass)", "discard", "none", "ipsec", "entrust", "bypass");
+    private static readonly Parser<Lexeme?> OptionalAction =
+        Word1("an action (discard, none, ipsec, entrust or bypass)", "discard", "none", "ipsec", "entrust", "bypass").XOptionalOrNull();
 
-    private static readonly Parser<Lexeme> CloseBracket = Punctuation(']');
-
-    private static readonly Parser<IOption<Lexeme>> OptionalPort = (
-        from open in Punctuation('[')
-        from port in Number
-        from close in CloseBracket
-        select port).XOptional();
+    private static readonly Parser<Lexeme?> OptionalPort =
+        Sequence(Punctuation('['), Number, Punctuation(']'), (_, port, _) => port).XOptionalOrNull();
 
     private static readonly Parser<Lexeme> EndpointAddress =
         Word.Accepting(w => !IsPolicyKeyword(w) || w is "me" or "any", "an address");
 
-    private static readonly Parser<PolicyEndpoints> Endpoints =
-        from src in EndpointAddress
-        from srcPort in OptionalPort
-        from hyphen in Minus
-        from dst in EndpointAddress
-        from dstPort in OptionalPort
-        select new PolicyEndpoints(src, srcPort.GetOrDefault(), dst, dstPort.GetOrDefault());
+    private static readonly Parser<PolicyEndpoints?> OptionalEndpoints =
+        Sequence(EndpointAddress, OptionalPort, Minus, EndpointAddress, OptionalPort,
+            (src, srcPort, _, dst, dstPort) => new PolicyEndpoints(src, srcPort, dst, dstPort)).XOptionalOrNull();
 
     /// <summary><c>default</c>, <c>use</c>, <c>require</c>, <c>unique</c>, <c>unique:N</c>.</summary>
     private static readonly Parser<(Lexeme Level, Lexeme? Id)> Level =
@@ -96,50 +73,22 @@ internal static class PolicyGrammar
         return Result.Failure<(Lexeme, Lexeme?)?>(level.Remainder, level.Message, level.Expectations);
     };
 
-    private static readonly Parser<IOption<PolicyEndpoints>> OptionalEndpoints = Endpoints.XOptional();
+    /// <summary><c>/[level]</c>, or nothing.</summary>
+    private static readonly Parser<(Lexeme Level, Lexeme? Id)?> OptionalSlashLevel =
+        Sequence(Slash, OptionalLevel, (_, level) => level).XOptional().Select(o => o.GetOrDefault());
 
-    private static readonly Parser<IOption<(Lexeme Level, Lexeme? Id)?>> OptionalSlashLevel = (
-        from slash3 in Slash
-        from level in OptionalLevel
-        select level).XOptional();
+    /// <summary><c>/[A-B][/[level]]</c> after <c>proto/mode</c>, or nothing.</summary>
+    private static readonly Parser<(PolicyEndpoints? Endpoints, (Lexeme Level, Lexeme? Id)? Level)> OptionalTail =
+        Sequence(Slash, OptionalEndpoints, OptionalSlashLevel, (_, endpoints, level) => (endpoints, level)).XOptional().Select(o => o.GetOrDefault());
 
-    /// <summary><c>/[A-B][/[level]]</c> after <c>proto/mode</c>.</summary>
-    private static readonly Parser<IOption<(PolicyEndpoints? Endpoints, (Lexeme Level, Lexeme? Id)? Level)>> OptionalTail = (
-        from slash2 in Slash
-        from endpoints in OptionalEndpoints
-        from level in OptionalSlashLevel
-        select (endpoints.GetOrDefault(), level.IsDefined ? level.Get() : null)).XOptional();
-
-    private static readonly Parser<Lexeme> Mode = Word1("a mode (transport or tunnel)", "transport", "tunnel");
-
-    private static readonly Parser<PolicyRequestSpec> Request =
-        from protocol in Word1("a protocol (esp, ah or ipcomp)", "esp", "ah", "ipcomp")
-        from slash1 in Slash
-        from mode in Mode
-        from tail in OptionalTail
-        select new PolicyRequestSpec(
-            protocol,
-            mode,
-            tail.IsDefined ? tail.Get().Endpoints : null,
-            tail.IsDefined ? tail.Get().Level?.Level : null,
-            tail.IsDefined ? tail.Get().Level?.Id : null);
-
-    private static readonly Parser<Lexeme> Direction = Word1("a direction (in, out or fwd)", "in", "out", "fwd");
-
-    private static readonly Parser<IOption<PrioritySpec>> OptionalPriority = Priority.XOptional();
-
-    private static readonly Parser<IOption<Lexeme>> OptionalAction = Action.XOptional();
-
-    private static readonly Parser<IEnumerable<PolicyRequestSpec>> Requests = Request.XMany();
+    private static readonly Parser<IEnumerable<PolicyRequestSpec>> Requests =
+        Sequence(Word1("a protocol (esp, ah or ipcomp)", "esp", "ah", "ipcomp"), Slash, Word1("a mode (transport or tunnel)", "transport", "tunnel"), OptionalTail,
+            (protocol, _, mode, tail) => new PolicyRequestSpec(protocol, mode, tail.Endpoints, tail.Level?.Level, tail.Level?.Id)).XMany();
 
     /// <summary>Everything from <c>-P</c> up to (not including) the <c>;</c>.</summary>
     public static readonly Parser<PolicySpec> Policy =
-        from option in Option("P")
-        from direction in Direction
-        from priority in OptionalPriority
-        from action in OptionalAction
-        from requests in Requests
-        select new PolicySpec(option, direction, priority.GetOrDefault(), action.GetOrDefault(), requests.ToArray());
+        Sequence(Option("P"), Word1("a direction (in, out or fwd)", "in", "out", "fwd"), OptionalPriority, OptionalAction, Requests,
+            (option, direction, priority, action, requests) => new PolicySpec(option, direction, priority, action, requests.ToArray()));
 
     private static bool IsUniqueWithId(string text) =>
         text.Length > 7 && text.StartsWith("unique:", StringComparison.Ordinal) && IsDecimal(text[7..]);

@@ -15,10 +15,15 @@ internal sealed class ScriptInput : IInput
 {
     private IDictionary<object, object>? memos;
 
-    /// <summary>The lexer that produced <see cref="cachedWord"/> at this position.</summary>
-    private object? cachedLexer;
+    /// <summary>The last lexer that read a word here, and what it read.</summary>
+    private object? wordLexer;
 
-    private IResult<Lexeme>? cachedWord;
+    private IResult<Lexeme>? word;
+
+    /// <summary>The last lexer that found no word of its kind here, and its failure.</summary>
+    private object? noWordLexer;
+
+    private IResult<Lexeme>? noWord;
 
     public ScriptInput(string source, string file)
         : this(source, file, 0, 1, 1)
@@ -66,13 +71,16 @@ internal sealed class ScriptInput : IInput
             : new ScriptInput(Source, File, Position + count, Line + skipped.Count('\n'), count - lastNewline);
     }
 
-    /// <summary>The word <paramref name="lexer"/> read here before, if it was the last to read here.</summary>
-    public IResult<Lexeme>? CachedWord(object lexer) => ReferenceEquals(cachedLexer, lexer) ? cachedWord : null;
+    /// <summary>What <paramref name="lexer"/> read here before, if it was the last to read (or to fail to read) here.</summary>
+    public IResult<Lexeme>? CachedWord(object lexer) =>
+        ReferenceEquals(wordLexer, lexer) ? word : ReferenceEquals(noWordLexer, lexer) ? noWord : null;
 
-    public void CacheWord(object lexer, IResult<Lexeme> word)
+    public void CacheWord(object lexer, IResult<Lexeme> result)
     {
-        cachedLexer = lexer;
-        cachedWord = word;
+        if (result.WasSuccessful)
+            (wordLexer, word) = (lexer, result);
+        else
+            (noWordLexer, noWord) = (lexer, result);
     }
 
     public bool Equals(IInput? other) => other != null && ReferenceEquals(Source, other.Source) && Position == other.Position;

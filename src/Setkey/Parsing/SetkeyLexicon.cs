@@ -107,6 +107,7 @@ internal static class SetkeyLexicon
                 : Result.Failure<T>(i, NotThisWord, expected);
         };
     }
+
     public static bool IsDecimal(string text) => text.Length > 0 && text.AsSpan().IndexOfAnyExceptInRange('0', '9') < 0;
 
     public static bool IsHex(string text) =>

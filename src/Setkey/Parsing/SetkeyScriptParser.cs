@@ -13,7 +13,9 @@ public static class SetkeyScriptParser
 {
     public static ParsedScript Parse(string text, string file)
     {
-        var commands = new List<ScriptCommand>();
+        // Every statement ends in `;', so this is the statement count (or a little more): the list of a
+        // large script is then allocated once instead of growing through large-object-heap copies.
+        var commands = new List<ScriptCommand>(text.AsSpan().Count(';'));
         var errors = new List<SetkeyScriptException>();
         IInput input = SetkeyLexicon.Trivia(new ScriptInput(text, file)).Remainder;
         while (!input.AtEnd)
@@ -33,8 +35,6 @@ public static class SetkeyScriptParser
         return new ParsedScript(file, commands, errors);
     }
 
-
-
     private static SetkeyScriptException SyntaxError(IInput at, IEnumerable<string> expectations)
     {
         var expected = expectations.Distinct().ToList();
@@ -51,15 +51,16 @@ public static class SetkeyScriptParser
         _ => string.Join(", ", expected.Take(expected.Count - 1)) + " or " + expected[^1],
     };
 
-    /// <summary>Moves past the next <c>;</c> that is not inside quotes or a comment.</summary>
+    /// <summary>Moves past the next <c>;</c> that is not inside quotes or a comment (in one step).</summary>
     private static IInput SkipStatement(IInput input)
     {
+        var source = input.Source;
+        var p = input.Position;
         var inQuotes = false;
         var inComment = false;
-        while (!input.AtEnd)
+        while (p < source.Length)
         {
-            var c = input.Current;
-            input = input.Advance();
+            var c = source[p++];
             if (inComment)
                 inComment = c != '\n';
             else if (inQuotes)
@@ -71,6 +72,6 @@ public static class SetkeyScriptParser
             else if (c == ';')
                 break;
         }
-        return input;
+        return p == input.Position ? input : ((ScriptInput)input).AdvanceBy(p - input.Position);
     }
 }

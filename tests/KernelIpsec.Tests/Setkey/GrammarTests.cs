@@ -292,6 +292,23 @@ public class GrammarTests
         });
     }
 
+    // The whole list of what was expected, in the grammar's order (statements and options are picked by
+    // their first word; these pin that the picking reports what trying every form in turn did).
+    [TestCase("bogus;", 1, "`add', `update', `get', `delete', `getspi', `deleteall', `flush', `dump', `spdadd', `spdupdate', `spddelete', `spddump', `spdflush', `exit', `quit' or `bye'")]
+    [TestCase("add 1.1.1.1 2.2.2.2 esp 0x100;", 30, "`-E', `-A' or `-C'")]
+    [TestCase("add 1.1.1.1 2.2.2.2 esp 0x100 -x 1 -E null;", 31, "`-E', `-A' or `-C'")]
+    [TestCase("add 1.1.1.1 2.2.2.2 esp 1 -m sideways -E null;", 30, "a mode (transport, tunnel or any)")]
+    [TestCase("add 1.1.1.1 2.2.2.2 esp 1 -ctx 1 x \"l\" -E null;", 34, "a decimal number")]
+    [TestCase("spdadd -x 1 10.0.0.1 10.0.0.2 any -P out none;", 8, "`tagged' or an address")]
+    [TestCase("spdadd tagged 1 -P out none;", 15, "a quoted string")]
+    [TestCase("spdadd 1.1.1.1 2.2.2.2 any -P out prio medium none;", 40, "a priority (low, def, high, a number, or base +/- number)")]
+    [TestCase("spdadd 1.1.1.1 2.2.2.2 any -P out ipsec esp/tunnel/1.1.1.1-/require;", 60, "an address")]
+    public void SyntaxErrorsSayExactlyWhatWasExpected(string script, int column, string expected)
+    {
+        var e = SingleError(script);
+        Assert.That((e.Position, e.Expected), Is.EqualTo((new SourcePosition("t.conf", 1, column), expected)));
+    }
+
     [Test]
     public void EveryBadStatementIsReportedAndGoodOnesStillParse()
     {

@@ -74,6 +74,26 @@ public class SetkeyMonitorVmTests
         }
     }
 
+    /// <summary>-v: the SADB_ADD request (larval) and the kernel's answer (mature), over PF_KEY the messages on the socket.</summary>
+    [TestCase("xfrm")]
+    [TestCase("pfkey")]
+    public void VerboseShowsTheRequestAndTheAnswer(string backend)
+    {
+        Requirements.Vm();
+        using var ns = TestNetns.Create("kmv");
+        var script = Path.Combine(TestContext.CurrentContext.WorkDirectory, $"verbose-{backend}-{Environment.ProcessId}.conf");
+        File.WriteAllText(script, $"add {NetnsPair.LeftAddress} {NetnsPair.RightAddress} esp 0x2000 -E aes-cbc 0x{new string('1', 32)};\n");
+        var r = ns.TryExec(ProductTools.Setkey.CommandLine($"--kernel {backend} -v -f {script}"));
+        var blocks = r.StdOut.Split("\n\n").Where(b => b.StartsWith("sadb_msg{ version=2 type=3 errno=0 satype=3\n", StringComparison.Ordinal)).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That((r.ExitCode, r.StdErr), Is.EqualTo((0, "")));
+            Assert.That(blocks, Has.Count.EqualTo(2), r.StdOut);
+            Assert.That(blocks[0], Does.Contain("sadb_sa{ spi=8192 replay=0 state=0\n"), "the request");
+            Assert.That(blocks[1], Does.Contain("sadb_sa{ spi=8192 replay=0 state=1\n"), "the answer");
+        });
+    }
+
     /// <summary>The first kdebug block of an SADB_ADD (type 3) of ESP (satype 3) for this SPI, or null.</summary>
     private static string? AddBlock(string output, int spi)
     {

@@ -68,7 +68,10 @@ internal sealed class SadbTracingKernel(IKernelIpsec inner, KdebugTrace trace, u
     public Task UpdatePolicyAsync(SecurityPolicy policy, CancellationToken cancellationToken = default) =>
         Install(policy, update: true, () => inner.UpdatePolicyAsync(policy, cancellationToken));
 
-    /// <summary>PF_KEY finds a policy by selector only in a dump, so this shows the SPDDUMP it would take.</summary>
+    /// <summary>
+    /// PF_KEY finds a policy by selector only in a dump, so this shows an SPDDUMP request; of its answer only the
+    /// matching record (or ENOENT), since the backend looked the policy up directly.
+    /// </summary>
     public async Task<SecurityPolicy?> GetPolicyAsync(PolicyId id, CancellationToken cancellationToken = default)
     {
         trace.Sent(SadbWire.Header(SadbType.SpdDump, null, 0, pid));
