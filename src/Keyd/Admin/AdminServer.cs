@@ -119,11 +119,23 @@ internal sealed partial class AdminServer : IDisposable
                 }
                 var payload = new byte[header.Length - AdminHeader.Size];
                 await ReceiveExactlyAsync(client, payload, timeout.Token).ConfigureAwait(false);
-                var reply = await handle(new AdminRequest(header, payload)).ConfigureAwait(false);
-                await client.SendAsync(reply, SocketFlags.None, timeout.Token).ConfigureAwait(false);
-                // racoon's admin.c: version >= 1 subscribes the connection (version 0 was one-shot polling).
-                if (header.BareCommand == AdminCommand.ShowEvent && header.HasVersionFlag && header.ErrnoOrVersion >= 1 && AdminHeader.Read(reply).ReplyErrno == 0)
-                    await PushEventsAsync(client).ConfigureAwait(false);
+                // racoon's admin.c: with version >= 1, show-event and establish-sa subscribe the connection
+                // (establish-sa -w waits on it for its phase 2; version 0 show-event was one-shot polling).
+                // Subscribed before the request runs, so no event it causes can slip past.
+                var subscribe = header.BareCommand is AdminCommand.ShowEvent or AdminCommand.EstablishSa && header.HasVersionFlag && header.ErrnoOrVersion >= 1;
+                var queue = subscribe ? events.Subscribe() : null;
+                try
+                {
+                    var reply = await handle(new AdminRequest(header, payload)).ConfigureAwait(false);
+                    await client.SendAsync(reply, SocketFlags.None, timeout.Token).ConfigureAwait(false);
+                    if (queue is not null && AdminHeader.Read(reply).ReplyErrno == 0)
+                        await PushEventsAsync(client, queue).ConfigureAwait(false);
+                }
+                finally
+                {
+                    if (queue is not null)
+                        events.Unsubscribe(queue);
+                }
             }
             catch (Exception e) when (e is SocketException or OperationCanceledException or EndOfStreamException)
             {
@@ -133,9 +145,8 @@ internal sealed partial class AdminServer : IDisposable
     }
 
     /// <summary>Sends every published event until the daemon stops (queue completed) or racoonctl hangs up.</summary>
-    private async Task PushEventsAsync(Socket client)
+    private async Task PushEventsAsync(Socket client, System.Threading.Channels.Channel<byte[]> queue)
     {
-        var queue = events.Subscribe();
         using var session = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
         var hangUp = WatchHangUpAsync(client, session);
         try
@@ -150,7 +161,6 @@ internal sealed partial class AdminServer : IDisposable
         }
         finally
         {
-            events.Unsubscribe(queue);
             await session.CancelAsync().ConfigureAwait(false);
             await hangUp.ConfigureAwait(false);
         }

@@ -85,8 +85,8 @@ public static class RacoonctlCli
         if (hexdump)
             stdout.Write(HexDump(message));
 
-        if (request.Command == AdminCommand.ShowEvent)
-            return ShowEvents(stream(socketPath, message), socketPath, stdout, stderr);
+        if (request.Command == AdminCommand.ShowEvent || request.WaitFor is not null)
+            return FollowEvents(stream(socketPath, message), request.WaitFor, socketPath, stdout, stderr);
 
         byte[] reply;
         try
@@ -123,13 +123,15 @@ public static class RacoonctlCli
         return 0;
     }
 
-    private sealed record Request(ushort Command, ushort Proto, byte[] Payload);
+    /// <param name="WaitFor">establish-sa -w: the event type that ends the wait (racoonctl's evt_quit_event).</param>
+    private sealed record Request(ushort Command, ushort Proto, byte[] Payload, uint? WaitFor = null);
 
     /// <summary>
-    /// show-event: racoon answers with an empty reply, then pushes each event; one line per event, flushed at
-    /// once, until racoon closes the connection. After "Racoon terminated" that is the normal end (exit 0).
+    /// show-event (<paramref name="waitFor"/> null): racoon answers with an empty reply, then pushes each event;
+    /// one line per event, flushed at once, until racoon closes the connection. After "Racoon terminated" that
+    /// is the normal end (exit 0). establish-sa -w: the reply, then only the awaited event is printed, and ends the run.
     /// </summary>
-    private static int ShowEvents(IEnumerable<byte[]> messages, string socketPath, TextWriter stdout, TextWriter stderr)
+    private static int FollowEvents(IEnumerable<byte[]> messages, uint? waitFor, string socketPath, TextWriter stdout, TextWriter stderr)
     {
         var terminated = false;
         try
@@ -140,7 +142,7 @@ public static class RacoonctlCli
                 if (header.ReplyErrno != 0)
                 {
                     stderr.WriteLine("racoonctl: kmpstat: " + AdminErrno.Describe(header.ReplyErrno));
-                    return 1;
+                    return header.ReplyErrno == AdminErrno.EEXIST ? 0 : 1;
                 }
                 var payload = message.AsSpan(AdminHeader.Size);
                 if (header.BareCommand != AdminCommand.ShowEvent || payload.Length == 0)
@@ -151,6 +153,13 @@ public static class RacoonctlCli
                     return 1;
                 }
                 var evt = EventDump.Read(payload);
+                if (waitFor is { } awaited)
+                {
+                    if (evt.Type != awaited)
+                        continue;
+                    stdout.WriteLine(evt.ToLine());
+                    return 0;
+                }
                 stdout.WriteLine(evt.ToLine());
                 stdout.Flush();
                 if (evt.Type == EventType.RacoonQuit)
@@ -162,7 +171,7 @@ public static class RacoonctlCli
             stderr.WriteLine($"racoonctl: {socketPath}: {e.Message}");
             return 1;
         }
-        if (terminated)
+        if (terminated && waitFor is null)
             return 0;
         stderr.WriteLine($"racoonctl: {socketPath}: racoon closed the connection");
         return 1;
@@ -204,6 +213,7 @@ public static class RacoonctlCli
             case "es":
             {
                 string? remoteName = null;
+                var wait = false;
                 while (rest.Count > 0 && rest[0].StartsWith('-'))
                 {
                     switch (rest[0])
@@ -213,7 +223,9 @@ public static class RacoonctlCli
                             rest.RemoveRange(0, 2);
                             break;
                         case "-w":
-                            throw new RacoonctlUsageException("establish-sa -w: waiting for events is not supported by this racoon");
+                            wait = true;
+                            rest.RemoveAt(0);
+                            break;
                         case "-u":
                             throw new RacoonctlUsageException("establish-sa -u: XAuth is not supported by this racoon");
                         default:
@@ -224,7 +236,10 @@ public static class RacoonctlCli
                 var payload = indexes.ToBytes();
                 if (remoteName != null)
                     payload = [.. payload, .. Encoding.UTF8.GetBytes(remoteName), 0];
-                return new Request(AdminCommand.EstablishSa, proto, payload);
+                if (wait && proto == AdminProto.Isakmp)
+                    throw new RacoonctlUsageException("establish-sa -w isakmp waits for mode configuration, which this racoon does not do as a client");
+                // racoonctl: -w with esp/ah waits for EVT_PHASE2_UP.
+                return new Request(AdminCommand.EstablishSa, proto, payload, wait ? EventType.Phase2Up : null);
             }
             case "vpn-connect":
             case "vc":
@@ -385,7 +400,7 @@ public static class RacoonctlCli
         "  show-sa <protocol>\n" +
         "  flush-sa <protocol>\n" +
         "  delete-sa <saopts>\n" +
-        "  establish-sa [-n remoteconf] <saopts>\n" +
+        "  establish-sa [-n remoteconf] [-w] <saopts>\n" +
         "  vpn-connect vpn_gateway\n" +
         "  vpn-disconnect vpn_server\n" +
         "  show-event\n" +

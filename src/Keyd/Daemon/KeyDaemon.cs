@@ -193,6 +193,12 @@ public sealed class KeyDaemon : IAsyncDisposable
     {
         if (settings.Journal?.OwnedFile is not { } path)
             return;
+        if (settings.PidFile is { } pidPath && PidFile.OtherRunningRacoon(pidPath) is { } other)
+        {
+            // Not a crash: another racoon with this pid file is alive, and the SAs in the list are its own.
+            logger.LogWarning("racoon {Pid} is running (pid file {File}): the SAs listed in {List} are its own and stay", other, pidPath, path);
+            return;
+        }
         var leftovers = State.OwnedSaFile.Read(path, (line, text) => logger.LogWarning("{File}:{Line}: not an SA record, ignored: {Text}", path, line, text));
         if (leftovers.Count == 0)
             return;

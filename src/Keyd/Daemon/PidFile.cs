@@ -31,6 +31,26 @@ public sealed class PidFile : IDisposable
         return new PidFile(path);
     }
 
+    /// <summary>
+    /// The pid of another racoon still running according to the pid file at <paramref name="path"/>, or null
+    /// (no file, a stale pid, a pid now used by some other program, or this very process).
+    /// </summary>
+    public static int? OtherRunningRacoon(string path)
+    {
+        try
+        {
+            if (!int.TryParse(File.ReadAllText(path).Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid)
+                || pid == Environment.ProcessId)
+                return null;
+            var commandLine = File.ReadAllText($"/proc/{pid}/cmdline");
+            return commandLine.Contains("racoon", StringComparison.Ordinal) ? pid : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     public void Dispose()
     {
         try

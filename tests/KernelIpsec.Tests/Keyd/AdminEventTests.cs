@@ -47,12 +47,15 @@ public class AdminEventTests
         Assert.That(new EventDump(EventType.RacoonQuit, 0, null, null, 0).ToLine(), Is.EqualTo("Racoon terminated : unknown -> unknown"));
     }
 
-    private static (int Code, string Out, string Err, AdminHeader Request) ShowEvents(params byte[][] messages)
+    private static (int Code, string Out, string Err, AdminHeader Request) ShowEvents(params byte[][] messages) =>
+        Follow(["show-event"], messages);
+
+    private static (int Code, string Out, string Err, AdminHeader Request) Follow(string[] command, params byte[][] messages)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         AdminHeader request = default;
-        var code = RacoonctlCli.Run(["-s", "/tmp/r.sock", "show-event"], stdout, stderr, (_, _) => throw new AssertionException("show-event streams"), TimeZoneInfo.Utc,
+        var code = RacoonctlCli.Run(["-s", "/tmp/r.sock", .. command], stdout, stderr, (_, _) => throw new AssertionException("show-event streams"), TimeZoneInfo.Utc,
             (_, bytes) =>
             {
                 request = AdminHeader.Read(bytes);
@@ -89,6 +92,30 @@ public class AdminEventTests
 
         var (refused, _, refusedError, _) = ShowEvents(AdminHeader.Reply(AdminCommand.ShowEvent, 0, AdminErrno.ENOTSUP, []));
         Assert.That((refused, refusedError), Is.EqualTo((1, "racoonctl: kmpstat: Operation not supported\n")));
+    }
+
+    [Test]
+    public void EstablishSaMinusWWaitsForItsPhase2()
+    {
+        var (code, output, error, request) = Follow(["establish-sa", "-w", "esp", "inet", "10.77.0.1", "10.77.0.2"],
+            AdminHeader.Reply(AdminCommand.EstablishSa, AdminProto.Esp, 0, []),
+            new EventDump(EventType.Phase1Up, 1, Left, Right, 0).ToMessage(),
+            new EventDump(EventType.Phase2Up, 2, Left, Right, 0).ToMessage(),
+            new EventDump(EventType.Phase2Down, 3, Left, Right, 0).ToMessage());
+
+        Assert.That((request.BareCommand, request.Proto), Is.EqualTo((AdminCommand.EstablishSa, AdminProto.Esp)));
+        Assert.That((code, output, error), Is.EqualTo((0, "Phase 2 established : 10.77.0.1[500] -> 10.77.0.2[4500]\n", "")));
+
+        var (gone, _, goneError, _) = Follow(["establish-sa", "-w", "esp", "inet", "10.77.0.1", "10.77.0.2"],
+            AdminHeader.Reply(AdminCommand.EstablishSa, AdminProto.Esp, 0, []), new EventDump(EventType.RacoonQuit, 3, null, null, 0).ToMessage());
+        Assert.That((gone, goneError), Is.EqualTo((1, "racoonctl: /tmp/r.sock: racoon closed the connection\n")));
+
+        var (noPolicy, _, noPolicyError, _) = Follow(["establish-sa", "-w", "esp", "inet", "10.77.0.1", "10.77.0.2"],
+            AdminHeader.Reply(AdminCommand.EstablishSa, AdminProto.Esp, AdminErrno.ENOENT, []));
+        Assert.That((noPolicy, noPolicyError), Is.EqualTo((1, "racoonctl: kmpstat: No such file or directory\n")));
+
+        var (isakmp, _, isakmpError, _) = Follow(["establish-sa", "-w", "isakmp", "inet", "10.77.0.1", "10.77.0.2"]);
+        Assert.That((isakmp, isakmpError), Is.EqualTo((1, "racoonctl: establish-sa -w isakmp waits for mode configuration, which this racoon does not do as a client\n")));
     }
 
     private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000);

@@ -279,6 +279,25 @@ public class KeyDaemonTests
     }
 
     [Test]
+    public async Task EstablishSaMinusWReturnsOnceItsPhase2IsUp()
+    {
+        var (daemon, kernel, engine, socket, run) = Start();
+        await using var _ = daemon;
+        await kernel.AddPolicyAsync(OutPolicy());
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+
+        var code = await Task.Run(() => RacoonctlCli.Run(["-s", socket, "establish-sa", "-w", "esp", "inet", "10.77.0.1", "10.77.0.2"], stdout, stderr))
+            .WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.That((code, stdout.ToString(), stderr.ToString()), Is.EqualTo((0, "Phase 2 established : 10.77.0.1[500] -> 10.77.0.2[500]\n", "")));
+        Assert.That(engine.Calls, Does.Contain("acquire 10.77.0.1->10.77.0.2 reqid 3"));
+        await Eventually(() => Task.FromResult(daemon.Events.Count == 0));
+        daemon.Post(new TerminateRequested("SIGTERM"));
+        await run;
+    }
+
+    [Test]
     public async Task AnEventSubscriberThatHangsUpIsForgotten()
     {
         var (daemon, _, _, socket, run) = Start();
@@ -338,6 +357,33 @@ public class KeyDaemonTests
         daemon.Post(new TerminateRequested("SIGTERM"));
         await run;
         Assert.That((await kernel.DumpSasAsync()).Select(s => s.Id), Is.EqualTo(new[] { manual.Id }));
+    }
+
+    [Test]
+    public async Task ASecondRacoonLeavesTheSasOfARunningOneAlone()
+    {
+        var kernel = new InMemoryKernel();
+        var theirs = new SecurityAssociation(Left, Right, IpsecProtocol.Esp, 0x7000)
+        {
+            Encryption = new SaAlgorithm(AlgorithmRegistry.Get(AlgorithmKind.Encryption, "aes-cbc"), new byte[16]),
+        };
+        await kernel.AddSaAsync(theirs);
+        KernelIpsec.Keyd.State.OwnedSaFile.Write(OwnedPath, [theirs.Id]);
+        using var running = System.Diagnostics.Process.Start("bash", ["-c", "exec -a racoon sleep 60"]);
+        File.WriteAllText(Path.Combine(dir.FullName, "racoon.pid"), $"{running.Id}\n");
+        try
+        {
+            var (daemon, _, _, _, run) = Start(records: true, kernel: kernel);
+            await using var _ = daemon;
+
+            Assert.That((await kernel.DumpSasAsync()).Select(s => s.Id), Is.EqualTo(new[] { theirs.Id }), "the running racoon's SA stays");
+            daemon.Post(new TerminateRequested("SIGTERM"));
+            await run;
+        }
+        finally
+        {
+            running.Kill();
+        }
     }
 
     [Test]
