@@ -9,7 +9,8 @@ namespace KernelIpsec.Tests.Keyd;
 /// <summary>
 /// A racoon killed with SIGKILL on a real kernel: started again it removes the SAs its previous life
 /// installed and leaves a manual SA alone; started with -B it puts the saved SAs back, same SPIs and keys,
-/// and they carry the peer's traffic without a new negotiation.
+/// and they carry the peer's traffic without a new negotiation. The left racoon runs over either kernel
+/// interface (the right one stays on XFRM): the cleanup and the restore must not exist on one only.
 /// </summary>
 [TestFixture, Category(Tier.Vm), NonParallelizable]
 public partial class CrashRecoveryVmTests : EndToEndRig
@@ -20,8 +21,9 @@ public partial class CrashRecoveryVmTests : EndToEndRig
     private static IReadOnlySet<string> SpisAndKeys(TestNetns ns) =>
         SpiAndKey().Matches(ns.Exec("ip xfrm state")).Select(m => $"{m.Groups[1].Value} {m.Groups[2].Value}").ToHashSet();
 
-    [Test]
-    public void SigkillThenRestartThenMinusB()
+    [TestCase("xfrm")]
+    [TestCase("pfkey")]
+    public void SigkillThenRestartThenMinusB(string kernel)
     {
         StartRig();
         var variant = InteropVariant.Psk3des;
@@ -31,7 +33,8 @@ public partial class CrashRecoveryVmTests : EndToEndRig
         File.AppendAllText(left.RacoonConf, $"\npath backupsa \"{backup}\";\n");
         LoadPolicies(Pair.Left, left.SetkeyConf);
         LoadPolicies(Pair.Right, right.SetkeyConf);
-        var leftRacoon = StartRacoon(left: true, left.RacoonConf);
+        var kernelFlag = $"--kernel {kernel}";
+        var leftRacoon = StartRacoon(left: true, left.RacoonConf, kernelFlag);
         StartRacoon(left: false, right.RacoonConf);
         InteropChecks.TriggerAndWaitForSas(Pair, variant, fromLeft: true, TimeSpan.FromSeconds(120));
         InteropChecks.AssertTrafficProtected(Pair, variant, fromLeft: true);
@@ -46,14 +49,14 @@ public partial class CrashRecoveryVmTests : EndToEndRig
         File.Copy(backup, saved);
         Assert.That(SpisAndKeys(Pair.Left), Is.SupersetOf(negotiated), "a killed racoon removes nothing");
 
-        var restarted = StartRacoon(left: true, left.RacoonConf, logName: "racoon-restarted.log");
+        var restarted = StartRacoon(left: true, left.RacoonConf, kernelFlag, logName: "racoon-restarted.log");
         Assert.That(restarted.Log, Does.Contain("the previous racoon run did not exit cleanly"));
         Assert.That(EndToEndChecks.EspSpis(Pair.Left), Is.EquivalentTo(new[] { "0x00009999" }), "only the manual SA is left");
         Assert.That(restarted.Terminate(TimeSpan.FromSeconds(20)), Is.True);
         Assert.That(EndToEndChecks.EspSpis(Pair.Left), Is.EquivalentTo(new[] { "0x00009999" }), "a clean exit keeps the manual SA");
 
         File.Copy(saved, backup, overwrite: true);
-        var restored = StartRacoon(left: true, left.RacoonConf, extraArguments: "-B", logName: "racoon-restored.log");
+        var restored = StartRacoon(left: true, left.RacoonConf, extraArguments: kernelFlag + " -B", logName: "racoon-restored.log");
         Assert.That(restored.Log, Does.Contain("2 SAs restored from " + backup));
         Assert.That(SpisAndKeys(Pair.Left), Is.SupersetOf(negotiated), "the same SPIs and keys as negotiated");
 
