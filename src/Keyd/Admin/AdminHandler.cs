@@ -87,8 +87,11 @@ internal sealed class AdminHandler(KeyDaemon daemon, TimeProvider time, ILogger 
             case AdminCommand.DeleteAllSaDst:
             {
                 var indexes = AdminIndexes.Read(payload);
-                await daemon.RunAsync(daemon.Engine.DeletePhase1(null, indexes.Destination.Address, now)).ConfigureAwait(false);
-                return (0, []);
+                var intents = daemon.Engine.DeletePhase1(null, indexes.Destination.Address, now);
+                await daemon.RunAsync(intents).ConfigureAwait(false);
+                // racoon answers success even with no established phase 1 to that peer, and its racoonctl
+                // vpn-disconnect then waits for a "Phase 1 deleted" that never comes: ENOENT ends it instead.
+                return (intents.OfType<Phase1Down>().Any() ? (short)0 : AdminErrno.ENOENT, []);
             }
             case AdminCommand.EstablishSa:
                 return await EstablishAsync(proto, payload, now).ConfigureAwait(false);

@@ -119,10 +119,12 @@ internal sealed partial class AdminServer : IDisposable
                 }
                 var payload = new byte[header.Length - AdminHeader.Size];
                 await ReceiveExactlyAsync(client, payload, timeout.Token).ConfigureAwait(false);
-                // racoon's admin.c: with version >= 1, show-event and establish-sa subscribe the connection
-                // (establish-sa -w waits on it for its phase 2; version 0 show-event was one-shot polling).
-                // Subscribed before the request runs, so no event it causes can slip past.
-                var subscribe = header.BareCommand is AdminCommand.ShowEvent or AdminCommand.EstablishSa && header.HasVersionFlag && header.ErrnoOrVersion >= 1;
+                // racoon's admin.c: with version >= 1, show-event, establish-sa and delete-all-sa-dst subscribe the
+                // connection (establish-sa -w waits on it for its phase 2, vpn-disconnect for "Phase 1 deleted";
+                // version 0 show-event was one-shot polling). Subscribed before the request runs, so no event it
+                // causes can slip past.
+                var subscribe = header.BareCommand is AdminCommand.ShowEvent or AdminCommand.EstablishSa or AdminCommand.DeleteAllSaDst
+                    && header.HasVersionFlag && header.ErrnoOrVersion >= 1;
                 var queue = subscribe ? events.Subscribe() : null;
                 try
                 {

@@ -123,13 +123,14 @@ public static class RacoonctlCli
         return 0;
     }
 
-    /// <param name="WaitFor">establish-sa -w: the event type that ends the wait (racoonctl's evt_quit_event).</param>
+    /// <param name="WaitFor">establish-sa -w, vpn-disconnect: the event type that ends the wait (racoonctl's evt_quit_event).</param>
     private sealed record Request(ushort Command, ushort Proto, byte[] Payload, uint? WaitFor = null);
 
     /// <summary>
     /// show-event (<paramref name="waitFor"/> null): racoon answers with an empty reply, then pushes each event;
     /// one line per event, flushed at once, until racoon closes the connection. After "Racoon terminated" that
-    /// is the normal end (exit 0). establish-sa -w: the reply, then only the awaited event is printed, and ends the run.
+    /// is the normal end (exit 0). establish-sa -w and vpn-disconnect: the reply, then only the awaited event is printed,
+    /// and ends the run.
     /// </summary>
     private static int FollowEvents(IEnumerable<byte[]> messages, uint? waitFor, string socketPath, TextWriter stdout, TextWriter stderr)
     {
@@ -259,7 +260,8 @@ public static class RacoonctlCli
                 var server = ParseAddress(rest[0], "vpn_server");
                 var any = server.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any;
                 var indexes = new AdminIndexes(0, 0, AdminIndexes.AnyProtocol, new IPEndPoint(any, 0), new IPEndPoint(server, 0));
-                return new Request(AdminCommand.DeleteAllSaDst, AdminProto.Isakmp, indexes.ToBytes());
+                // racoonctl: vpn-disconnect waits for EVT_PHASE1_DOWN.
+                return new Request(AdminCommand.DeleteAllSaDst, AdminProto.Isakmp, indexes.ToBytes(), EventType.Phase1Down);
             }
             case "logout-user":
             case "lu":

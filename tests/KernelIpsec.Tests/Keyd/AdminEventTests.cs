@@ -118,6 +118,23 @@ public class AdminEventTests
         Assert.That((isakmp, isakmpError), Is.EqualTo((1, "racoonctl: establish-sa -w isakmp waits for mode configuration, which this racoon does not do as a client\n")));
     }
 
+    [Test]
+    public void VpnDisconnectWaitsForPhase1Deleted()
+    {
+        var (code, output, error, request) = Follow(["vpn-disconnect", "10.77.0.2"],
+            AdminHeader.Reply(AdminCommand.DeleteAllSaDst, AdminProto.Isakmp, 0, []),
+            new EventDump(EventType.Phase2Down, 1, Left, Right, 0).ToMessage(),
+            new EventDump(EventType.Phase1Down, 2, Left, Right, 0).ToMessage(),
+            new EventDump(EventType.RacoonQuit, 3, null, null, 0).ToMessage());
+
+        Assert.That((request.Command, request.Proto), Is.EqualTo((AdminCommand.DeleteAllSaDst | AdminCommand.FlagVersion, AdminProto.Isakmp)));
+        Assert.That((code, output, error), Is.EqualTo((0, "Phase 1 deleted : 10.77.0.1[500] -> 10.77.0.2[4500]\n", "")));
+
+        var (none, _, noneError, _) = Follow(["vpn-disconnect", "10.77.0.9"],
+            AdminHeader.Reply(AdminCommand.DeleteAllSaDst, AdminProto.Isakmp, AdminErrno.ENOENT, []));
+        Assert.That((none, noneError), Is.EqualTo((1, "racoonctl: kmpstat: No such file or directory\n")));
+    }
+
     private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000);
 
     private static IpsecSaPair Pair() => new(IpsecSaProtocol.Esp, IpsecSaMode.Transport, Left.Address, Right.Address, 0x1111, 0x2222,

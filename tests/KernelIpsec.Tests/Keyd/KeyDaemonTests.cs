@@ -64,7 +64,8 @@ public class KeyDaemonTests
         public IReadOnlyList<EngineIntent> DeletePhase1(IPAddress? local, IPAddress remote, DateTimeOffset now)
         {
             Calls.Add($"delete {remote}");
-            return [];
+            // One established phase 1, with the right host.
+            return remote.Equals(Right) ? [new Phase1Down(new IPEndPoint(Left, 500), new IPEndPoint(Right, 500), 1, 2, "deleted by the administrator")] : [];
         }
 
         public IReadOnlyList<EngineIntent> FlushPhase1(DateTimeOffset now) => [];
@@ -292,6 +293,27 @@ public class KeyDaemonTests
 
         Assert.That((code, stdout.ToString(), stderr.ToString()), Is.EqualTo((0, "Phase 2 established : 10.77.0.1[500] -> 10.77.0.2[500]\n", "")));
         Assert.That(engine.Calls, Does.Contain("acquire 10.77.0.1->10.77.0.2 reqid 3"));
+        await Eventually(() => Task.FromResult(daemon.Events.Count == 0));
+        daemon.Post(new TerminateRequested("SIGTERM"));
+        await run;
+    }
+
+    [Test]
+    public async Task VpnDisconnectReturnsOncePhase1IsDeletedAndFailsWithoutOne()
+    {
+        var (daemon, _, engine, socket, run) = Start();
+        await using var _ = daemon;
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+
+        var code = await Task.Run(() => RacoonctlCli.Run(["-s", socket, "vpn-disconnect", "10.77.0.2"], stdout, stderr)).WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.That((code, stdout.ToString(), stderr.ToString()), Is.EqualTo((0, "Phase 1 deleted : 10.77.0.1[500] -> 10.77.0.2[500]\n", "")));
+        Assert.That(engine.Calls, Does.Contain("delete 10.77.0.2"));
+
+        stdout = new StringWriter();
+        stderr = new StringWriter();
+        code = await Task.Run(() => RacoonctlCli.Run(["-s", socket, "vpn-disconnect", "10.77.0.9"], stdout, stderr)).WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.That((code, stdout.ToString(), stderr.ToString()), Is.EqualTo((1, "", "racoonctl: kmpstat: No such file or directory\n")), "no phase 1 to that peer");
         await Eventually(() => Task.FromResult(daemon.Events.Count == 0));
         daemon.Post(new TerminateRequested("SIGTERM"));
         await run;
