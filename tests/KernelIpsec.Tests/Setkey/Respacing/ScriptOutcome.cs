@@ -3,6 +3,7 @@ using System.Net;
 using System.Reflection;
 using System.Text;
 using KernelIpsec.Setkey.Binding;
+using KernelIpsec.Setkey.Names;
 using KernelIpsec.Setkey.Parsing;
 
 namespace KernelIpsec.Tests.Setkey.Respacing;
