@@ -2,6 +2,7 @@ using KernelIpsec.Netlink.Model;
 using KernelIpsec.Setkey.Binding;
 using KernelIpsec.Setkey.Commands;
 using KernelIpsec.Setkey.Parsing;
+using KernelIpsec.Setkey.Parsing.Ast;
 using KernelIpsec.Tests.Infrastructure;
 using KernelIpsec.Tests.Packaging;
 using KernelIpsec.Tests.Setkey.Respacing;

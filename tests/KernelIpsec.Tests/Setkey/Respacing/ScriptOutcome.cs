@@ -5,6 +5,7 @@ using System.Text;
 using KernelIpsec.Setkey.Binding;
 using KernelIpsec.Setkey.Names;
 using KernelIpsec.Setkey.Parsing;
+using KernelIpsec.Setkey.Parsing.Ast;
 
 namespace KernelIpsec.Tests.Setkey.Respacing;
 
