@@ -1,3 +1,5 @@
+using KernelIpsec.Setkey.Names;
+
 namespace KernelIpsec.Setkey.Binding;
 
 /// <summary>What binding a script depends on besides the script itself.</summary>

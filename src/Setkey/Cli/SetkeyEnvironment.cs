@@ -1,4 +1,5 @@
 using KernelIpsec.Setkey.Binding;
+using KernelIpsec.Setkey.Names;
 
 namespace KernelIpsec.Setkey.Cli;
 

@@ -1,5 +1,5 @@
 using KernelIpsec.Netlink.Model;
-using KernelIpsec.Setkey.Parsing;
+using KernelIpsec.Setkey.Parsing.Ast;
 
 namespace KernelIpsec.Setkey.Commands;
 

@@ -1,6 +1,6 @@
 using KernelIpsec.Netlink;
 using KernelIpsec.Netlink.Model;
-using KernelIpsec.Setkey.Parsing;
+using KernelIpsec.Setkey.Parsing.Ast;
 
 namespace KernelIpsec.Setkey.Commands;
 

@@ -1,4 +1,4 @@
-using KernelIpsec.Setkey.Parsing;
+using KernelIpsec.Setkey.Parsing.Ast;
 
 namespace KernelIpsec.Setkey.Commands;
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using KernelIpsec.Netlink.Model;
-using KernelIpsec.Setkey.Binding;
 
 namespace KernelIpsec.Setkey.Dump;
 

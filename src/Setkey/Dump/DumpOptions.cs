@@ -1,4 +1,4 @@
-using KernelIpsec.Setkey.Binding;
+using KernelIpsec.Setkey.Names;
 
 namespace KernelIpsec.Setkey.Dump;
 

@@ -1,3 +1,4 @@
+using KernelIpsec.Setkey.Parsing.Ast;
 using Sprache;
 
 namespace KernelIpsec.Setkey.Parsing;

@@ -1,3 +1,4 @@
+using KernelIpsec.Setkey.Parsing.Ast;
 using Sprache;
 
 namespace KernelIpsec.Setkey.Parsing;
@@ -56,7 +57,7 @@ internal static class SetkeyLexicon
     /// <summary>QUOTEDSTRING: <c>"…"</c>, no escapes, may span lines; the lexeme keeps its quotes.</summary>
     public static readonly Parser<Lexeme> Quoted = Lexeme(QuotedLength, "a quoted string");
 
-    /// <summary>Any option word: <c>-</c> and letters or digits.</summary>
+    /// <summary>Any option word (<c>-m</c>, <c>-lh</c>, <c>-4n</c>), cut as token.l cuts it.</summary>
     public static readonly Parser<Lexeme> OptionWord = Lexeme(OptionLength, "an option");
 
     /// <summary>An option word such as <c>-m</c>, <c>-lh</c>, <c>-ctx</c>.</summary>
@@ -121,7 +122,8 @@ internal static class SetkeyLexicon
     {
         if (position >= source.Length)
             return "end of file";
-        var length = Math.Max(Math.Max(WordLength(source, position), QuotedLength(source, position)), OptionLength(source, position));
+        var option = OptionLength(source, position);
+        var length = option > 0 ? option : Math.Max(Math.Max(WordLength(source, position), QuotedLength(source, position)), DashWordLength(source, position));
         return source.Substring(position, Math.Max(length, 1));
     }
 
@@ -227,13 +229,40 @@ internal static class SetkeyLexicon
         return close < 0 ? 0 : close - p + 1;
     }
 
+    /// <summary>The options token.l knows, longest first: flex takes the longest rule that matches.</summary>
+    private static readonly string[] OptionNames = ["ctx", "lh", "ls", "bh", "bs", "P", "A", "E", "C", "R", "m", "u", "f", "r"];
+
+    /// <summary>
+    /// An option as token.l cuts it: <c>-[n46]+</c> or one of the option names, and no more, so
+    /// what follows glued (<c>-Pout</c>, <c>-Eaes-cbc</c>, <c>-lh3600</c>, <c>-410.9.9.1</c>) is the
+    /// next word. A dash that starts no option is no word (token.l: "Syntax error").
+    /// </summary>
     private static int OptionLength(string s, int p)
+    {
+        if (p + 1 >= s.Length || s[p] != '-')
+            return 0;
+        if (AddressFlagLetters.Contains(s[p + 1]))
+        {
+            var n = 2;
+            while (p + n < s.Length && AddressFlagLetters.Contains(s[p + n]))
+                n++;
+            return n;
+        }
+        var rest = s.AsSpan(p + 1);
+        foreach (var name in OptionNames)
+            if (rest.StartsWith(name, StringComparison.Ordinal))
+                return 1 + name.Length;
+        return 0;
+    }
+
+    /// <summary>A dash and the letters and digits after it: how an unknown option is shown in a message.</summary>
+    private static int DashWordLength(string s, int p)
     {
         if (p >= s.Length || s[p] != '-')
             return 0;
         var n = 1;
         while (p + n < s.Length && char.IsAsciiLetterOrDigit(s[p + n]))
             n++;
-        return n == 1 ? 0 : n;
+        return n;
     }
 }

@@ -1,3 +1,5 @@
+using KernelIpsec.Setkey.Parsing.Ast;
+
 namespace KernelIpsec.Setkey.Parsing;
 
 /// <summary>

@@ -2,6 +2,7 @@ using System.Net;
 using KernelIpsec.Netlink.Model;
 using KernelIpsec.Setkey.Binding;
 using KernelIpsec.Setkey.Commands;
+using KernelIpsec.Setkey.Names;
 using KernelIpsec.Setkey.Parsing;
 using KernelIpsec.Tests.Infrastructure;
 using NUnit.Framework;

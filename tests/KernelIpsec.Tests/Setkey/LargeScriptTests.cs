@@ -3,6 +3,7 @@ using System.Text;
 using KernelIpsec.Netlink.Model;
 using KernelIpsec.Setkey.Binding;
 using KernelIpsec.Setkey.Commands;
+using KernelIpsec.Setkey.Names;
 using KernelIpsec.Setkey.Parsing;
 using KernelIpsec.Setkey.Parsing.Ast;
 using KernelIpsec.Tests.Infrastructure;

@@ -6,6 +6,7 @@ using KernelIpsec.Netlink.Events;
 using KernelIpsec.Netlink.Model;
 using KernelIpsec.Setkey.Binding;
 using KernelIpsec.Setkey.Cli;
+using KernelIpsec.Setkey.Names;
 
 namespace KernelIpsec.Tests.Setkey;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace KernelIpsec.Setkey.Binding;
+namespace KernelIpsec.Setkey.Names;
 
 /// <summary>
 /// IP protocol names both ways, as <c>getprotobyname</c>/<c>getprotobynumber</c> give them from

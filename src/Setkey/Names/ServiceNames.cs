@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace KernelIpsec.Setkey.Binding;
+namespace KernelIpsec.Setkey.Names;
 
 /// <summary>
 /// UDP service names from /etc/services: setkey resolves <c>[name]</c> ports with getaddrinfo
