@@ -73,6 +73,7 @@ public sealed class RealWorldConfigTests
     /// <summary>Comments everywhere: at line ends inside blocks, right before `}`, between list items, and at the end of the file without a line end.</summary>
     internal const string CommentsEverywhere = """
         # gateway to the branch office
+        path script "/etc/racoon/scripts # not a comment; nor { this }" ; # but this is
         listen {                           # where racoon listens
         	isakmp 192.0.2.1 [500] ;         # IKE
         	isakmp_natt 192.0.2.1 [4500];    # NAT-T
@@ -172,6 +173,7 @@ public sealed class RealWorldConfigTests
         Assert.That(trailing.Sainfos.Single().EncryptionAlgorithms.Select(e => e.KeyLength), Is.EqualTo(new int?[] { 256, 128 }));
 
         var commented = ConfigTestFiles.ParseOk(CommentsEverywhere);
+        Assert.That(commented.Paths.Script, Is.EqualTo("/etc/racoon/scripts # not a comment; nor { this }"));
         Assert.That(commented.Listen.Addresses.Select(a => (a.Port, a.NatTraversal)), Is.EqualTo(new[] { (500, false), (4500, true) }));
         Assert.That(commented.Timers.NattKeepalive, Is.EqualTo(TimeSpan.FromSeconds(15)));
         Assert.That(commented.Sainfos.Single().EncryptionAlgorithms.Select(e => e.Algorithm), Is.EqualTo(new[] { Phase2Encryption.Aes, Phase2Encryption.TripleDes }));
