@@ -49,12 +49,19 @@ internal sealed class ConfTokens(string file)
 
     public static IResult<T> Fail<T>(IInput at, string message) => Result.Failure<T>(at, message, []);
 
-    /// <summary>What stands at <paramref name="input"/>, for "unexpected ..." messages.</summary>
+    /// <summary>
+    /// The token at <paramref name="input"/>, for "unexpected ..." messages: up to the next blank or
+    /// punctuation, so `foo,3des` and `foo , 3des` both describe `foo` (as racoon quotes one token).
+    /// </summary>
     public static string Describe(IInput input)
     {
         if (input.AtEnd)
             return "end of file";
-        var text = ReadWhile(input, c => !char.IsWhiteSpace(c) && c is not (';' or '{' or '}' or '"'), out _);
+        var text = input.Current == '['
+            ? ReadWhile(input, c => !char.IsWhiteSpace(c) && c is not (';' or '{' or '}' or '"' or ',' or '#'), out _)
+            : ReadWhile(input, c => !char.IsWhiteSpace(c) && c is not (';' or '{' or '}' or '"' or ',' or '#' or '['), out _);
+        if (input.Current == '[' && text.IndexOf(']') is var close && close > 0)
+            text = text[..(close + 1)];
         if (text.Length == 0)
             text = input.Current.ToString();
         if (text.Length > 40)

@@ -199,6 +199,14 @@ public sealed class RealWorldConfigTests
         Assert.That(ConfigTestFiles.FirstError(text, "w.conf").ToString(), Is.EqualTo($"w.conf:{line}:{column}: error: {message}"));
     }
 
+    [TestCase("sainfo anonymous { encryption_algorithm aes, foo,3des; }", 1, 46, "syntax error: unexpected 'foo', expected an ESP cipher (des, 3des, blowfish, cast128, aes, twofish, camellia, null_enc, ...)")]
+    [TestCase("listen { isakmp 10.0.0.1 [500] [600]; }", 1, 32, "syntax error: unexpected '[600]', expected ';'")]
+    [TestCase("remote anonymous { exchange_mode main#,aggressive\n\t,bogus; }", 2, 3, "syntax error: unexpected 'bogus', expected ';'")]
+    public void AnErrorQuotesTheOneTokenItStopsAt(string text, int line, int column, string message)
+    {
+        Assert.That(ConfigTestFiles.FirstError(text, "w.conf").ToString(), Is.EqualTo($"w.conf:{line}:{column}: error: {message}"));
+    }
+
     [Test]
     public void CrlfLineEndsReadAsLineEnds()
     {

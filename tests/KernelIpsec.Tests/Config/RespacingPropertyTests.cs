@@ -38,6 +38,10 @@ public sealed partial class RespacingPropertyTests
         "sainfo address 10.0.0.1 [any] icmp6 anonymous {\n}\n",
         "remote anonymous {\n  exchange_mode main;\n  proposal {\n    encryption_algorithm aes 128 ;\n  }\n",
         "privsep { user \"racoon\" ; group 0x10 ; }\n",
+        "sainfo anonymous {\n  encryption_algorithm aes, foo,3des;\n}\n",
+        "sainfo anonymous {\n  encryption_algorithm aes, 3des foo[500];\n}\n",
+        "listen {\n  isakmp 10.0.0.1 [500] [600];\n}\n",
+        "remote anonymous {\n  exchange_mode main,bogus#x\n;\n}\n",
     ];
 
     private static IEnumerable<(string Name, string Text)> Corpus()
