@@ -6,8 +6,13 @@ using Sprache;
 namespace KernelIpsec.Keyd.Config;
 
 /// <summary>
-/// racoon.conf's lexical level (cftoken.l) as Sprache parsers: white space and `#` comments are
-/// skipped before every token; every token knows where it starts. Numbers are decimal only, strings
+/// racoon.conf's lexical level (cftoken.l) as Sprache parsers. One token discipline: every token
+/// parser first skips blanks, tabs, line ends (`\r` included, so CRLF files read as LF ones) and `#`
+/// comments, and a token that is not there fails at the position after those blanks without having
+/// taken anything else; optional tails and lists (<see cref="ParserChoice.Opt{T}"/>,
+/// <see cref="ParserChoice.OptMany{T}"/>) therefore stop there instead of reporting the skipped blank as
+/// consumed input. Two words need a blank between them; punctuation (`; { } , [port] /plen`) needs none,
+/// and neither does a time unit after its number (`2min`, as racoon's lexer reads it). Numbers are decimal only, strings
 /// are `"..."` without escapes, addresses are numeric (racoon resolves no host names here).
 /// Failures carry either an expectation ("';'") or, for a value that is recognised but wrong, a full
 /// message with no expectation; <see cref="RacoonConfParser"/> turns both into FILE:LINE:COL errors.
@@ -44,12 +49,19 @@ internal sealed class ConfTokens(string file)
 
     public static IResult<T> Fail<T>(IInput at, string message) => Result.Failure<T>(at, message, []);
 
-    /// <summary>What stands at <paramref name="input"/>, for "unexpected ..." messages.</summary>
+    /// <summary>
+    /// The token at <paramref name="input"/>, for "unexpected ..." messages: up to the next blank or
+    /// punctuation, so `foo,3des` and `foo , 3des` both describe `foo` (as racoon quotes one token).
+    /// </summary>
     public static string Describe(IInput input)
     {
         if (input.AtEnd)
             return "end of file";
-        var text = ReadWhile(input, c => !char.IsWhiteSpace(c) && c is not (';' or '{' or '}' or '"'), out _);
+        var text = input.Current == '['
+            ? ReadWhile(input, c => !char.IsWhiteSpace(c) && c is not (';' or '{' or '}' or '"' or ',' or '#'), out _)
+            : ReadWhile(input, c => !char.IsWhiteSpace(c) && c is not (';' or '{' or '}' or '"' or ',' or '#' or '['), out _);
+        if (input.Current == '[' && text.IndexOf(']') is var close && close > 0)
+            text = text[..(close + 1)];
         if (text.Length == 0)
             text = input.Current.ToString();
         if (text.Length > 40)
@@ -250,15 +262,31 @@ internal sealed class ConfTokens(string file)
         ["KB"] = 1024, ["MB"] = 1024 * 1024, ["GB"] = 1024L * 1024 * 1024, ["TB"] = 1024L * 1024 * 1024 * 1024,
     };
 
+    /// <summary>
+    /// A number that may be glued to the unit after it (`2min`): racoon's lexer ends a number at the
+    /// first non-digit, so `2min` is `2 min` there. Anything else glued to the digits is left to
+    /// <see cref="Number"/>, which reports the whole word.
+    /// </summary>
+    private Parser<long> NumberBefore<TUnit>(IReadOnlyDictionary<string, TUnit> units) => input =>
+    {
+        var at = SkipBlanks(input);
+        var digits = ReadWhile(at, char.IsAsciiDigit, out var unitStart);
+        var unit = ReadWhile(unitStart, IsWordChar, out _);
+        if (digits.Length == 0 || unit.Length == 0 || !units.ContainsKey(unit))
+            return Number(input);
+        var whole = Number(new Input(digits));
+        return whole.WasSuccessful ? Result.Success(whole.Value, unitStart) : Fail<long>(at, whole.Message);
+    };
+
     /// <summary>`N unit` with unit sec/secs/second/seconds, min/mins/minute/minutes, hour/hours.</summary>
     public Parser<TimeSpan> Duration =>
-        from n in Number
+        from n in NumberBefore(TimeUnits)
         from unit in Choice("a time unit (sec, min, hour)", TimeUnits)
         select TimeSpan.FromSeconds(n * unit);
 
     /// <summary>`N unit` with unit B/byte/bytes, KB, MB, GB, TB.</summary>
     public Parser<long> ByteCount =>
-        from n in Number
+        from n in NumberBefore(ByteUnits)
         from unit in Choice("a byte unit (B, KB, MB, GB)", ByteUnits)
         select n * unit;
 }
@@ -304,10 +332,13 @@ internal static class ConfTokensBlocks
         }
     };
 
-    /// <summary>`item {, item}`.</summary>
+    /// <summary>
+    /// `item {, item}`. The list ends where the next token is not a `,` (blanks before it are not
+    /// taken: `3des ;` ends the list at `;`); a `,` not followed by an item is an error at that item.
+    /// </summary>
     public static Parser<List<T>> CommaList<T>(this ConfTokens tokens, Parser<T> item) =>
         from first in item
-        from more in (from comma in tokens.Symbol(',') from next in item select next).XMany()
+        from more in (from comma in tokens.Symbol(',') from next in item select next).OptMany()
         select new List<T> { first }.Concat(more).ToList();
 
     /// <summary>Fails with <paramref name="message"/> at the position where <paramref name="parser"/> started when <paramref name="check"/> returns a message.</summary>
@@ -370,5 +401,26 @@ internal static class ParserChoice
         if (r.Remainder.Position > at.Position || IsCustom(r))
             return Result.Failure<(bool, T)>(r.Remainder, r.Message, r.Expectations);
         return Result.Success((false, default(T)!), input);
+    };
+
+    /// <summary>
+    /// Zero or more <paramref name="parser"/>s, ending where the next token is simply something else
+    /// (as <see cref="Opt{T}"/>): the blanks before that token are not taken, so the caller's next
+    /// token parser sees them. One that fails after its first token, or with a specific message, is an error.
+    /// </summary>
+    public static Parser<List<T>> OptMany<T>(this Parser<T> parser) => input =>
+    {
+        var items = new List<T>();
+        var rest = input;
+        while (true)
+        {
+            var r = parser.Opt()(rest);
+            if (!r.WasSuccessful)
+                return Result.Failure<List<T>>(r.Remainder, r.Message, r.Expectations);
+            if (!r.Value.Has)
+                return Result.Success(items, rest);
+            items.Add(r.Value.Value);
+            rest = r.Remainder;
+        }
     };
 }

@@ -63,7 +63,7 @@ public static class ConfigCheck
             return;
         }
         var at = config.Paths.PreSharedKeyLocation;
-        var table = PreSharedKeyFile.TryLoad(pskPath, out var problem);
+        var table = PreSharedKeyFile.TryLoad(pskPath, out var problem, out var warnings);
         if (table is null)
         {
             Error(list, at, problem!);
@@ -71,6 +71,8 @@ public static class ConfigCheck
         }
         foreach (var p in table.Problems)
             Error(list, at, $"{pskPath}: {p}");
+        foreach (var w in warnings)
+            Warn(list, at, $"{pskPath}: {w}");
         foreach (var remote in pskRemotes.Where(r => r.Address is not null))
         {
             var id = remote.Address!.ToString();

@@ -10,7 +10,7 @@ namespace KernelIpsec.Tests.Config;
 [TestFixture, Category(Tier.Unit)]
 public sealed class DirectiveCorpusTests
 {
-    private const string Everything = """
+    internal const string Everything = """
         privsep { user "racoon"; group 1000; chroot "/var/empty"; }
         path include "/etc/racoon"; path pre_shared_key "/etc/racoon/psk.txt"; path certificate "/etc/racoon/certs";
         path script "/etc/racoon/scripts"; path backupsa "/var/lib/racoon/backupsa"; path pidfile "racoon2.pid";

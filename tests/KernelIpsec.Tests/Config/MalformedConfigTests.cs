@@ -7,7 +7,7 @@ namespace KernelIpsec.Tests.Config;
 [TestFixture, Category(Tier.Unit)]
 public sealed class MalformedConfigTests
 {
-    private const string GoodRemote = "remote anonymous {\n exchange_mode main;\n proposal { encryption_algorithm aes; hash_algorithm sha1; authentication_method pre_shared_key; dh_group 2; }\n}\n";
+    internal const string GoodRemote = "remote anonymous {\n exchange_mode main;\n proposal { encryption_algorithm aes; hash_algorithm sha1; authentication_method pre_shared_key; dh_group 2; }\n}\n";
 
     [TestCase("log notfy;", 1, 5, "syntax error: unexpected 'notfy', expected a log level (error, warning, notify, info, debug, debug2)")]
     [TestCase("log info", 1, 9, "syntax error: unexpected end of file, expected ';'")]

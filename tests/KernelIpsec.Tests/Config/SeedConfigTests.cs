@@ -11,7 +11,7 @@ namespace KernelIpsec.Tests.Config;
 [TestFixture, Category(Tier.Unit)]
 public sealed class SeedConfigTests
 {
-    private const string AnonymousRsaSig = """
+    internal const string AnonymousRsaSig = """
         # racoon.conf: road warriors authenticate with certificates from our CA
         path include "/etc/racoon";
         path certificate "/etc/racoon/certs";
@@ -64,7 +64,7 @@ public sealed class SeedConfigTests
         }
         """;
 
-    private const string AnonymousPsk = """
+    internal const string AnonymousPsk = """
         path pre_shared_key "/etc/racoon/psk.txt";
 
         remote anonymous
@@ -93,7 +93,7 @@ public sealed class SeedConfigTests
         }
         """;
 
-    private const string PerHostRsaSig = """
+    internal const string PerHostRsaSig = """
         path certificate "/etc/racoon/certs";
 
         remote 10.0.0.216 {
