@@ -18,18 +18,16 @@ public sealed class IntentExecutor
     private readonly Action<DateTimeOffset> armTimer;
     private readonly InstalledSas installed;
     private readonly Phase1Table phase1s;
-    private readonly bool pfKey;
     private readonly ILogger logger;
 
-    /// <param name="pfKey">True when the kernel is driven over PF_KEY: SHA-2 HMACs then get Linux's PF_KEY truncation.</param>
-    public IntentExecutor(IKernelIpsec kernel, IDatagramSender sender, Action<DateTimeOffset> armTimer, InstalledSas installed, Phase1Table phase1s, bool pfKey, ILogger logger)
+    /// <param name="kernel">Where SAs go; its <see cref="IKernelIpsec.Capabilities"/> decide ICV lengths and SA selectors.</param>
+    public IntentExecutor(IKernelIpsec kernel, IDatagramSender sender, Action<DateTimeOffset> armTimer, InstalledSas installed, Phase1Table phase1s, ILogger logger)
     {
         this.kernel = kernel;
         this.sender = sender;
         this.armTimer = armTimer;
         this.installed = installed;
         this.phase1s = phase1s;
-        this.pfKey = pfKey;
         this.logger = logger;
     }
 
@@ -97,16 +95,16 @@ public sealed class IntentExecutor
         SecurityAssociation inbound, outbound;
         try
         {
-            (inbound, outbound) = KernelTranslation.ToKernel(pair, pfKey);
+            (inbound, outbound) = KernelTranslation.ToKernel(pair, kernel.Capabilities);
         }
         catch (Exception e) when (e is ArgumentException or NotSupportedException)
         {
             logger.LogError("cannot install IPsec-SA {Sa}: {Error}", RacoonText.IpsecSa(pair.Protocol, pair.Mode, pair.RemoteAddress, pair.LocalAddress, pair.InboundSpi), e.Message);
             return;
         }
-        if (pfKey && KernelTranslation.PfKeyTruncates(pair))
+        if (KernelTranslation.IntegrityOf(pair) is { } integrity && kernel.Capabilities.ShortensIcv(integrity))
             logger.LogWarning("PF_KEY installs {Algorithm} with a 96-bit ICV (pre-RFC 4868, as racoon did); peers using 128 bits (RFC 4868) drop this SA's packets. Use --kernel xfrm for 128 bits.",
-                outbound.Authentication?.Algorithm.Name);
+                integrity.Name);
 
         // Inbound first (pk_sendupdate), so the peer's first packets under the new SA already find it.
         // The engine logs racoon's "IPsec-SA established" lines; here only what the kernel did.

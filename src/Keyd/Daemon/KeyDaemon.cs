@@ -15,7 +15,6 @@ public sealed record KeyDaemonSettings
 {
     public int IsakmpPort { get; init; } = 500;
     public int NattPort { get; init; } = 4500;
-    public bool PfKey { get; init; }
     /// <summary>Null: no pid file (tests).</summary>
     public string? PidFile { get; init; }
     /// <summary>Re-reads the configuration on SIGHUP; throws with the diagnostics when it is broken.</summary>
@@ -74,11 +73,11 @@ public sealed class KeyDaemon : IAsyncDisposable
         this.loggers = loggers;
         logger = loggers.CreateLogger("KernelIpsec.Keyd.Daemon.KeyDaemon");
         timer = new EngineTimer(this.time, () => Post(new TimerDue()));
-        transport = new IkeTransport(d => events.Writer.WriteAsync(new DatagramArrived(d)), loggers.CreateLogger("KernelIpsec.Keyd.Transport.IkeTransport"));
+        transport = new IkeTransport(kernel, d => events.Writer.WriteAsync(new DatagramArrived(d)), loggers.CreateLogger("KernelIpsec.Keyd.Transport.IkeTransport"));
         Phase1s = new Phase1Table(this.time);
         Installed = new InstalledSas(settings.Journal, this.time);
         reporter = new Admin.EventReporter(Phase1s);
-        executor = new IntentExecutor(kernel, new TransportSender(transport, settings.Verbose > 0 ? logger : null), timer.Arm, Installed, Phase1s, settings.PfKey,
+        executor = new IntentExecutor(kernel, new TransportSender(transport, settings.Verbose > 0 ? logger : null), timer.Arm, Installed, Phase1s,
             loggers.CreateLogger("KernelIpsec.Keyd.Daemon.IntentExecutor"));
     }
 
@@ -212,7 +211,7 @@ public sealed class KeyDaemon : IAsyncDisposable
     private (string File, IReadOnlyList<State.BackupSaRead> Lines) ReadBackup()
     {
         var path = config.Paths.BackupSa ?? throw new InvalidOperationException("-B: racoon.conf names no backup file (path backupsa \"FILE\";)");
-        return (path, State.BackupSaFile.Read(path, TimeZoneInfo.Local, settings.PfKey));
+        return (path, State.BackupSaFile.Read(path, TimeZoneInfo.Local, kernel.Capabilities));
     }
 
     /// <summary>racoon's backupsa_from_file: installs the SAs whose lifetime has time left, with what is left.</summary>

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using KernelIpsec.Netlink.Model;
 using KernelIpsec.Netlink.Model.Algorithms;
+using KernelIpsec.Netlink;
 
 namespace KernelIpsec.Keyd.State;
 
@@ -69,8 +70,8 @@ public sealed record BackupSaLine(DateTimeOffset Created, SecurityAssociation Sa
     }
 
     /// <summary>Parses one line; throws <see cref="FormatException"/> naming the field that is wrong.</summary>
-    /// <param name="pfKeyIcv">True when the SA goes in over PF_KEY (Linux's own ICV lengths, as the daemon installs them).</param>
-    public static BackupSaLine Parse(string line, TimeZoneInfo zone, bool pfKeyIcv = false)
+    /// <param name="kernel">The interface the SA goes in over: its ICV lengths, as the daemon installs them (XFRM's if null).</param>
+    public static BackupSaLine Parse(string line, TimeZoneInfo zone, KernelCapabilities? kernel = null)
     {
         var percent = line.IndexOf('%', StringComparison.Ordinal);
         if (percent < 0)
@@ -130,7 +131,7 @@ public sealed record BackupSaLine(DateTimeOffset Created, SecurityAssociation Sa
         if (authenticationType != 0)
         {
             var integrity = AlgorithmRegistry.FromSadbId(AlgorithmKind.Authentication, authenticationType) ?? throw new FormatException($"unknown authentication algorithm {authenticationType}");
-            sa = sa with { Authentication = new SaAlgorithm(integrity, keys.AsSpan(encryptionKeyLength), pfKeyIcv ? integrity.PfKeyIcvBits : integrity.IcvBits) };
+            sa = sa with { Authentication = new SaAlgorithm(integrity, keys.AsSpan(encryptionKeyLength), (kernel ?? KernelCapabilities.Xfrm).IcvBitsFor(integrity)) };
         }
         return new BackupSaLine(created, sa);
     }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using KernelIpsec.Netlink;
 using Microsoft.Extensions.Logging;
 
 namespace KernelIpsec.Keyd.Transport;
@@ -11,12 +12,15 @@ namespace KernelIpsec.Keyd.Transport;
 /// </summary>
 public sealed class IkeTransport : IDisposable
 {
+    private readonly IKernelSockets kernel;
     private readonly Func<IkeDatagram, ValueTask> deliver;
     private readonly ILogger logger;
     private readonly Dictionary<ListenEndpoint, (IkeSocket Socket, CancellationTokenSource Stop, Task Loop)> sockets = [];
 
-    public IkeTransport(Func<IkeDatagram, ValueTask> deliver, ILogger logger)
+    /// <param name="kernel">Sets each socket's IPsec bypass and, on the NAT-T port, UDP encapsulation.</param>
+    public IkeTransport(IKernelSockets kernel, Func<IkeDatagram, ValueTask> deliver, ILogger logger)
     {
+        this.kernel = kernel;
         this.deliver = deliver;
         this.logger = logger;
     }
@@ -41,7 +45,7 @@ public sealed class IkeTransport : IDisposable
             IkeSocket socket;
             try
             {
-                socket = IkeSocket.Open(endpoint, logger);
+                socket = IkeSocket.Open(endpoint, kernel, logger);
             }
             catch (SocketException e)
             {

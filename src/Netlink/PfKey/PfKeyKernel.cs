@@ -1,4 +1,6 @@
+using System.Net.Sockets;
 using KernelIpsec.Netlink.Events;
+using KernelIpsec.Netlink.Interop;
 using KernelIpsec.Netlink.Model;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -51,11 +53,18 @@ public sealed class PfKeyKernel : IKernelIpsec
     public static PfKeyKernel Open(ILogger? logger = null) =>
         new(PfKeySocket.Open(RequestReceiveBufferBytes), logger ?? NullLogger.Instance);
 
+    public KernelCapabilities Capabilities => KernelCapabilities.PfKey;
+
     /// <summary>
-    /// From now on, shows <paramref name="trafficObserver"/> every request this kernel sends and every answer it takes
+    /// From now on, shows <paramref name="observer"/> every request this kernel sends and every answer it takes
     /// for one (<c>setkey -v</c> / <c>-H</c>); broadcasts of others' changes that are skipped are not shown.
     /// </summary>
-    public void ObserveTraffic(PfKeyTrafficObserver trafficObserver) => observer = trafficObserver;
+    public void ObservePfKeyTraffic(PfKeyTrafficObserver observer) => this.observer = observer;
+
+    /// <summary>racoon's form: sadb_x_policy BYPASS, which af_key (loaded, since this backend runs) compiles.</summary>
+    public void BypassSocket(Socket socket) => PfKeySocketPolicy.Apply(socket);
+
+    public void EnableUdpEncapsulation(Socket socket) => UdpEncapsulation.Enable(socket);
 
     public Task AddSaAsync(SecurityAssociation sa, CancellationToken cancellationToken = default) => InstallSa(sa, update: false, cancellationToken);
 

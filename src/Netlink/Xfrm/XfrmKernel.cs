@@ -1,8 +1,10 @@
+using System.Net.Sockets;
 using KernelIpsec.Netlink.Events;
 using KernelIpsec.Netlink.Interop;
 using KernelIpsec.Netlink.Model;
 using KernelIpsec.Netlink.NetlinkProtocol;
 using Microsoft.Extensions.Logging;
+using KernelIpsec.Netlink.PfKey;
 using Microsoft.Extensions.Logging.Abstractions;
 using static KernelIpsec.Netlink.Interop.NetlinkConstants;
 
@@ -37,6 +39,18 @@ public sealed class XfrmKernel : IKernelIpsec
     /// <summary>Opens the request socket (in the calling thread's network namespace).</summary>
     public static XfrmKernel Open(ILogger? logger = null) =>
         new(NetlinkSocket.Open(XfrmConstants.NETLINK_XFRM, groups: 0), logger ?? NullLogger.Instance);
+
+    public KernelCapabilities Capabilities => KernelCapabilities.Xfrm;
+
+    public void BypassSocket(Socket socket) => XfrmSocketPolicy.Apply(socket);
+
+    public void EnableUdpEncapsulation(Socket socket) => UdpEncapsulation.Enable(socket);
+
+    /// <summary>XFRM has no promiscuous mode: its event groups (<see cref="SubscribeEvents"/>) already carry every change.</summary>
+    public IKernelEventSubscription SubscribePromiscuous() => throw new NotSupportedException("XFRM has no promiscuous monitor; subscribe to its events");
+
+    /// <summary>XFRM speaks netlink, not PF_KEY; setkey shows the PF_KEY equivalent of each request instead.</summary>
+    public void ObservePfKeyTraffic(PfKeyTrafficObserver observer) => throw new NotSupportedException("the XFRM backend exchanges no PF_KEY messages");
 
     public Task AddSaAsync(SecurityAssociation sa, CancellationToken cancellationToken = default) => InstallSa(sa, update: false, cancellationToken);
 

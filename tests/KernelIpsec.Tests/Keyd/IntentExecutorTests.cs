@@ -3,6 +3,7 @@ using KernelIpsec.Ike.Engine;
 using KernelIpsec.Keyd.Daemon;
 using KernelIpsec.Netlink.InMemory;
 using KernelIpsec.Netlink.Model;
+using KernelIpsec.Netlink;
 using KernelIpsec.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using NUnit.Framework;
@@ -28,15 +29,18 @@ public class IntentExecutorTests
 
     private sealed class Rig
     {
-        public InMemoryKernel Kernel { get; } = new(random: new Random(1));
+        public InMemoryKernel Kernel { get; }
         public RecordingSender Sender { get; } = new();
         public List<DateTimeOffset> Timers { get; } = [];
         public InstalledSas Installed { get; } = new();
         public Phase1Table Phase1s { get; } = new(TimeProvider.System);
         public IntentExecutor Executor { get; }
 
-        public Rig(bool pfKey = false) =>
-            Executor = new IntentExecutor(Kernel, Sender, Timers.Add, Installed, Phase1s, pfKey, NullLogger.Instance);
+        public Rig(bool pfKey = false)
+        {
+            Kernel = new(random: new Random(1), capabilities: pfKey ? KernelCapabilities.PfKey : KernelCapabilities.Xfrm);
+            Executor = new IntentExecutor(Kernel, Sender, Timers.Add, Installed, Phase1s, NullLogger.Instance);
+        }
     }
 
     private static byte[] Bytes(int length, byte seed) => Enumerable.Range(0, length).Select(i => (byte)(seed + i)).ToArray();
