@@ -16,9 +16,6 @@ public static class KernelTranslation
     /// <summary>racoon's replay window for negotiated SAs (`pk_sendupdate`/`pk_sendadd`).</summary>
     public const uint ReplayWindow = 4;
 
-    /// <summary>libipsec's PFKEY_SOFT_LIFETIME_RATE: the soft limit is 80 % of the hard one.</summary>
-    public const int SoftLifetimePercent = 80;
-
     public static IpsecProtocol ToKernel(IpsecSaProtocol protocol) => protocol switch
     {
         IpsecSaProtocol.Esp => IpsecProtocol.Esp,
@@ -119,9 +116,8 @@ public static class KernelTranslation
     /// <summary>Hard limits as negotiated, soft limits at 80 % of them (0 stays "no limit").</summary>
     public static Lifetime LifetimeFor(IpsecLifetime negotiated)
     {
-        static ulong Soft(ulong hard) => hard * SoftLifetimePercent / 100;
         var hard = new LifetimeLimits(Bytes: negotiated.Bytes, AddSeconds: negotiated.Seconds);
-        var soft = new LifetimeLimits(Bytes: Soft(negotiated.Bytes), AddSeconds: Soft(negotiated.Seconds));
+        var soft = new LifetimeLimits(Bytes: State.SoftLifetime.Of(negotiated.Bytes), AddSeconds: State.SoftLifetime.Of(negotiated.Seconds));
         return new Lifetime(soft, hard);
     }
 

@@ -59,7 +59,7 @@ public sealed class KeyDaemon : IAsyncDisposable
     private PidFile? pidFile;
     private Admin.AdminServer? adminServer;
     private readonly ILoggerFactory loggers;
-    private readonly Admin.EventReporter reporter;
+    private readonly EventReporter reporter;
     private readonly TaskCompletionSource started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <param name="engine">Builds the engine around the daemon's SPD mirror (its responder policy lookup).</param>
@@ -76,7 +76,7 @@ public sealed class KeyDaemon : IAsyncDisposable
         transport = new IkeTransport(kernel, d => events.Writer.WriteAsync(new DatagramArrived(d)), loggers.CreateLogger("KernelIpsec.Keyd.Transport.IkeTransport"));
         Phase1s = new Phase1Table(this.time);
         Installed = new InstalledSas(settings.Journal, this.time);
-        reporter = new Admin.EventReporter(Phase1s);
+        reporter = new EventReporter(Phase1s);
         executor = new IntentExecutor(kernel, new TransportSender(transport, settings.Verbose > 0 ? logger : null), timer.Arm, Installed, Phase1s,
             loggers.CreateLogger("KernelIpsec.Keyd.Daemon.IntentExecutor"));
     }
@@ -175,7 +175,7 @@ public sealed class KeyDaemon : IAsyncDisposable
         ApplyConfig(config, reload: false);
         if (settings.AdminSocket && !config.Listen.AdminSocket.Disabled)
         {
-            var handler = new Admin.AdminHandler(this, time, loggers.CreateLogger("KernelIpsec.Keyd.Admin.AdminHandler"));
+            var handler = new Admin.AdminHandler(new DaemonAdminBackend(this), time, loggers.CreateLogger("KernelIpsec.Keyd.Admin.AdminHandler"));
             adminServer = Admin.AdminServer.Start(config.Listen.AdminSocket, request => OnLoopAsync(() => handler.HandleAsync(request)), Events,
                 loggers.CreateLogger("KernelIpsec.Keyd.Admin.AdminServer"));
         }

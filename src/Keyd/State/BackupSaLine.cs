@@ -148,9 +148,8 @@ public sealed record BackupSaLine(DateTimeOffset Created, SecurityAssociation Sa
         if (hard.AddSeconds != 0 && (long)hard.AddSeconds - Math.Max(age, 0) <= 0)
             return null;
         var left = hard.AddSeconds == 0 ? 0 : (ulong)((long)hard.AddSeconds - Math.Max(age, 0));
-        static ulong Soft(ulong limit) => limit * Daemon.KernelTranslation.SoftLifetimePercent / 100;
         var remaining = hard with { AddSeconds = left };
-        var soft = new LifetimeLimits(Soft(remaining.Bytes), Soft(remaining.Packets), Soft(remaining.AddSeconds), Soft(remaining.UseSeconds));
+        var soft = new LifetimeLimits(SoftLifetime.Of(remaining.Bytes), SoftLifetime.Of(remaining.Packets), SoftLifetime.Of(remaining.AddSeconds), SoftLifetime.Of(remaining.UseSeconds));
         return Sa with { Lifetime = new Lifetime(soft, remaining) };
     }
 
