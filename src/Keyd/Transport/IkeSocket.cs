@@ -10,7 +10,7 @@ namespace KernelIpsec.Keyd.Transport;
 /// per-socket IPsec bypass in both directions, and on the NAT-T port UDP encapsulation so the kernel takes
 /// the ESP packets and leaves IKE (with its non-ESP marker) to us; the kernel interface sets the last two.
 /// </summary>
-public sealed class IkeSocket : IDisposable
+public sealed partial class IkeSocket : IDisposable
 {
     private readonly Socket socket;
     private readonly ILogger logger;
@@ -53,7 +53,7 @@ public sealed class IkeSocket : IDisposable
             catch (SocketException e)
             {
                 bypass = false;
-                logger.LogError("failed to set the IPsec bypass policy on {Endpoint}: {Error}; IKE packets may be caught by the SPD", endpoint, e.Message);
+                LogBypassFailed(logger, endpoint, e.Message);
             }
             if (endpoint.NatTraversal)
             {
@@ -63,7 +63,7 @@ public sealed class IkeSocket : IDisposable
                 }
                 catch (SocketException e)
                 {
-                    logger.LogWarning("setsockopt(UDP_ENCAP_ESPINUDP) on {Endpoint}: {Error}", endpoint, e.Message);
+                    LogUdpEncapsulationFailed(logger, endpoint, e.Message);
                 }
             }
             socket.Bind(endpoint.EndPoint);
@@ -127,7 +127,7 @@ public sealed class IkeSocket : IDisposable
                     case NonEspMarker.Kind.Keepalive:
                         continue;
                     case NonEspMarker.Kind.NotIke:
-                        logger.LogDebug("dropped a {Length}-byte datagram without non-ESP marker from {Remote} on {Endpoint}", result.ReceivedBytes, remote, Endpoint);
+                        LogNotIke(logger, result.ReceivedBytes, remote, Endpoint);
                         continue;
                 }
                 payload = NonEspMarker.Strip(payload);

@@ -10,7 +10,7 @@ namespace KernelIpsec.Keyd.Transport;
 /// Sends go out of the socket bound to the intent's local address and port, so replies leave from the
 /// address the request arrived on. Not thread-safe: the event loop owns it.
 /// </summary>
-public sealed class IkeTransport : IDisposable
+public sealed partial class IkeTransport : IDisposable
 {
     private readonly IKernelSockets kernel;
     private readonly Func<IkeDatagram, ValueTask> deliver;
@@ -36,7 +36,7 @@ public sealed class IkeTransport : IDisposable
         foreach (var gone in sockets.Keys.Where(k => !wanted.Contains(k)).ToList())
         {
             Close(gone);
-            logger.LogInformation("{Endpoint} released.", Describe(gone));
+            LogReleased(logger, Describe(gone));
         }
         foreach (var endpoint in wanted)
         {
@@ -49,13 +49,13 @@ public sealed class IkeTransport : IDisposable
             }
             catch (SocketException e)
             {
-                logger.LogError("failed to bind {Endpoint}: {Error}", Describe(endpoint), e.Message);
+                LogBindFailed(logger, Describe(endpoint), e.Message);
                 continue;
             }
             var stop = new CancellationTokenSource();
             var loop = Task.Run(() => socket.ReceiveLoopAsync(deliver, stop.Token));
             sockets[endpoint] = (socket, stop, loop);
-            logger.LogInformation("{Endpoint} used as isakmp port (fd={Descriptor})", Describe(endpoint), socket.Descriptor);
+            LogListening(logger, Describe(endpoint), socket.Descriptor);
         }
     }
 
@@ -65,7 +65,7 @@ public sealed class IkeTransport : IDisposable
         var socket = Find(local);
         if (socket == null)
         {
-            logger.LogError("no socket bound to {Local} to send {Length} bytes to {Remote}", Format(local), message.Length, Format(remote));
+            LogNoSocket(logger, Format(local), message.Length, Format(remote));
             return false;
         }
         try
@@ -75,7 +75,7 @@ public sealed class IkeTransport : IDisposable
         }
         catch (SocketException e)
         {
-            logger.LogError("sendto {Remote} from {Local} failed: {Error}", Format(remote), Format(local), e.Message);
+            LogSendFailed(logger, Format(remote), Format(local), e.Message);
             return false;
         }
     }

@@ -16,7 +16,7 @@ namespace KernelIpsec.Netlink.Xfrm;
 /// interrupted (NLM_F_DUMP_INTR), so a dump is always one consistent snapshot. Sockets belong to the network
 /// namespace of the thread that calls <see cref="Open"/>.
 /// </summary>
-public sealed class XfrmKernel : IKernelIpsec
+public sealed partial class XfrmKernel : IKernelIpsec
 {
     private const int ReceiveBufferSize = 64 * 1024;   // dumps come in skbs of at most 32 KiB
     private const int MaxDumpAttempts = 10;
@@ -181,8 +181,7 @@ public sealed class XfrmKernel : IKernelIpsec
                     return results;
                 if (attempt == MaxDumpAttempts)
                     throw new KernelIpsecException(operation, $"{entry} (interrupted {attempt} times by concurrent changes)", KernelErrno.EINTR);
-                if (logger.IsEnabled(LogLevel.Debug))
-                    logger.LogDebug("{Operation}: dump interrupted by a concurrent change, restarting", operation);
+                LogDumpRestarted(logger, operation);
             }
         }
         finally
