@@ -1,5 +1,6 @@
 using KernelIpsec.Netlink.Events;
 using KernelIpsec.Netlink.Model;
+using KernelIpsec.Netlink.PfKey;
 
 namespace KernelIpsec.Netlink;
 
@@ -9,8 +10,11 @@ namespace KernelIpsec.Netlink;
 /// Refusals surface as <see cref="KernelIpsecException"/> with the kernel's errno; invalid models as
 /// <see cref="ArgumentException"/> before anything is sent.
 /// </summary>
-public interface IKernelIpsec : IAsyncDisposable
+public interface IKernelIpsec : IKernelSockets, IAsyncDisposable
 {
+    /// <summary>What this interface can express; callers decide from it, never from the backend's type.</summary>
+    KernelCapabilities Capabilities { get; }
+
     /// <summary>Installs a new SA; EEXIST if (destination, SPI, protocol) is taken.</summary>
     Task AddSaAsync(SecurityAssociation sa, CancellationToken cancellationToken = default);
 
@@ -55,4 +59,16 @@ public interface IKernelIpsec : IAsyncDisposable
 
     /// <summary>Starts listening for kernel events now; events before this call are not seen.</summary>
     IKernelEventSubscription SubscribeEvents();
+
+    /// <summary>
+    /// Every key-management message on the system, other processes' requests included (<c>setkey -x</c>); only where
+    /// <see cref="KernelCapabilities.PromiscuousMonitor"/>, else <see cref="NotSupportedException"/>.
+    /// </summary>
+    IKernelEventSubscription SubscribePromiscuous();
+
+    /// <summary>
+    /// From now on shows <paramref name="observer"/> each PF_KEY message this interface sends and each answer it takes
+    /// (<c>setkey -v</c>/<c>-H</c>); only where <see cref="KernelCapabilities.PfKeyTraffic"/>, else <see cref="NotSupportedException"/>.
+    /// </summary>
+    void ObservePfKeyTraffic(PfKeyTrafficObserver observer);
 }

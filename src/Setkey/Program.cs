@@ -1,6 +1,4 @@
 using KernelIpsec.Netlink;
-using KernelIpsec.Netlink.PfKey;
-using KernelIpsec.Netlink.Xfrm;
 using KernelIpsec.Setkey.Cli;
 
 namespace KernelIpsec.Setkey;
@@ -30,10 +28,14 @@ internal static class Program
             .ConfigureAwait(false);
     }
 
-    /// <summary>The kernel interfaces of this build; a new backend is one more Add line.</summary>
-    private static KernelBackends Backends() => new KernelBackends()
-        .Add("xfrm", () => XfrmKernel.Open())
-        .Add("pfkey", () => PfKeyKernel.Open());
+    /// <summary>Every kernel interface of <see cref="KernelIpsecFactory"/>'s table, opened when a command needs it.</summary>
+    private static KernelBackends Backends()
+    {
+        var backends = new KernelBackends();
+        foreach (var name in KernelIpsecFactory.Names)
+            backends.Add(name, () => KernelIpsecFactory.Create(name));
+        return backends;
+    }
 
     /// <summary>Without --kernel, KERNELIPSEC_KERNEL picks the backend (as for racoon).</summary>
     private static string[] WithKernelFromEnvironment(string[] args) =>

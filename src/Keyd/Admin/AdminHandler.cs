@@ -1,8 +1,6 @@
 using System.Net;
 using System.Text;
-using KernelIpsec.Ike.Engine;
 using KernelIpsec.Keyd.AdminProtocol;
-using KernelIpsec.Keyd.Daemon;
 using KernelIpsec.Netlink;
 using KernelIpsec.Netlink.Model;
 using Microsoft.Extensions.Logging;
@@ -10,10 +8,10 @@ using Microsoft.Extensions.Logging;
 namespace KernelIpsec.Keyd.Admin;
 
 /// <summary>
-/// racoon's admin.c: answers one admin request against the running daemon. Must run on the daemon's loop
-/// (<see cref="KeyDaemon.OnLoopAsync{T}"/>), since it touches the engine and the daemon's tables.
+/// racoon's admin.c: answers one admin request against the running daemon, through <see cref="IAdminBackend"/>.
+/// Must run on the daemon's loop, as the backend's members do.
 /// </summary>
-internal sealed class AdminHandler(KeyDaemon daemon, TimeProvider time, ILogger logger)
+internal sealed class AdminHandler(IAdminBackend daemon, TimeProvider time, ILogger logger)
 {
     public async Task<byte[]> HandleAsync(AdminRequest request)
     {
@@ -42,7 +40,7 @@ internal sealed class AdminHandler(KeyDaemon daemon, TimeProvider time, ILogger 
         switch (command)
         {
             case AdminCommand.ReloadConf:
-                daemon.Post(new ReloadRequested());
+                daemon.RequestReload();
                 return (0, []);
             case AdminCommand.ShowEvent:
                 // An empty reply; a version-1 connection then stays subscribed (AdminServer), version 0 polled
@@ -53,9 +51,9 @@ internal sealed class AdminHandler(KeyDaemon daemon, TimeProvider time, ILogger 
             case AdminCommand.ShowSa:
                 return proto switch
                 {
-                    AdminProto.Isakmp => (0, Ph1Dump.WriteAll(Phase1Dumps())),
+                    AdminProto.Isakmp => (0, Ph1Dump.WriteAll(daemon.Phase1Sas())),
                     AdminProto.Ipsec or AdminProto.Esp or AdminProto.Ah => (0, Encoding.UTF8.GetBytes(SadListing.Render(
-                        (await daemon.Kernel.DumpSasAsync().ConfigureAwait(false)).Where(sa => Matches(sa.Id.Protocol, proto)).ToList(),
+                        (await daemon.IpsecSasAsync().ConfigureAwait(false)).Where(sa => Matches(sa.Id.Protocol, proto)).ToList(),
                         now, TimeZoneInfo.Local, Environment.ProcessId))),
                     _ => (AdminErrno.ENOTSUP, []),
                 };
@@ -63,16 +61,13 @@ internal sealed class AdminHandler(KeyDaemon daemon, TimeProvider time, ILogger 
                 switch (proto)
                 {
                     case AdminProto.Isakmp:
-                        await daemon.RunAsync(daemon.Engine.FlushPhase1(now)).ConfigureAwait(false);
+                        await daemon.FlushPhase1Async(now).ConfigureAwait(false);
                         return (0, []);
                     case AdminProto.Ipsec:
-                        await daemon.Kernel.FlushSasAsync().ConfigureAwait(false);
-                        daemon.SasFlushed(null);
+                        await daemon.FlushIpsecSasAsync(null).ConfigureAwait(false);
                         return (0, []);
                     case AdminProto.Esp or AdminProto.Ah:
-                        var kernelProto = proto == AdminProto.Esp ? IpsecProtocol.Esp : IpsecProtocol.Ah;
-                        await daemon.Kernel.FlushSasAsync(kernelProto).ConfigureAwait(false);
-                        daemon.SasFlushed(kernelProto);
+                        await daemon.FlushIpsecSasAsync(proto == AdminProto.Esp ? IpsecProtocol.Esp : IpsecProtocol.Ah).ConfigureAwait(false);
                         return (0, []);
                     default:
                         return (AdminErrno.ENOTSUP, []);
@@ -81,17 +76,16 @@ internal sealed class AdminHandler(KeyDaemon daemon, TimeProvider time, ILogger 
             {
                 // racoon deletes the matching phase 1 whatever ac_proto says.
                 var indexes = AdminIndexes.Read(payload);
-                await daemon.RunAsync(daemon.Engine.DeletePhase1(Specified(indexes.Source.Address), indexes.Destination.Address, now)).ConfigureAwait(false);
+                await daemon.DeletePhase1Async(Specified(indexes.Source.Address), indexes.Destination.Address, now).ConfigureAwait(false);
                 return (0, []);
             }
             case AdminCommand.DeleteAllSaDst:
             {
                 var indexes = AdminIndexes.Read(payload);
-                var intents = daemon.Engine.DeletePhase1(null, indexes.Destination.Address, now);
-                await daemon.RunAsync(intents).ConfigureAwait(false);
+                var deleted = await daemon.DeletePhase1Async(null, indexes.Destination.Address, now).ConfigureAwait(false);
                 // racoon answers success even with no established phase 1 to that peer, and its racoonctl
                 // vpn-disconnect then waits for a "Phase 1 deleted" that never comes: ENOENT ends it instead.
-                return (intents.OfType<Phase1Down>().Any() ? (short)0 : AdminErrno.ENOENT, []);
+                return (deleted ? (short)0 : AdminErrno.ENOENT, []);
             }
             case AdminCommand.EstablishSa:
                 return await EstablishAsync(proto, payload, now).ConfigureAwait(false);
@@ -112,38 +106,19 @@ internal sealed class AdminHandler(KeyDaemon daemon, TimeProvider time, ILogger 
         }
         if (proto == AdminProto.Isakmp)
         {
-            if (daemon.Engine.Phase1Sas.Any(p => p.Established && p.Remote.Address.Equals(indexes.Destination.Address)))
-                return (AdminErrno.EEXIST, []);
-            await daemon.RunAsync(daemon.Engine.EstablishPhase1(Specified(indexes.Source.Address), indexes.Destination.Address, remoteName, now)).ConfigureAwait(false);
-            return (0, []);
+            return await daemon.EstablishPhase1Async(Specified(indexes.Source.Address), indexes.Destination.Address, remoteName, now).ConfigureAwait(false)
+                ? (0, []) : (AdminErrno.EEXIST, []);
         }
         if (proto is not (AdminProto.Esp or AdminProto.Ah))
             return (AdminErrno.ENOTSUP, []);
-        // As racoon: the outbound policy for the selector must exist; quick mode then runs as for an ACQUIRE.
-        var upper = indexes.UpperProtocol == AdminIndexes.AnyProtocol ? (byte)0 : indexes.UpperProtocol;
-        var local = new TrafficSelector(new IPNetwork(Masked(indexes.Source.Address, indexes.SourcePrefix), indexes.SourcePrefix), upper, (ushort)indexes.Source.Port);
-        var remote = new TrafficSelector(new IPNetwork(Masked(indexes.Destination.Address, indexes.DestinationPrefix), indexes.DestinationPrefix), upper, (ushort)indexes.Destination.Port);
-        var policy = daemon.Spd.FindOutbound(local, remote);
-        if (policy is null)
-            return (AdminErrno.ENOENT, []);
-        var template = policy.Templates.Count > 0 ? policy.Templates[0] : null;
-        var peerLocal = template?.TunnelSource ?? indexes.Source.Address;
-        var peerRemote = template?.TunnelDestination ?? indexes.Destination.Address;
-        await daemon.RunAsync(daemon.Engine.OnAcquire(new AcquireRequest(0, peerLocal, peerRemote, policy), now)).ConfigureAwait(false);
-        return (0, []);
+        // As racoon: the outbound policy for the selector must exist.
+        return await daemon.EstablishIpsecSaAsync(indexes, now).ConfigureAwait(false) ? (0, []) : (AdminErrno.ENOENT, []);
     }
-
-    private IReadOnlyList<Ph1Dump> Phase1Dumps() =>
-        daemon.Engine.Phase1Sas.Select(p => new Ph1Dump(p.InitiatorCookie, p.ResponderCookie,
-            p.Established ? Ph1Dump.StatusEstablished : Ph1Dump.StatusNegotiating,
-            p.IsInitiator ? Ph1Dump.SideInitiator : Ph1Dump.SideResponder, p.Remote, p.Local, Ph1Dump.IsakmpVersion,
-            p.Mode.StartsWith("Aggr", StringComparison.OrdinalIgnoreCase) ? Ph1Dump.ExchangeAggressive : Ph1Dump.ExchangeMain,
-            p.EstablishedAt?.ToUnixTimeSeconds() ?? 0, p.QuickModesRunning)).ToList();
 
     private IReadOnlyList<SchedDump> Schedule(DateTimeOffset now)
     {
         // The engine keeps one timer for all its work; it is the nearest equivalent of racoon's schedule list.
-        if (daemon.EngineTimerDue is not { } due)
+        if (daemon.NextTimer is not { } due)
             return [];
         var remaining = Math.Max(0, (long)Math.Ceiling((due - now).TotalSeconds));
         return [new SchedDump(due.ToUnixTimeSeconds(), 1, now.ToUnixTimeSeconds(), remaining)];
@@ -158,15 +133,4 @@ internal sealed class AdminHandler(KeyDaemon daemon, TimeProvider time, ILogger 
 
     private static IPAddress? Specified(IPAddress address) =>
         address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) ? null : address;
-
-    private static IPAddress Masked(IPAddress address, int prefix)
-    {
-        var bytes = address.GetAddressBytes();
-        for (var i = 0; i < bytes.Length; i++)
-        {
-            var keep = Math.Clamp(prefix - (i * 8), 0, 8);
-            bytes[i] &= (byte)(0xff << (8 - keep));
-        }
-        return new IPAddress(bytes);
-    }
 }

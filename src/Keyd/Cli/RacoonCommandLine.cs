@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Sockets;
+using KernelIpsec.Keyd.Config;
 
 namespace KernelIpsec.Keyd.Cli;
 
@@ -10,7 +11,7 @@ namespace KernelIpsec.Keyd.Cli;
 /// </summary>
 public static class RacoonCommandLine
 {
-    public const string KernelEnvironmentVariable = "KERNELIPSEC_KERNEL";
+    public const string KernelEnvironmentVariable = KernelChoice.EnvironmentVariable;
 
     /// <summary>What the command line asks for.</summary>
     public abstract record Outcome;
@@ -53,9 +54,9 @@ public static class RacoonCommandLine
                             }
                             value = args[++i];
                         }
-                        if (!TryParseKernel(value, out var kernel))
+                        if (!KernelChoice.TryParse(value, out var kernel))
                         {
-                            stderr.WriteLine($"racoon: unknown kernel interface \"{value}\" for --kernel (use xfrm or pfkey)");
+                            stderr.WriteLine($"racoon: unknown kernel interface \"{value}\" for --kernel (use {KernelChoice.NameList})");
                             return new Exit(1);
                         }
                         options = options with { Kernel = new KernelChoice(kernel, "--kernel") };
@@ -152,32 +153,14 @@ public static class RacoonCommandLine
             return Usage(stdout);
         if (!kernelFromFlag && environment(KernelEnvironmentVariable) is { Length: > 0 } fromEnvironment)
         {
-            if (!TryParseKernel(fromEnvironment, out var kernel))
+            if (!KernelChoice.TryParse(fromEnvironment, out var kernel))
             {
-                stderr.WriteLine($"racoon: unknown kernel interface \"{fromEnvironment}\" in {KernelEnvironmentVariable} (use xfrm or pfkey)");
+                stderr.WriteLine($"racoon: unknown kernel interface \"{fromEnvironment}\" in {KernelEnvironmentVariable} (use {KernelChoice.NameList})");
                 return new Exit(1);
             }
             options = options with { Kernel = new KernelChoice(kernel, KernelEnvironmentVariable) };
         }
         return new Parsed(options);
-    }
-
-    public static bool TryParseKernel(string text, out KernelInterface kernel)
-    {
-        switch (text.ToLowerInvariant())
-        {
-            case "xfrm":
-            case "netlink":
-                kernel = KernelInterface.Xfrm;
-                return true;
-            case "pfkey":
-            case "pf_key":
-                kernel = KernelInterface.PfKey;
-                return true;
-            default:
-                kernel = default;
-                return false;
-        }
     }
 
     private static bool TryParsePort(string text, out int port) =>

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using KernelIpsec.Keyd.Config;
 
 namespace KernelIpsec.Keyd.Cli;
 

@@ -6,7 +6,6 @@ using KernelIpsec.Keyd.Daemon;
 using KernelIpsec.Keyd.Logging;
 using KernelIpsec.Netlink;
 using KernelIpsec.Netlink.InMemory;
-using KernelIpsec.Netlink.Xfrm;
 using Microsoft.Extensions.Logging;
 using static Tmds.Linux.LibC;
 
@@ -99,7 +98,6 @@ public sealed class RacoonRuntime : IRacoonRuntime
         {
             IsakmpPort = options.EffectiveIsakmpPort,
             NattPort = options.EffectiveNattPort,
-            PfKey = kernelChoice.Interface == KernelInterface.PfKey,
             PidFile = pidPath,
             // -Z keeps its SAs in memory: nothing of them belongs on disk.
             Journal = options.LocalTestMode ? null : new State.SaJournal(OwnedSaPath(pidPath), config.Paths.BackupSa, TimeZoneInfo.Local,
@@ -168,12 +166,8 @@ public sealed class RacoonRuntime : IRacoonRuntime
     {
         if (options.LocalTestMode)
             return new InMemoryKernel();
-        return kernelInterface switch
-        {
-            KernelInterface.Xfrm => XfrmKernel.Open(loggers.CreateLogger("KernelIpsec.Netlink.Xfrm")),
-            // Without af_key this throws PlatformNotSupportedException: "PF_KEY not available: load af_key or use --kernel xfrm".
-            _ => KernelIpsec.Netlink.PfKey.PfKeyKernel.Open(loggers.CreateLogger("KernelIpsec.Netlink.PfKey")),
-        };
+        // PF_KEY without af_key throws PlatformNotSupportedException: "PF_KEY not available: load af_key or use --kernel xfrm".
+        return KernelIpsecFactory.Create(KernelChoice.Keyword(kernelInterface), loggers);
     }
 
     /// <summary>daemon(3)'s second half in the child: own session, stdio on /dev/null.</summary>

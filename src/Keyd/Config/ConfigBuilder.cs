@@ -1,5 +1,4 @@
 using KernelIpsec.Ike.Config;
-using KernelIpsec.Keyd.Cli;
 
 namespace KernelIpsec.Keyd.Config;
 

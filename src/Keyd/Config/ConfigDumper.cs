@@ -1,6 +1,5 @@
 using KernelIpsec.Ike.Wire;
 using KernelIpsec.Ike.Config;
-using KernelIpsec.Keyd.Cli;
 
 namespace KernelIpsec.Keyd.Config;
 

@@ -7,7 +7,7 @@ namespace KernelIpsec.Keyd.Config;
 public sealed record ConfigLoadResult(RacoonConfig? Config, IReadOnlyList<ConfigDiagnostic> Diagnostics)
 {
     /// <summary>The `kernel` statement (KernelIpsec extension) with where it stands, or null when the file has none.</summary>
-    public Cli.KernelChoice? Kernel { get; init; }
+    public KernelChoice? Kernel { get; init; }
 
     public bool Succeeded => Config is not null;
     public IEnumerable<ConfigDiagnostic> Errors => Diagnostics.Where(d => d.IsError);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using KernelIpsec.Ike.Engine;
 using KernelIpsec.Netlink;
 using KernelIpsec.Netlink.Model;
@@ -11,25 +12,23 @@ namespace KernelIpsec.Keyd.Daemon;
 /// Kernel answers that the engine must hear about (allocated SPIs) come back as <see cref="SpiAllocation"/>s.
 /// One failed intent is logged and does not stop the others (racoon logs and goes on, too).
 /// </summary>
-public sealed class IntentExecutor
+public sealed partial class IntentExecutor
 {
     private readonly IKernelIpsec kernel;
     private readonly IDatagramSender sender;
     private readonly Action<DateTimeOffset> armTimer;
     private readonly InstalledSas installed;
     private readonly Phase1Table phase1s;
-    private readonly bool pfKey;
     private readonly ILogger logger;
 
-    /// <param name="pfKey">True when the kernel is driven over PF_KEY: SHA-2 HMACs then get Linux's PF_KEY truncation.</param>
-    public IntentExecutor(IKernelIpsec kernel, IDatagramSender sender, Action<DateTimeOffset> armTimer, InstalledSas installed, Phase1Table phase1s, bool pfKey, ILogger logger)
+    /// <param name="kernel">Where SAs go; its <see cref="IKernelIpsec.Capabilities"/> decide ICV lengths and SA selectors.</param>
+    public IntentExecutor(IKernelIpsec kernel, IDatagramSender sender, Action<DateTimeOffset> armTimer, InstalledSas installed, Phase1Table phase1s, ILogger logger)
     {
         this.kernel = kernel;
         this.sender = sender;
         this.armTimer = armTimer;
         this.installed = installed;
         this.phase1s = phase1s;
-        this.pfKey = pfKey;
         this.logger = logger;
     }
 
@@ -64,11 +63,11 @@ public sealed class IntentExecutor
                 case NegotiationFailed failed:
                     // XFRM has no "ACQUIRE failed" message: the larval SA the kernel made for the ACQUIRE
                     // expires on its own (net.core.xfrm_acq_expires) and the next packet asks again.
-                    logger.LogDebug("negotiation for {Remote} failed ({Reason}); kernel ACQUIRE {Sequence} left to expire",
-                        failed.Remote, failed.Reason, failed.Acquire?.Sequence);
+                    // "(null)" without an ACQUIRE, as the logging formatter prints a null argument.
+                    LogNegotiationFailed(logger, failed.Remote, failed.Reason, failed.Acquire?.Sequence.ToString(CultureInfo.InvariantCulture) ?? "(null)");
                     break;
                 default:
-                    logger.LogError("internal error: the engine asked for {Intent}, which this daemon does not know", intent.GetType().Name);
+                    LogUnknownIntent(logger, intent.GetType().Name);
                     break;
             }
         }
@@ -82,12 +81,13 @@ public sealed class IntentExecutor
         {
             var spi = await kernel.AllocateSpiAsync(request, cancellation).ConfigureAwait(false);
             installed.Add(new SaId(request.Source, request.Destination, request.Protocol, spi));
-            logger.LogDebug("SPI {Spi} allocated for {Protocol} {Source}->{Destination}", $"0x{spi:x}", request.Protocol, request.Source, request.Destination);
+            if (logger.IsEnabled(LogLevel.Debug))
+                LogSpiAllocated(logger, $"0x{spi:x}", request.Protocol, request.Source, request.Destination);
             return new SpiAllocation(allocate.RequestId, spi);
         }
         catch (KernelIpsecException e)
         {
-            logger.LogError("failed to get SPI for {Protocol} {Source}->{Destination}: {Error}", request.Protocol, request.Source, request.Destination, e.Message);
+            LogSpiFailed(logger, request.Protocol, request.Source, request.Destination, e.Message);
             return new SpiAllocation(allocate.RequestId, null, e.Message);
         }
     }
@@ -97,23 +97,22 @@ public sealed class IntentExecutor
         SecurityAssociation inbound, outbound;
         try
         {
-            (inbound, outbound) = KernelTranslation.ToKernel(pair, pfKey);
+            (inbound, outbound) = KernelTranslation.ToKernel(pair, kernel.Capabilities);
         }
         catch (Exception e) when (e is ArgumentException or NotSupportedException)
         {
-            logger.LogError("cannot install IPsec-SA {Sa}: {Error}", RacoonText.IpsecSa(pair.Protocol, pair.Mode, pair.RemoteAddress, pair.LocalAddress, pair.InboundSpi), e.Message);
+            LogCannotInstall(logger, RacoonText.IpsecSa(pair.Protocol, pair.Mode, pair.RemoteAddress, pair.LocalAddress, pair.InboundSpi), e.Message);
             return;
         }
-        if (pfKey && KernelTranslation.PfKeyTruncates(pair))
-            logger.LogWarning("PF_KEY installs {Algorithm} with a 96-bit ICV (pre-RFC 4868, as racoon did); peers using 128 bits (RFC 4868) drop this SA's packets. Use --kernel xfrm for 128 bits.",
-                outbound.Authentication?.Algorithm.Name);
+        if (KernelTranslation.IntegrityOf(pair) is { } integrity && kernel.Capabilities.ShortensIcv(integrity))
+            LogShortIcv(logger, integrity.Name);
 
         // Inbound first (pk_sendupdate), so the peer's first packets under the new SA already find it.
         // The engine logs racoon's "IPsec-SA established" lines; here only what the kernel did.
         if (await InstallOneAsync(inbound, update: true, cancellation).ConfigureAwait(false))
-            logger.LogDebug("inbound SA installed: {Sa}", inbound.Id);
+            LogInboundInstalled(logger, inbound.Id);
         if (await InstallOneAsync(outbound, update: false, cancellation).ConfigureAwait(false))
-            logger.LogDebug("outbound SA installed: {Sa}", outbound.Id);
+            LogOutboundInstalled(logger, outbound.Id);
     }
 
     private async Task<bool> InstallOneAsync(SecurityAssociation sa, bool update, CancellationToken cancellation)
@@ -141,7 +140,7 @@ public sealed class IntentExecutor
         }
         catch (KernelIpsecException e)
         {
-            logger.LogError("{Operation} failed for {Sa}: {Error}", update ? "installing the inbound SA" : "installing the outbound SA", sa.Id, e.Message);
+            LogInstallFailed(logger, update ? "installing the inbound SA" : "installing the outbound SA", sa.Id, e.Message);
             return false;
         }
     }
@@ -152,15 +151,15 @@ public sealed class IntentExecutor
         try
         {
             await kernel.DeleteSaAsync(id, cancellation).ConfigureAwait(false);
-            logger.LogInformation("IPsec-SA deleted: {Sa}", id);
+            LogDeleted(logger, id);
         }
         catch (KernelIpsecException e) when (e.IsNotFound)
         {
-            logger.LogDebug("IPsec-SA {Sa} was already gone", id);
+            LogAlreadyGone(logger, id);
         }
         catch (KernelIpsecException e)
         {
-            logger.LogError("failed to delete IPsec-SA {Sa}: {Error}", id, e.Message);
+            LogDeleteFailed(logger, id, e.Message);
         }
         installed.Remove(id);
     }

@@ -1,5 +1,6 @@
 using System.Net;
 using KernelIpsec.Ike.Engine;
+using KernelIpsec.Netlink;
 using KernelIpsec.Netlink.Events;
 using KernelIpsec.Netlink.Model;
 using KernelIpsec.Netlink.Model.Algorithms;
@@ -14,9 +15,6 @@ public static class KernelTranslation
 {
     /// <summary>racoon's replay window for negotiated SAs (`pk_sendupdate`/`pk_sendadd`).</summary>
     public const uint ReplayWindow = 4;
-
-    /// <summary>libipsec's PFKEY_SOFT_LIFETIME_RATE: the soft limit is 80 % of the hard one.</summary>
-    public const int SoftLifetimePercent = 80;
 
     public static IpsecProtocol ToKernel(IpsecSaProtocol protocol) => protocol switch
     {
@@ -70,11 +68,12 @@ public static class KernelTranslation
     /// <summary>
     /// The inbound SA (peer → us, completing the larval SA of the allocated SPI) and the outbound SA
     /// (us → peer) of a pair, with racoon's replay window and soft lifetime. <paramref name="kernel"/> decides
-    /// the ICV truncation: XFRM takes the registry's (RFC 4868, 128 bits for HMAC-SHA-256); PF_KEY cannot
-    /// say and Linux applies its own (96 bits for HMAC-SHA-256). PF_KEY also carries no SA selector.
+    /// the ICV length (<see cref="KernelCapabilities.IcvBitsFor"/>: RFC 4868's 128 bits for HMAC-SHA-256 where the
+    /// SA can say, Linux PF_KEY's 96 where it cannot) and whether a transport SA carries a selector.
     /// </summary>
-    public static (SecurityAssociation Inbound, SecurityAssociation Outbound) ToKernel(IpsecSaPair pair, bool overPfKey)
+    public static (SecurityAssociation Inbound, SecurityAssociation Outbound) ToKernel(IpsecSaPair pair, KernelCapabilities kernel)
     {
+        ArgumentNullException.ThrowIfNull(kernel);
         var protocol = ToKernel(pair.Protocol);
         var mode = ToKernel(pair.Mode);
         var lifetime = LifetimeFor(pair.Lifetime);
@@ -87,19 +86,19 @@ public static class KernelTranslation
                 ReplayWindow = protocol == IpsecProtocol.IpComp ? 0 : ReplayWindow,
                 Lifetime = lifetime,
                 // strongSwan does the same: a transport SA is bound to its traffic; a tunnel SA carries any inner traffic.
-                // PF_KEY has no SA selector at all (racoon never set one), so over PF_KEY none is given.
-                Selector = mode == IpsecMode.Transport && !overPfKey ? ToKernelSelector(from, to) : null,
+                // PF_KEY has no SA selector at all (racoon never set one), so there none is given.
+                Selector = mode == IpsecMode.Transport && kernel.SaSelectors ? ToKernelSelector(from, to) : null,
             };
             return protocol switch
             {
                 IpsecProtocol.Esp => sa with
                 {
                     Encryption = EspCipher(pair, keys),
-                    Authentication = pair.AuthenticationAlgorithm == 0 ? null : Integrity(AlgorithmRegistry.FromIkeId(AlgorithmKind.Authentication, pair.AuthenticationAlgorithm), pair.AuthenticationAlgorithm, keys, overPfKey),
+                    Authentication = pair.AuthenticationAlgorithm == 0 ? null : Integrity(AlgorithmRegistry.FromIkeId(AlgorithmKind.Authentication, pair.AuthenticationAlgorithm), pair.AuthenticationAlgorithm, keys, kernel),
                 },
                 IpsecProtocol.Ah => sa with
                 {
-                    Authentication = Integrity(AlgorithmRegistry.FromIkeAhTransformId(pair.TransformId), pair.TransformId, keys, overPfKey),
+                    Authentication = Integrity(AlgorithmRegistry.FromIkeAhTransformId(pair.TransformId), pair.TransformId, keys, kernel),
                 },
                 _ => sa with
                 {
@@ -117,9 +116,8 @@ public static class KernelTranslation
     /// <summary>Hard limits as negotiated, soft limits at 80 % of them (0 stays "no limit").</summary>
     public static Lifetime LifetimeFor(IpsecLifetime negotiated)
     {
-        static ulong Soft(ulong hard) => hard * SoftLifetimePercent / 100;
         var hard = new LifetimeLimits(Bytes: negotiated.Bytes, AddSeconds: negotiated.Seconds);
-        var soft = new LifetimeLimits(Bytes: Soft(negotiated.Bytes), AddSeconds: Soft(negotiated.Seconds));
+        var soft = new LifetimeLimits(Bytes: State.SoftLifetime.Of(negotiated.Bytes), AddSeconds: State.SoftLifetime.Of(negotiated.Seconds));
         return new Lifetime(soft, hard);
     }
 
@@ -132,13 +130,10 @@ public static class KernelTranslation
             protocol, source.Port, destination.Port);
     }
 
-    /// <summary>True when PF_KEY installs <paramref name="pair"/> with an ICV shorter than RFC 4868's (SHA-2 HMACs).</summary>
-    public static bool PfKeyTruncates(IpsecSaPair pair)
-    {
-        var id = pair.Protocol == IpsecSaProtocol.Ah ? AlgorithmRegistry.FromIkeAhTransformId(pair.TransformId)
+    /// <summary>The integrity algorithm of <paramref name="pair"/> (AH's transform, ESP's authentication attribute), or null.</summary>
+    public static IpsecAlgorithm? IntegrityOf(IpsecSaPair pair) =>
+        pair.Protocol == IpsecSaProtocol.Ah ? AlgorithmRegistry.FromIkeAhTransformId(pair.TransformId)
             : pair.AuthenticationAlgorithm != 0 ? AlgorithmRegistry.FromIkeId(AlgorithmKind.Authentication, pair.AuthenticationAlgorithm) : null;
-        return id is not null && id.PfKeyIcvBits != id.IcvBits;
-    }
 
     private static SaAlgorithm EspCipher(IpsecSaPair pair, SaKeys keys)
     {
@@ -151,10 +146,10 @@ public static class KernelTranslation
         return new SaAlgorithm(cipher, keys.Encryption);
     }
 
-    private static SaAlgorithm Integrity(IpsecAlgorithm? algorithm, int id, SaKeys keys, bool overPfKey)
+    private static SaAlgorithm Integrity(IpsecAlgorithm? algorithm, int id, SaKeys keys, KernelCapabilities kernel)
     {
         if (algorithm is null)
             throw new NotSupportedException($"authentication algorithm {id} has no kernel algorithm");
-        return new SaAlgorithm(algorithm, keys.Authentication, overPfKey ? algorithm.PfKeyIcvBits : algorithm.IcvBits);
+        return new SaAlgorithm(algorithm, keys.Authentication, kernel.IcvBitsFor(algorithm));
     }
 }

@@ -15,7 +15,6 @@ public sealed record KeyDaemonSettings
 {
     public int IsakmpPort { get; init; } = 500;
     public int NattPort { get; init; } = 4500;
-    public bool PfKey { get; init; }
     /// <summary>Null: no pid file (tests).</summary>
     public string? PidFile { get; init; }
     /// <summary>Re-reads the configuration on SIGHUP; throws with the diagnostics when it is broken.</summary>
@@ -43,7 +42,7 @@ public sealed record KeyDaemonSettings
 /// executes the intents that come back before it takes the next. Start-up subscribes to kernel events
 /// before it reads the SPD and opens the IKE sockets last, so no ACQUIRE or policy change slips through.
 /// </summary>
-public sealed class KeyDaemon : IAsyncDisposable
+public sealed partial class KeyDaemon : IAsyncDisposable
 {
     private readonly Channel<DaemonEvent> events = Channel.CreateUnbounded<DaemonEvent>(new UnboundedChannelOptions { SingleReader = true });
     private readonly IKernelIpsec kernel;
@@ -60,7 +59,7 @@ public sealed class KeyDaemon : IAsyncDisposable
     private PidFile? pidFile;
     private Admin.AdminServer? adminServer;
     private readonly ILoggerFactory loggers;
-    private readonly Admin.EventReporter reporter;
+    private readonly EventReporter reporter;
     private readonly TaskCompletionSource started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <param name="engine">Builds the engine around the daemon's SPD mirror (its responder policy lookup).</param>
@@ -74,11 +73,11 @@ public sealed class KeyDaemon : IAsyncDisposable
         this.loggers = loggers;
         logger = loggers.CreateLogger("KernelIpsec.Keyd.Daemon.KeyDaemon");
         timer = new EngineTimer(this.time, () => Post(new TimerDue()));
-        transport = new IkeTransport(d => events.Writer.WriteAsync(new DatagramArrived(d)), loggers.CreateLogger("KernelIpsec.Keyd.Transport.IkeTransport"));
+        transport = new IkeTransport(kernel, d => events.Writer.WriteAsync(new DatagramArrived(d)), loggers.CreateLogger("KernelIpsec.Keyd.Transport.IkeTransport"));
         Phase1s = new Phase1Table(this.time);
         Installed = new InstalledSas(settings.Journal, this.time);
-        reporter = new Admin.EventReporter(Phase1s);
-        executor = new IntentExecutor(kernel, new TransportSender(transport, settings.Verbose > 0 ? logger : null), timer.Arm, Installed, Phase1s, settings.PfKey,
+        reporter = new EventReporter(Phase1s);
+        executor = new IntentExecutor(kernel, new TransportSender(transport, settings.Verbose > 0 ? logger : null), timer.Arm, Installed, Phase1s,
             loggers.CreateLogger("KernelIpsec.Keyd.Daemon.IntentExecutor"));
     }
 
@@ -176,7 +175,7 @@ public sealed class KeyDaemon : IAsyncDisposable
         ApplyConfig(config, reload: false);
         if (settings.AdminSocket && !config.Listen.AdminSocket.Disabled)
         {
-            var handler = new Admin.AdminHandler(this, time, loggers.CreateLogger("KernelIpsec.Keyd.Admin.AdminHandler"));
+            var handler = new Admin.AdminHandler(new DaemonAdminBackend(this), time, loggers.CreateLogger("KernelIpsec.Keyd.Admin.AdminHandler"));
             adminServer = Admin.AdminServer.Start(config.Listen.AdminSocket, request => OnLoopAsync(() => handler.HandleAsync(request)), Events,
                 loggers.CreateLogger("KernelIpsec.Keyd.Admin.AdminServer"));
         }
@@ -212,7 +211,7 @@ public sealed class KeyDaemon : IAsyncDisposable
     private (string File, IReadOnlyList<State.BackupSaRead> Lines) ReadBackup()
     {
         var path = config.Paths.BackupSa ?? throw new InvalidOperationException("-B: racoon.conf names no backup file (path backupsa \"FILE\";)");
-        return (path, State.BackupSaFile.Read(path, TimeZoneInfo.Local, settings.PfKey));
+        return (path, State.BackupSaFile.Read(path, TimeZoneInfo.Local, kernel.Capabilities));
     }
 
     /// <summary>racoon's backupsa_from_file: installs the SAs whose lifetime has time left, with what is left.</summary>
@@ -224,12 +223,12 @@ public sealed class KeyDaemon : IAsyncDisposable
         {
             if (read.Entry is not { } entry)
             {
-                logger.LogError("illegal format line#{Line} in {File}: {Problem}", read.Line, path, read.Problem);
+                LogBackupLineIllegal(logger, read.Line, path, read.Problem);
                 continue;
             }
             if (entry.Remaining(now) is not { } sa)
             {
-                logger.LogDebug("ignore this line#{Line} in {File} due to expiration", read.Line, path);
+                LogBackupLineExpired(logger, read.Line, path);
                 continue;
             }
             try
@@ -237,11 +236,11 @@ public sealed class KeyDaemon : IAsyncDisposable
                 await kernel.AddSaAsync(sa, cancellation).ConfigureAwait(false);
                 Installed.Add(sa);
                 restored++;
-                logger.LogInformation("IPsec-SA restored: {Sa} ({Seconds} s left)", sa.Id, sa.Lifetime.Hard.AddSeconds);
+                LogRestored(logger, sa.Id, sa.Lifetime.Hard.AddSeconds);
             }
             catch (Exception e) when (e is KernelIpsecException or ArgumentException)
             {
-                logger.LogError("restore SA failed line#{Line} in {File}: {Error}", read.Line, path, e.Message);
+                LogRestoreFailed(logger, read.Line, path, e.Message);
             }
         }
         logger.LogInformation("{Count} SAs restored from {File}", restored, path);
@@ -279,9 +278,8 @@ public sealed class KeyDaemon : IAsyncDisposable
         switch (daemonEvent)
         {
             case DatagramArrived arrived:
-                if (settings.Verbose > 0)
-                    logger.LogDebug("{Length} bytes message received from {Remote} to {Local}\n{Dump}", arrived.Datagram.Message.Length,
-                        arrived.Datagram.Remote, arrived.Datagram.Local, Convert.ToHexStringLower(arrived.Datagram.Message));
+                if (settings.Verbose > 0 && logger.IsEnabled(LogLevel.Debug))
+                    LogReceived(logger, arrived.Datagram.Message.Length, arrived.Datagram.Remote, arrived.Datagram.Local, Convert.ToHexStringLower(arrived.Datagram.Message));
                 await RunAsync(engine.OnDatagram(arrived.Datagram, now)).ConfigureAwait(false);
                 break;
             case TimerDue:
@@ -310,7 +308,7 @@ public sealed class KeyDaemon : IAsyncDisposable
         switch (kernelEvent)
         {
             case AcquireEvent acquire:
-                logger.LogDebug("ACQUIRE {Sequence} for {Source}->{Destination} ({Protocol})", acquire.Sequence, acquire.Source, acquire.Destination, acquire.Protocol);
+                LogAcquire(logger, acquire.Sequence, acquire.Source, acquire.Destination, acquire.Protocol);
                 await RunAsync(engine.OnAcquire(KernelTranslation.ToIke(acquire), now)).ConfigureAwait(false);
                 break;
             case SaExpiredEvent expired:
@@ -320,7 +318,7 @@ public sealed class KeyDaemon : IAsyncDisposable
                     // this id is a newer one: the report was for the larval state ALLOCSPI made, which ran out
                     // (xfrm_acq_expires, 30 s) while a slow first install loaded crypto modules, and the SA was
                     // then added afresh. racoon likewise ignores expires of SAs that are not mature.
-                    logger.LogDebug("hard expire for {Sa}, which the kernel still holds: stale (its larval state), ignored", expired.Sa.Id);
+                    LogStaleExpire(logger, expired.Sa.Id);
                     break;
                 }
                 if (expired.Hard)
@@ -437,7 +435,8 @@ public sealed class KeyDaemon : IAsyncDisposable
     {
         public bool Send(IPEndPoint local, IPEndPoint remote, ReadOnlySpan<byte> message)
         {
-            packetLog?.LogDebug("{Length} bytes message will be sent to {Remote} from {Local}\n{Dump}", message.Length, remote, local, Convert.ToHexStringLower(message));
+            if (packetLog is not null && packetLog.IsEnabled(LogLevel.Debug))
+                LogSending(packetLog, message.Length, remote, local, Convert.ToHexStringLower(message));
             return transport.Send(local, remote, message);
         }
     }

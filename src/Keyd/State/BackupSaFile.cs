@@ -1,5 +1,6 @@
 using System.Text;
 using KernelIpsec.Keyd.Config;
+using KernelIpsec.Netlink;
 
 namespace KernelIpsec.Keyd.State;
 
@@ -30,7 +31,7 @@ public static class BackupSaFile
     /// Reads the file for -B after racoon's secret-file check (owned by us or root, no group/other access);
     /// throws <see cref="IOException"/> saying what is wrong with the file. Bad lines are returned with their problem.
     /// </summary>
-    public static IReadOnlyList<BackupSaRead> Read(string path, TimeZoneInfo zone, bool pfKeyIcv)
+    public static IReadOnlyList<BackupSaRead> Read(string path, TimeZoneInfo zone, KernelCapabilities kernel)
     {
         if (FileSecurity.CheckSecretFile(path) is { } problem)
             throw new IOException($"failed to open the backup file {path}: {problem}");
@@ -43,7 +44,7 @@ public static class BackupSaFile
                 continue;
             try
             {
-                result.Add(new BackupSaRead(number, BackupSaLine.Parse(line, zone, pfKeyIcv), null));
+                result.Add(new BackupSaRead(number, BackupSaLine.Parse(line, zone, kernel), null));
             }
             catch (Exception e) when (e is FormatException or ArgumentException)
             {

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using KernelIpsec.Netlink.Model;
 using KernelIpsec.Netlink.Model.Algorithms;
+using KernelIpsec.Netlink;
 
 namespace KernelIpsec.Keyd.State;
 
@@ -69,8 +70,8 @@ public sealed record BackupSaLine(DateTimeOffset Created, SecurityAssociation Sa
     }
 
     /// <summary>Parses one line; throws <see cref="FormatException"/> naming the field that is wrong.</summary>
-    /// <param name="pfKeyIcv">True when the SA goes in over PF_KEY (Linux's own ICV lengths, as the daemon installs them).</param>
-    public static BackupSaLine Parse(string line, TimeZoneInfo zone, bool pfKeyIcv = false)
+    /// <param name="kernel">The interface the SA goes in over: its ICV lengths, as the daemon installs them (XFRM's if null).</param>
+    public static BackupSaLine Parse(string line, TimeZoneInfo zone, KernelCapabilities? kernel = null)
     {
         var percent = line.IndexOf('%', StringComparison.Ordinal);
         if (percent < 0)
@@ -130,7 +131,7 @@ public sealed record BackupSaLine(DateTimeOffset Created, SecurityAssociation Sa
         if (authenticationType != 0)
         {
             var integrity = AlgorithmRegistry.FromSadbId(AlgorithmKind.Authentication, authenticationType) ?? throw new FormatException($"unknown authentication algorithm {authenticationType}");
-            sa = sa with { Authentication = new SaAlgorithm(integrity, keys.AsSpan(encryptionKeyLength), pfKeyIcv ? integrity.PfKeyIcvBits : integrity.IcvBits) };
+            sa = sa with { Authentication = new SaAlgorithm(integrity, keys.AsSpan(encryptionKeyLength), (kernel ?? KernelCapabilities.Xfrm).IcvBitsFor(integrity)) };
         }
         return new BackupSaLine(created, sa);
     }
@@ -147,9 +148,8 @@ public sealed record BackupSaLine(DateTimeOffset Created, SecurityAssociation Sa
         if (hard.AddSeconds != 0 && (long)hard.AddSeconds - Math.Max(age, 0) <= 0)
             return null;
         var left = hard.AddSeconds == 0 ? 0 : (ulong)((long)hard.AddSeconds - Math.Max(age, 0));
-        static ulong Soft(ulong limit) => limit * Daemon.KernelTranslation.SoftLifetimePercent / 100;
         var remaining = hard with { AddSeconds = left };
-        var soft = new LifetimeLimits(Soft(remaining.Bytes), Soft(remaining.Packets), Soft(remaining.AddSeconds), Soft(remaining.UseSeconds));
+        var soft = new LifetimeLimits(SoftLifetime.Of(remaining.Bytes), SoftLifetime.Of(remaining.Packets), SoftLifetime.Of(remaining.AddSeconds), SoftLifetime.Of(remaining.UseSeconds));
         return Sa with { Lifetime = new Lifetime(soft, remaining) };
     }
 

@@ -9,7 +9,7 @@ namespace KernelIpsec.Keyd.State;
 /// `path backupsa`, racoon's backup of the established SAs with their keys (<see cref="BackupSaFile"/>,
 /// for -B). A file that cannot be written is logged, never fatal.
 /// </summary>
-public sealed class SaJournal(string? ownedFile, string? backupFile, TimeZoneInfo zone, ILogger logger)
+public sealed partial class SaJournal(string? ownedFile, string? backupFile, TimeZoneInfo zone, ILogger logger)
 {
     private readonly HashSet<SaId> unsavable = [];
 
@@ -28,7 +28,7 @@ public sealed class SaJournal(string? ownedFile, string? backupFile, TimeZoneInf
                 foreach (var skipped in BackupSaFile.Write(backupPath, established, zone, Environment.ProcessId))
                 {
                     if (unsavable.Add(skipped.Sa.Id))
-                        logger.LogWarning("IPsec-SA {Sa} not saved to {File}: racoon's backup format has no field for its NAT-T encapsulation or security context", skipped.Sa.Id, backupPath);
+                        LogUnsavable(logger, skipped.Sa.Id, backupPath);
                 }
             }, backupPath);
         }
@@ -52,7 +52,7 @@ public sealed class SaJournal(string? ownedFile, string? backupFile, TimeZoneInf
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            logger.LogError("cannot write {File}: {Error}", path, e.Message);
+            LogCannotWrite(logger, path, e.Message);
         }
     }
 }

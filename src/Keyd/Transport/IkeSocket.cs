@@ -1,20 +1,17 @@
 using System.Net;
 using System.Net.Sockets;
+using KernelIpsec.Netlink;
 using Microsoft.Extensions.Logging;
 
 namespace KernelIpsec.Keyd.Transport;
 
 /// <summary>
 /// One bound UDP socket for IKE: SO_REUSEADDR, packet info on (the arrival address per datagram), the
-/// per-socket IPsec bypass in both directions, and on the NAT-T port UDP_ENCAP_ESPINUDP so the kernel takes
-/// the ESP packets and leaves IKE (with its non-ESP marker) to us.
+/// per-socket IPsec bypass in both directions, and on the NAT-T port UDP encapsulation so the kernel takes
+/// the ESP packets and leaves IKE (with its non-ESP marker) to us; the kernel interface sets the last two.
 /// </summary>
-public sealed class IkeSocket : IDisposable
+public sealed partial class IkeSocket : IDisposable
 {
-    private const int SolUdp = 17;
-    private const int UdpEncap = 100;
-    private const int UdpEncapEspInUdp = 2;
-
     private readonly Socket socket;
     private readonly ILogger logger;
 
@@ -32,7 +29,7 @@ public sealed class IkeSocket : IDisposable
     }
 
     /// <summary>Opens and binds the socket; throws <see cref="SocketException"/> when the bind fails.</summary>
-    public static IkeSocket Open(ListenEndpoint endpoint, ILogger logger)
+    public static IkeSocket Open(ListenEndpoint endpoint, IKernelSockets kernel, ILogger logger)
     {
         var family = endpoint.EndPoint.AddressFamily;
         var socket = new Socket(family, SocketType.Dgram, ProtocolType.Udp);
@@ -51,22 +48,22 @@ public sealed class IkeSocket : IDisposable
             var bypass = true;
             try
             {
-                SocketBypassPolicy.Apply(socket);
+                kernel.BypassSocket(socket);
             }
             catch (SocketException e)
             {
                 bypass = false;
-                logger.LogError("failed to set the IPsec bypass policy on {Endpoint}: {Error}; IKE packets may be caught by the SPD", endpoint, e.Message);
+                LogBypassFailed(logger, endpoint, e.Message);
             }
             if (endpoint.NatTraversal)
             {
                 try
                 {
-                    socket.SetRawSocketOption(SolUdp, UdpEncap, BitConverter.GetBytes(UdpEncapEspInUdp));
+                    kernel.EnableUdpEncapsulation(socket);
                 }
                 catch (SocketException e)
                 {
-                    logger.LogWarning("setsockopt(UDP_ENCAP_ESPINUDP) on {Endpoint}: {Error}", endpoint, e.Message);
+                    LogUdpEncapsulationFailed(logger, endpoint, e.Message);
                 }
             }
             socket.Bind(endpoint.EndPoint);
@@ -130,7 +127,7 @@ public sealed class IkeSocket : IDisposable
                     case NonEspMarker.Kind.Keepalive:
                         continue;
                     case NonEspMarker.Kind.NotIke:
-                        logger.LogDebug("dropped a {Length}-byte datagram without non-ESP marker from {Remote} on {Endpoint}", result.ReceivedBytes, remote, Endpoint);
+                        LogNotIke(logger, result.ReceivedBytes, remote, Endpoint);
                         continue;
                 }
                 payload = NonEspMarker.Strip(payload);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using KernelIpsec.Netlink;
 using Microsoft.Extensions.Logging;
 
 namespace KernelIpsec.Keyd.Transport;
@@ -9,14 +10,17 @@ namespace KernelIpsec.Keyd.Transport;
 /// Sends go out of the socket bound to the intent's local address and port, so replies leave from the
 /// address the request arrived on. Not thread-safe: the event loop owns it.
 /// </summary>
-public sealed class IkeTransport : IDisposable
+public sealed partial class IkeTransport : IDisposable
 {
+    private readonly IKernelSockets kernel;
     private readonly Func<IkeDatagram, ValueTask> deliver;
     private readonly ILogger logger;
     private readonly Dictionary<ListenEndpoint, (IkeSocket Socket, CancellationTokenSource Stop, Task Loop)> sockets = [];
 
-    public IkeTransport(Func<IkeDatagram, ValueTask> deliver, ILogger logger)
+    /// <param name="kernel">Sets each socket's IPsec bypass and, on the NAT-T port, UDP encapsulation.</param>
+    public IkeTransport(IKernelSockets kernel, Func<IkeDatagram, ValueTask> deliver, ILogger logger)
     {
+        this.kernel = kernel;
         this.deliver = deliver;
         this.logger = logger;
     }
@@ -32,7 +36,7 @@ public sealed class IkeTransport : IDisposable
         foreach (var gone in sockets.Keys.Where(k => !wanted.Contains(k)).ToList())
         {
             Close(gone);
-            logger.LogInformation("{Endpoint} released.", Describe(gone));
+            LogReleased(logger, Describe(gone));
         }
         foreach (var endpoint in wanted)
         {
@@ -41,17 +45,17 @@ public sealed class IkeTransport : IDisposable
             IkeSocket socket;
             try
             {
-                socket = IkeSocket.Open(endpoint, logger);
+                socket = IkeSocket.Open(endpoint, kernel, logger);
             }
             catch (SocketException e)
             {
-                logger.LogError("failed to bind {Endpoint}: {Error}", Describe(endpoint), e.Message);
+                LogBindFailed(logger, Describe(endpoint), e.Message);
                 continue;
             }
             var stop = new CancellationTokenSource();
             var loop = Task.Run(() => socket.ReceiveLoopAsync(deliver, stop.Token));
             sockets[endpoint] = (socket, stop, loop);
-            logger.LogInformation("{Endpoint} used as isakmp port (fd={Descriptor})", Describe(endpoint), socket.Descriptor);
+            LogListening(logger, Describe(endpoint), socket.Descriptor);
         }
     }
 
@@ -61,7 +65,7 @@ public sealed class IkeTransport : IDisposable
         var socket = Find(local);
         if (socket == null)
         {
-            logger.LogError("no socket bound to {Local} to send {Length} bytes to {Remote}", Format(local), message.Length, Format(remote));
+            LogNoSocket(logger, Format(local), message.Length, Format(remote));
             return false;
         }
         try
@@ -71,7 +75,7 @@ public sealed class IkeTransport : IDisposable
         }
         catch (SocketException e)
         {
-            logger.LogError("sendto {Remote} from {Local} failed: {Error}", Format(remote), Format(local), e.Message);
+            LogSendFailed(logger, Format(remote), Format(local), e.Message);
             return false;
         }
     }

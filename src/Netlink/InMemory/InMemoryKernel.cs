@@ -1,6 +1,8 @@
 using System.Net;
+using System.Net.Sockets;
 using KernelIpsec.Netlink.Events;
 using KernelIpsec.Netlink.Model;
+using KernelIpsec.Netlink.PfKey;
 
 namespace KernelIpsec.Netlink.InMemory;
 
@@ -23,16 +25,65 @@ public sealed class InMemoryKernel : IKernelIpsec
     private readonly HashSet<uint> usedPolicyIndexes = [];
     private readonly ReqIdGenerator reqIds = new();
     private readonly List<InMemoryEventSubscription> subscriptions = [];
+    private readonly List<Socket> bypassedSockets = [];
+    private readonly List<Socket> udpEncapsulatedSockets = [];
     private uint policyIndexGenerator;
     private uint acquireSequence;
 
     /// <param name="time">Clock for the "added"/"last used" times; the system clock if null.</param>
     /// <param name="random">Source for SPI allocation (the kernel picks randomly in the range); a fresh one if null.</param>
-    public InMemoryKernel(TimeProvider? time = null, Random? random = null)
+    /// <param name="capabilities">
+    /// The backend this kernel stands in for (XFRM's if null), so callers deciding from capabilities can be tested
+    /// for PF_KEY too. It exchanges no PF_KEY messages and has no promiscuous monitor, whichever it stands in for.
+    /// </param>
+    public InMemoryKernel(TimeProvider? time = null, Random? random = null, KernelCapabilities? capabilities = null)
     {
         this.time = time ?? TimeProvider.System;
         this.random = random ?? new Random();
+        Capabilities = (capabilities ?? KernelCapabilities.Xfrm) with { PromiscuousMonitor = false, PfKeyTraffic = false };
     }
+
+    public KernelCapabilities Capabilities { get; }
+
+    /// <summary>The sockets <see cref="BypassSocket"/> was asked for, in order; nothing is set on them.</summary>
+    public IReadOnlyList<Socket> BypassedSockets
+    {
+        get
+        {
+            lock (gate)
+                return [.. bypassedSockets];
+        }
+    }
+
+    /// <summary>The sockets <see cref="EnableUdpEncapsulation"/> was asked for, in order; nothing is set on them.</summary>
+    public IReadOnlyList<Socket> UdpEncapsulatedSockets
+    {
+        get
+        {
+            lock (gate)
+                return [.. udpEncapsulatedSockets];
+        }
+    }
+
+    /// <summary>Records the request only: an in-memory SPD catches no real traffic.</summary>
+    public void BypassSocket(Socket socket)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        lock (gate)
+            bypassedSockets.Add(socket);
+    }
+
+    /// <summary>Records the request only: no ESP reaches an in-memory kernel.</summary>
+    public void EnableUdpEncapsulation(Socket socket)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        lock (gate)
+            udpEncapsulatedSockets.Add(socket);
+    }
+
+    public IKernelEventSubscription SubscribePromiscuous() => throw new NotSupportedException("the in-memory kernel has no promiscuous monitor");
+
+    public void ObservePfKeyTraffic(PfKeyTrafficObserver observer) => throw new NotSupportedException("the in-memory kernel exchanges no PF_KEY messages");
 
     private sealed record SaEntry(SecurityAssociation Sa, bool Larval);
 

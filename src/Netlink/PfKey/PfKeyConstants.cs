@@ -94,6 +94,7 @@ internal static class PfKeyConstants
     public const ushort IPSEC_POLICY_DISCARD = 0;
     public const ushort IPSEC_POLICY_NONE = 1;
     public const ushort IPSEC_POLICY_IPSEC = 2;
+    public const ushort IPSEC_POLICY_BYPASS = 4;
     public const byte IPSEC_LEVEL_DEFAULT = 0;
     public const byte IPSEC_LEVEL_USE = 1;
     public const byte IPSEC_LEVEL_REQUIRE = 2;

@@ -11,7 +11,7 @@ namespace KernelIpsec.Netlink.PfKey;
 /// every SA and SPD broadcast. Messages become the same <see cref="KernelEvent"/> records as XFRM notifications.
 /// af_key drops broadcasts silently when a socket's queue is full, so the queue is made large (4 MiB).
 /// </summary>
-internal sealed class PfKeyEventSubscription : IKernelEventSubscription
+internal sealed partial class PfKeyEventSubscription : IKernelEventSubscription
 {
     public const int ReceiveBufferBytes = 4 * 1024 * 1024;
 
@@ -87,7 +87,7 @@ internal sealed class PfKeyEventSubscription : IKernelEventSubscription
             }
             catch (PfKeyFormatException e)
             {
-                logger.LogWarning("PF_KEY events: dropped a message: {Reason}", e.Message);
+                LogUnreadable(logger, e.Message);
                 continue;
             }
 
@@ -120,7 +120,7 @@ internal sealed class PfKeyEventSubscription : IKernelEventSubscription
                     }
                     catch (Exception e) when (e is KernelIpsecException or PfKeyFormatException)
                     {
-                        logger.LogWarning("PF_KEY events: ACQUIRE seq {Seq}: cannot read policy {Index}: {Reason}", message.Header.Sequence, x.Id, e.Message);
+                        LogAcquirePolicyUnreadable(logger, message.Header.Sequence, x.Id, e.Message);
                     }
                 }
 
@@ -133,7 +133,7 @@ internal sealed class PfKeyEventSubscription : IKernelEventSubscription
         {
             // One odd message must not end the stream; say what was dropped.
             if (!promiscuous)
-                logger.LogWarning("PF_KEY events: dropped {Message}: {Reason}", message.Name, e.Message);
+                LogDropped(logger, message.Name, e.Message);
             return null;
         }
     }

@@ -1,4 +1,6 @@
+using System.Net.Sockets;
 using KernelIpsec.Netlink.Events;
+using KernelIpsec.Netlink.Interop;
 using KernelIpsec.Netlink.Model;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -20,7 +22,7 @@ namespace KernelIpsec.Netlink.PfKey;
 /// up with SPDGET here).
 /// </para>
 /// </summary>
-public sealed class PfKeyKernel : IKernelIpsec
+public sealed partial class PfKeyKernel : IKernelIpsec
 {
     private const int BufferSize = 64 * 1024;
     private const int RequestReceiveBufferBytes = 1024 * 1024;
@@ -51,11 +53,18 @@ public sealed class PfKeyKernel : IKernelIpsec
     public static PfKeyKernel Open(ILogger? logger = null) =>
         new(PfKeySocket.Open(RequestReceiveBufferBytes), logger ?? NullLogger.Instance);
 
+    public KernelCapabilities Capabilities => KernelCapabilities.PfKey;
+
     /// <summary>
-    /// From now on, shows <paramref name="trafficObserver"/> every request this kernel sends and every answer it takes
+    /// From now on, shows <paramref name="observer"/> every request this kernel sends and every answer it takes
     /// for one (<c>setkey -v</c> / <c>-H</c>); broadcasts of others' changes that are skipped are not shown.
     /// </summary>
-    public void ObserveTraffic(PfKeyTrafficObserver trafficObserver) => observer = trafficObserver;
+    public void ObservePfKeyTraffic(PfKeyTrafficObserver observer) => this.observer = observer;
+
+    /// <summary>racoon's form: sadb_x_policy BYPASS, which af_key (loaded, since this backend runs) compiles.</summary>
+    public void BypassSocket(Socket socket) => PfKeySocketPolicy.Apply(socket);
+
+    public void EnableUdpEncapsulation(Socket socket) => UdpEncapsulation.Enable(socket);
 
     public Task AddSaAsync(SecurityAssociation sa, CancellationToken cancellationToken = default) => InstallSa(sa, update: false, cancellationToken);
 
@@ -176,11 +185,8 @@ public sealed class PfKeyKernel : IKernelIpsec
         ArgumentNullException.ThrowIfNull(sa);
         sa.Validate();
         _ = PfKeyMessages.AddSa(sa, update, 0, pid); // refuses what PF_KEY cannot say before anything is sent
-        if (sa.Authentication is { } auth && auth.IcvBits != auth.Algorithm.PfKeyIcvBits)
-        {
-            logger.LogWarning("{Sa}: PF_KEY cannot choose the ICV length; Linux installs {Algorithm} with {Installed} bits, not the {Asked} asked for (use --kernel xfrm for {Asked})",
-                sa.Id, auth.Algorithm.Name, auth.Algorithm.PfKeyIcvBits, auth.IcvBits, auth.IcvBits);
-        }
+        if (sa.Authentication is { } auth && auth.IcvBits != Capabilities.IcvBitsFor(auth.Algorithm))
+            LogIcvNotChosen(logger, sa.Id, auth.Algorithm.Name, Capabilities.IcvBitsFor(auth.Algorithm), auth.IcvBits);
 
         return Request<object>(update ? SADB_UPDATE : SADB_ADD, s => PfKeyMessages.AddSa(sa, update, s, pid), update ? "update SA" : "add SA", sa.Id.ToString(), null, cancellationToken);
     }
@@ -298,7 +304,7 @@ public sealed class PfKeyKernel : IKernelIpsec
             if (header.Pid != pid || header.Type != type)
             {
                 if (logger.IsEnabled(LogLevel.Trace))
-                    logger.LogTrace("PF_KEY: skipped {Message} seq {Seq} pid {Pid} while waiting for {Expected}", MessageName(header.Type), header.Sequence, header.Pid, MessageName(type));
+                    LogSkipped(logger, MessageName(header.Type), header.Sequence, header.Pid, MessageName(type));
                 continue;
             }
 

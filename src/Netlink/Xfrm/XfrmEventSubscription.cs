@@ -12,7 +12,7 @@ namespace KernelIpsec.Netlink.Xfrm;
 /// <see cref="KernelEvent"/>s. When the kernel drops notifications because this socket's queue was full
 /// (ENOBUFS), the loss is logged and a <see cref="ResyncRequiredEvent"/> is yielded; listening goes on.
 /// </summary>
-internal sealed class XfrmEventSubscription : IKernelEventSubscription
+internal sealed partial class XfrmEventSubscription : IKernelEventSubscription
 {
     public const int DefaultReceiveBufferBytes = 4 * 1024 * 1024;
 
@@ -61,7 +61,7 @@ internal sealed class XfrmEventSubscription : IKernelEventSubscription
 
             if (lost is not null)
             {
-                logger.LogWarning("XFRM events: {Reason}; resynchronising by dump", lost);
+                LogLost(logger, lost);
                 yield return new ResyncRequiredEvent(lost);
                 continue;
             }
@@ -86,13 +86,13 @@ internal sealed class XfrmEventSubscription : IKernelEventSubscription
                 catch (Exception ex) when (ex is NetlinkFormatException or ArgumentException)
                 {
                     // One odd notification must not end the stream; say what was dropped.
-                    logger.LogWarning("XFRM events: dropped message type {Type}: {Reason}", m.Type, ex.Message);
+                    LogDropped(logger, m.Type, ex.Message);
                 }
             }
         }
         catch (NetlinkFormatException ex)
         {
-            logger.LogWarning("XFRM events: dropped the rest of a datagram: {Reason}", ex.Message);
+            LogDroppedRest(logger, ex.Message);
         }
 
         return events;

@@ -1,8 +1,10 @@
+using System.Net.Sockets;
 using KernelIpsec.Netlink.Events;
 using KernelIpsec.Netlink.Interop;
 using KernelIpsec.Netlink.Model;
 using KernelIpsec.Netlink.NetlinkProtocol;
 using Microsoft.Extensions.Logging;
+using KernelIpsec.Netlink.PfKey;
 using Microsoft.Extensions.Logging.Abstractions;
 using static KernelIpsec.Netlink.Interop.NetlinkConstants;
 
@@ -14,7 +16,7 @@ namespace KernelIpsec.Netlink.Xfrm;
 /// interrupted (NLM_F_DUMP_INTR), so a dump is always one consistent snapshot. Sockets belong to the network
 /// namespace of the thread that calls <see cref="Open"/>.
 /// </summary>
-public sealed class XfrmKernel : IKernelIpsec
+public sealed partial class XfrmKernel : IKernelIpsec
 {
     private const int ReceiveBufferSize = 64 * 1024;   // dumps come in skbs of at most 32 KiB
     private const int MaxDumpAttempts = 10;
@@ -37,6 +39,18 @@ public sealed class XfrmKernel : IKernelIpsec
     /// <summary>Opens the request socket (in the calling thread's network namespace).</summary>
     public static XfrmKernel Open(ILogger? logger = null) =>
         new(NetlinkSocket.Open(XfrmConstants.NETLINK_XFRM, groups: 0), logger ?? NullLogger.Instance);
+
+    public KernelCapabilities Capabilities => KernelCapabilities.Xfrm;
+
+    public void BypassSocket(Socket socket) => XfrmSocketPolicy.Apply(socket);
+
+    public void EnableUdpEncapsulation(Socket socket) => UdpEncapsulation.Enable(socket);
+
+    /// <summary>XFRM has no promiscuous mode: its event groups (<see cref="SubscribeEvents"/>) already carry every change.</summary>
+    public IKernelEventSubscription SubscribePromiscuous() => throw new NotSupportedException("XFRM has no promiscuous monitor; subscribe to its events");
+
+    /// <summary>XFRM speaks netlink, not PF_KEY; setkey shows the PF_KEY equivalent of each request instead.</summary>
+    public void ObservePfKeyTraffic(PfKeyTrafficObserver observer) => throw new NotSupportedException("the XFRM backend exchanges no PF_KEY messages");
 
     public Task AddSaAsync(SecurityAssociation sa, CancellationToken cancellationToken = default) => InstallSa(sa, update: false, cancellationToken);
 
@@ -167,8 +181,7 @@ public sealed class XfrmKernel : IKernelIpsec
                     return results;
                 if (attempt == MaxDumpAttempts)
                     throw new KernelIpsecException(operation, $"{entry} (interrupted {attempt} times by concurrent changes)", KernelErrno.EINTR);
-                if (logger.IsEnabled(LogLevel.Debug))
-                    logger.LogDebug("{Operation}: dump interrupted by a concurrent change, restarting", operation);
+                LogDumpRestarted(logger, operation);
             }
         }
         finally

@@ -3,25 +3,18 @@ using KernelIpsec.Netlink;
 namespace KernelIpsec.Setkey.Cli;
 
 /// <summary>
-/// The kernel interfaces this build can talk to, by their <c>--kernel</c> name. Adding a backend is
-/// one <see cref="Add"/> line in Program.cs; a known name without a backend gets a clear message.
+/// The kernel interfaces this build can talk to, by their <c>--kernel</c> name (<see cref="KernelIpsecFactory"/>'s
+/// table, aliases included). Adding a backend is one <see cref="Add"/> line in Program.cs; a known name without a
+/// backend gets a clear message.
 /// </summary>
 public sealed class KernelBackends
 {
-    /// <summary>Every name <c>--kernel</c> accepts, with what it means.</summary>
-    public static readonly IReadOnlyDictionary<string, string> KnownNames = new Dictionary<string, string>(StringComparer.Ordinal)
-    {
-        ["xfrm"] = "XFRM netlink",
-        ["pfkey"] = "PF_KEY",
-    };
-
     private readonly Dictionary<string, Func<IKernelIpsec>> factories = new(StringComparer.Ordinal);
 
     public KernelBackends Add(string name, Func<IKernelIpsec> open)
     {
-        if (!KnownNames.ContainsKey(name))
-            throw new ArgumentException($"unknown kernel interface '{name}'", nameof(name));
-        factories[name] = open;
+        var canonical = KernelIpsecFactory.Canonical(name) ?? throw new ArgumentException(KernelIpsecFactory.UnknownName(name), nameof(name));
+        factories[canonical] = open;
         return this;
     }
 
@@ -30,14 +23,14 @@ public sealed class KernelBackends
     {
         kernel = null;
         problem = null;
-        if (!KnownNames.TryGetValue(name, out var description))
+        if (KernelIpsecFactory.Canonical(name) is not { } canonical)
         {
-            problem = $"unknown kernel interface `{name}' (use --kernel xfrm or --kernel pfkey)";
+            problem = $"unknown kernel interface `{name}' (use {string.Join(" or ", KernelIpsecFactory.Names.Select(n => "--kernel " + n))})";
             return false;
         }
-        if (!factories.TryGetValue(name, out var open))
+        if (!factories.TryGetValue(canonical, out var open))
         {
-            problem = $"{description} backend not available in this build";
+            problem = $"{KernelIpsecFactory.Describe(canonical)} backend not available in this build";
             return false;
         }
         kernel = open();

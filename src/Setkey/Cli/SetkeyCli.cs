@@ -204,7 +204,7 @@ public static class SetkeyCli
                         default:
                             var monitor = new KdebugMonitor(stdout, stderr, options.HexDump, rawTimestamps: options.Promiscuous > 1, environment.Time, environment.TimeZone);
                             // Over PF_KEY, -x is setkey's own SADB_X_PROMISC monitor: every message on the system.
-                            var subscription = kernel is KernelIpsec.Netlink.PfKey.PfKeyKernel pfkey ? pfkey.SubscribePromiscuous() : kernel.SubscribeEvents();
+                            var subscription = kernel.Capabilities.PromiscuousMonitor ? kernel.SubscribePromiscuous() : kernel.SubscribeEvents();
                             await using (((IAsyncDisposable)subscription).ConfigureAwait(false))
                             {
                                 await foreach (var e in subscription.WithCancellation(cancellationToken).ConfigureAwait(false))

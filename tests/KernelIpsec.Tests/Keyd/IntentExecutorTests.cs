@@ -3,7 +3,10 @@ using KernelIpsec.Ike.Engine;
 using KernelIpsec.Keyd.Daemon;
 using KernelIpsec.Netlink.InMemory;
 using KernelIpsec.Netlink.Model;
+using KernelIpsec.Netlink;
 using KernelIpsec.Tests.Infrastructure;
+using KernelIpsec.Tests.Ike.Engine;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NUnit.Framework;
 
@@ -28,15 +31,18 @@ public class IntentExecutorTests
 
     private sealed class Rig
     {
-        public InMemoryKernel Kernel { get; } = new(random: new Random(1));
+        public InMemoryKernel Kernel { get; }
         public RecordingSender Sender { get; } = new();
         public List<DateTimeOffset> Timers { get; } = [];
         public InstalledSas Installed { get; } = new();
         public Phase1Table Phase1s { get; } = new(TimeProvider.System);
         public IntentExecutor Executor { get; }
 
-        public Rig(bool pfKey = false) =>
-            Executor = new IntentExecutor(Kernel, Sender, Timers.Add, Installed, Phase1s, pfKey, NullLogger.Instance);
+        public Rig(bool pfKey = false, ILogger? logger = null)
+        {
+            Kernel = new(random: new Random(1), capabilities: pfKey ? KernelCapabilities.PfKey : KernelCapabilities.Xfrm);
+            Executor = new IntentExecutor(Kernel, Sender, Timers.Add, Installed, Phase1s, logger ?? NullLogger.Instance);
+        }
     }
 
     private static byte[] Bytes(int length, byte seed) => Enumerable.Range(0, length).Select(i => (byte)(seed + i)).ToArray();
@@ -99,6 +105,33 @@ public class IntentExecutorTests
         await rig.Executor.ExecuteAsync([new InstallSaPair(AesSha256Pair(0x4000, 0x5000))]);
         var outbound = await rig.Kernel.GetSaAsync(new SaId(Left, Right, IpsecProtocol.Esp, 0x5000));
         Assert.That(outbound!.Authentication!.IcvBits, Is.EqualTo(96));
+    }
+
+    [Test]
+    public async Task PerSaLogLinesReadAsBefore()
+    {
+        var log = new ListLogger();
+        var rig = new Rig(pfKey: true, logger: log);
+        var spi = (await rig.Executor.ExecuteAsync([new AllocateSpi(1, IpsecSaProtocol.Esp, Right, Left, 7)]))[0].Spi!.Value;
+        await rig.Executor.ExecuteAsync([
+            new InstallSaPair(AesSha256Pair(spi, 0x5000)),
+            new DeleteIpsecSa(IpsecSaProtocol.Esp, 0x5000, Left, Right),
+            new DeleteIpsecSa(IpsecSaProtocol.Esp, 0x5000, Left, Right),
+            new NegotiationFailed(NegotiationPhase.Phase1, new IPEndPoint(Left, 500), new IPEndPoint(Right, 500), "timed out", null),
+        ]);
+
+        var inbound = new SaId(Right, Left, IpsecProtocol.Esp, spi);
+        var outbound = new SaId(Left, Right, IpsecProtocol.Esp, 0x5000);
+        Assert.That(log.Lines, Is.EqualTo(new[]
+        {
+            $"DEBUG: SPI 0x{spi:x} allocated for Esp {Right}->{Left}",
+            "WARNING: PF_KEY installs hmac-sha256 with a 96-bit ICV (pre-RFC 4868, as racoon did); peers using 128 bits (RFC 4868) drop this SA's packets. Use --kernel xfrm for 128 bits.",
+            $"DEBUG: inbound SA installed: {inbound}",
+            $"DEBUG: outbound SA installed: {outbound}",
+            $"INFO: IPsec-SA deleted: {outbound}",
+            $"DEBUG: IPsec-SA {outbound} was already gone",
+            $"DEBUG: negotiation for {Right}:500 failed (timed out); kernel ACQUIRE (null) left to expire",
+        }));
     }
 
     [Test]

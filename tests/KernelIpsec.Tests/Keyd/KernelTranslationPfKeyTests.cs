@@ -1,6 +1,7 @@
 using System.Net;
 using KernelIpsec.Ike.Engine;
 using KernelIpsec.Keyd.Daemon;
+using KernelIpsec.Netlink;
 using KernelIpsec.Tests.Infrastructure;
 using NUnit.Framework;
 
@@ -21,7 +22,7 @@ public class KernelTranslationPfKeyTests
     [Test]
     public void XfrmBindsTransportSasToTheirTraffic()
     {
-        var (inbound, outbound) = KernelTranslation.ToKernel(TransportPair(), overPfKey: false);
+        var (inbound, outbound) = KernelTranslation.ToKernel(TransportPair(), KernelCapabilities.Xfrm);
         Assert.That(inbound.Selector, Is.Not.Null);
         Assert.That(outbound.Selector, Is.Not.Null);
     }
@@ -30,7 +31,7 @@ public class KernelTranslationPfKeyTests
     public void PfKeyGetsNoSaSelectorSinceItCannotCarryOne()
     {
         // Seen in the VM: with --kernel pfkey every install failed with "PF_KEY cannot carry an SA selector".
-        var (inbound, outbound) = KernelTranslation.ToKernel(TransportPair(), overPfKey: true);
+        var (inbound, outbound) = KernelTranslation.ToKernel(TransportPair(), KernelCapabilities.PfKey);
         Assert.That(inbound.Selector, Is.Null);
         Assert.That(outbound.Selector, Is.Null);
     }

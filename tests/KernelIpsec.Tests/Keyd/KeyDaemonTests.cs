@@ -347,7 +347,7 @@ public class KeyDaemonTests
         kernel.SendPacket(new Selector(AddressPrefix.Host(Left), AddressPrefix.Host(Right)));
         await Eventually(async () => (await kernel.DumpSasAsync()).Count(s => s.Encryption != null) == 2);
 
-        var backup = KernelIpsec.Keyd.State.BackupSaFile.Read(BackupPath, TimeZoneInfo.Local, false);
+        var backup = KernelIpsec.Keyd.State.BackupSaFile.Read(BackupPath, TimeZoneInfo.Local, KernelIpsec.Netlink.KernelCapabilities.Xfrm);
         Assert.That(backup.Select(b => b.Entry!.Sa.Id).OrderBy(i => i.Spi), Is.EqualTo((await kernel.DumpSasAsync()).Select(s => s.Id).OrderBy(i => i.Spi)));
         Assert.That(File.ReadAllLines(OwnedPath).Count(l => l.StartsWith("esp ", StringComparison.Ordinal)), Is.EqualTo(2));
         Assert.That(File.GetUnixFileMode(BackupPath), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
@@ -432,7 +432,7 @@ public class KeyDaemonTests
         Assert.That(restored.Encryption, Is.EqualTo(Saved(0x5001).Encryption));
         Assert.That(restored.Lifetime.Hard.AddSeconds, Is.InRange(495ul, 500ul));
         Assert.That(daemon.Installed.Contains(restored.Id), Is.True, "restored SAs are the daemon's: removed at exit");
-        Assert.That(KernelIpsec.Keyd.State.BackupSaFile.Read(BackupPath, TimeZoneInfo.Local, false).Single().Entry!.Sa.Id, Is.EqualTo(restored.Id));
+        Assert.That(KernelIpsec.Keyd.State.BackupSaFile.Read(BackupPath, TimeZoneInfo.Local, KernelIpsec.Netlink.KernelCapabilities.Xfrm).Single().Entry!.Sa.Id, Is.EqualTo(restored.Id));
         daemon.Post(new TerminateRequested("SIGTERM"));
         await run;
         Assert.That(await kernel.DumpSasAsync(), Is.Empty);

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using KernelIpsec.Keyd.Cli;
+using KernelIpsec.Keyd.Config;
 using KernelIpsec.Tests.Infrastructure;
 using NUnit.Framework;
 

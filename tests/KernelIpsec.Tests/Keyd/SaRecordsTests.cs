@@ -3,6 +3,7 @@ using KernelIpsec.Keyd.Daemon;
 using KernelIpsec.Keyd.State;
 using KernelIpsec.Netlink.Model;
 using KernelIpsec.Netlink.Model.Algorithms;
+using KernelIpsec.Netlink;
 using KernelIpsec.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using NUnit.Framework;
@@ -66,7 +67,7 @@ public class SaRecordsTests
         Assert.That((tunnel.Sa.Id.Source.ToString(), tunnel.Sa.Mode, tunnel.Sa.ReqId, tunnel.Sa.ReplayWindow), Is.EqualTo(("fd77::1", IpsecMode.Tunnel, 7u, 32u)));
         Assert.That((tunnel.Sa.Encryption!.Algorithm.Name, tunnel.Sa.Encryption.KeyBits, tunnel.Sa.Authentication!.Algorithm.Name, tunnel.Sa.Authentication.IcvBits),
             Is.EqualTo(("aes-cbc", 128, "hmac-sha256", 128)));
-        Assert.That(BackupSaLine.Parse(tunnel.Format(TimeZoneInfo.Utc)!, TimeZoneInfo.Utc, pfKeyIcv: true).Sa.Authentication!.IcvBits, Is.EqualTo(96), "over PF_KEY Linux's own truncation");
+        Assert.That(BackupSaLine.Parse(tunnel.Format(TimeZoneInfo.Utc)!, TimeZoneInfo.Utc, KernelCapabilities.PfKey).Sa.Authentication!.IcvBits, Is.EqualTo(96), "over PF_KEY Linux's own truncation");
 
         var ipcomp = BackupSaLine.Parse("Jan 01 00:00:00 2027%10.77.0.1 10.77.0.2 9 50000 1 3 0 2 0 0 0 0 0 0 600 0 0 ", TimeZoneInfo.Utc);
         Assert.That((ipcomp.Sa.Id.Protocol, ipcomp.Sa.Compression!.Algorithm.Name), Is.EqualTo((IpsecProtocol.IpComp, "deflate")));
@@ -122,12 +123,12 @@ public class SaRecordsTests
 
         Assert.That(File.GetUnixFileMode(path), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
         Assert.That(File.ReadAllLines(path)[0], Does.StartWith("#"));
-        var read = BackupSaFile.Read(path, TimeZoneInfo.Utc, pfKeyIcv: false);
+        var read = BackupSaFile.Read(path, TimeZoneInfo.Utc, KernelCapabilities.Xfrm);
         Assert.That(read.Select(r => (r.Line, r.Entry?.Sa.Id.Spi, r.Problem)), Is.EqualTo(new[] { (2, (uint?)0x7000, (string?)null), (3, null, "no '%' after the time") }));
 
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
-        Assert.That(() => BackupSaFile.Read(path, TimeZoneInfo.Utc, false), Throws.TypeOf<IOException>().With.Message.StartsWith($"failed to open the backup file {path}: {path} has weak file permission 0640"));
-        Assert.That(() => BackupSaFile.Read(path + ".missing", TimeZoneInfo.Utc, false), Throws.TypeOf<IOException>().With.Message.StartsWith("failed to open the backup file"));
+        Assert.That(() => BackupSaFile.Read(path, TimeZoneInfo.Utc, KernelIpsec.Netlink.KernelCapabilities.Xfrm), Throws.TypeOf<IOException>().With.Message.StartsWith($"failed to open the backup file {path}: {path} has weak file permission 0640"));
+        Assert.That(() => BackupSaFile.Read(path + ".missing", TimeZoneInfo.Utc, KernelIpsec.Netlink.KernelCapabilities.Xfrm), Throws.TypeOf<IOException>().With.Message.StartsWith("failed to open the backup file"));
     }
 
     [Test]
@@ -158,10 +159,10 @@ public class SaRecordsTests
 
         installed.Add(EspSa());
         Assert.That(File.ReadAllLines(owned).Length, Is.EqualTo(3));
-        Assert.That(BackupSaFile.Read(backup, TimeZoneInfo.Local, false).Single().Entry!.Sa.Id, Is.EqualTo(EspSa().Id));
+        Assert.That(BackupSaFile.Read(backup, TimeZoneInfo.Local, KernelIpsec.Netlink.KernelCapabilities.Xfrm).Single().Entry!.Sa.Id, Is.EqualTo(EspSa().Id));
 
         installed.Remove(EspSa().Id);
-        Assert.That(BackupSaFile.Read(backup, TimeZoneInfo.Local, false), Is.Empty);
+        Assert.That(BackupSaFile.Read(backup, TimeZoneInfo.Local, KernelIpsec.Netlink.KernelCapabilities.Xfrm), Is.Empty);
         installed.Closed();
         Assert.That((File.Exists(owned), File.Exists(backup)), Is.EqualTo((false, false)));
     }

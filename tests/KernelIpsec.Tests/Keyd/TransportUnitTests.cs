@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Sockets;
 using KernelIpsec.Ike.Config;
 using KernelIpsec.Keyd.Transport;
+using KernelIpsec.Netlink.InMemory;
 using KernelIpsec.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
 using NUnit.Framework;
 
 namespace KernelIpsec.Tests.Keyd;
@@ -11,32 +13,19 @@ namespace KernelIpsec.Tests.Keyd;
 public class TransportUnitTests
 {
     [Test]
-    public void BypassPolicyIsXfrmUserpolicyInfoWithActionAllow()
+    public void EverySocketAsksTheKernelForBypassAndOnlyTheNattOneForUdpEncapsulation()
     {
-        var bytes = SocketBypassPolicy.Encode(AddressFamily.InterNetwork, SocketBypassPolicy.DirectionOut);
-        var expected = new byte[168];
-        expected[40] = 2; // sel.family AF_INET
-        for (var i = 56; i < 88; i++)
-            expected[i] = 0xff; // soft/hard byte and packet limits: XFRM_INF
-        expected[160] = 1; // dir out
-        expected[161] = 0; // action allow
-        Assert.That(bytes, Is.EqualTo(expected));
-    }
+        var kernel = new InMemoryKernel();
+        using var transport = new IkeTransport(kernel, _ => ValueTask.CompletedTask, NullLogger.Instance);
+        var ike = new ListenEndpoint(new IPEndPoint(IPAddress.Loopback, 0), NatTraversal: false);
+        var natt = new ListenEndpoint(new IPEndPoint(IPAddress.Loopback, 0), NatTraversal: true);
 
-    [Test]
-    public void BypassPolicyForIpv6CarriesAfInet6AndDirectionIn()
-    {
-        var bytes = SocketBypassPolicy.Encode(AddressFamily.InterNetworkV6, SocketBypassPolicy.DirectionIn);
-        Assert.That(bytes, Has.Length.EqualTo(168));
-        Assert.That((bytes[40], bytes[41], bytes[160], bytes[161]), Is.EqualTo(((byte)10, (byte)0, (byte)0, (byte)0)));
-    }
+        transport.Reconcile([ike, natt]);
 
-    [Test]
-    public void PfKeyBypassPolicyIsSadbXPolicyOfTypeBypass()
-    {
-        // len 2 (x 8 bytes), SADB_X_EXT_POLICY 18, IPSEC_POLICY_BYPASS 4, IPSEC_DIR_OUTBOUND 2, id 0, priority 0
-        Assert.That(Convert.ToHexString(SocketBypassPolicy.EncodePfKey(SocketBypassPolicy.DirectionOut)), Is.EqualTo("02001200040002000000000000000000"));
-        Assert.That(SocketBypassPolicy.EncodePfKey(SocketBypassPolicy.DirectionIn)[6], Is.EqualTo(1), "IPSEC_DIR_INBOUND");
+        var bound = transport.Sockets.ToDictionary(s => s.Endpoint.NatTraversal, s => s.BoundEndPoint);
+        Assert.That(kernel.BypassedSockets.Select(s => ((IPEndPoint)s.LocalEndPoint!).Port), Is.EquivalentTo(new[] { bound[false].Port, bound[true].Port }));
+        Assert.That(kernel.UdpEncapsulatedSockets.Select(s => ((IPEndPoint)s.LocalEndPoint!).Port), Is.EqualTo(new[] { bound[true].Port }));
+        Assert.That(transport.Sockets.All(s => s.HasBypassPolicy), Is.True);
     }
 
     [Test]

@@ -101,6 +101,11 @@ internal sealed class SetkeyHarness
         public Task<IReadOnlyList<SecurityPolicy>> DumpPoliciesAsync(CancellationToken cancellationToken = default) => inner.DumpPoliciesAsync(cancellationToken);
         public Task FlushPoliciesAsync(CancellationToken cancellationToken = default) => inner.FlushPoliciesAsync(cancellationToken);
         public IKernelEventSubscription SubscribeEvents() => inner.SubscribeEvents();
+        public KernelCapabilities Capabilities => inner.Capabilities;
+        public IKernelEventSubscription SubscribePromiscuous() => inner.SubscribePromiscuous();
+        public void ObservePfKeyTraffic(KernelIpsec.Netlink.PfKey.PfKeyTrafficObserver observer) => inner.ObservePfKeyTraffic(observer);
+        public void BypassSocket(Socket socket) => inner.BypassSocket(socket);
+        public void EnableUdpEncapsulation(Socket socket) => inner.EnableUdpEncapsulation(socket);
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

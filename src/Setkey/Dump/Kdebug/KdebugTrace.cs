@@ -1,5 +1,4 @@
 using KernelIpsec.Netlink;
-using KernelIpsec.Netlink.PfKey;
 
 namespace KernelIpsec.Setkey.Dump.Kdebug;
 
@@ -20,9 +19,9 @@ public sealed class KdebugTrace(TextWriter output, bool verbose, bool hexDump)
     {
         if (!Enabled)
             return kernel;
-        if (kernel is PfKeyKernel pfkey)
+        if (kernel.Capabilities.PfKeyTraffic)
         {
-            pfkey.ObserveTraffic((message, sent) =>
+            kernel.ObservePfKeyTraffic((message, sent) =>
             {
                 if (sent)
                     Sent(message);

@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using KernelIpsec.Netlink;
 using KernelIpsec.Netlink.Events;
 using KernelIpsec.Netlink.Model;
@@ -105,6 +106,16 @@ internal sealed class SadbTracingKernel(IKernelIpsec inner, KdebugTrace trace, u
     }
 
     public IKernelEventSubscription SubscribeEvents() => inner.SubscribeEvents();
+
+    public KernelCapabilities Capabilities => inner.Capabilities;
+
+    public IKernelEventSubscription SubscribePromiscuous() => inner.SubscribePromiscuous();
+
+    public void ObservePfKeyTraffic(PfKeyTrafficObserver observer) => inner.ObservePfKeyTraffic(observer);
+
+    public void BypassSocket(Socket socket) => inner.BypassSocket(socket);
+
+    public void EnableUdpEncapsulation(Socket socket) => inner.EnableUdpEncapsulation(socket);
 
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 

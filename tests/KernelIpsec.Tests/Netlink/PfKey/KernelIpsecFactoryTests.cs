@@ -1,4 +1,7 @@
+using KernelIpsec.Keyd.Config;
 using KernelIpsec.Netlink;
+using KernelIpsec.Netlink.InMemory;
+using KernelIpsec.Setkey.Cli;
 using KernelIpsec.Tests.Infrastructure;
 using NUnit.Framework;
 
@@ -28,6 +31,24 @@ public class KernelIpsecFactoryTests
     {
         Assert.That(() => KernelIpsecFactory.Choose(null, Env("kame")), Throws.ArgumentException.With.Message.EqualTo("unknown kernel interface 'kame' (use xfrm or pfkey)"));
         Assert.That(() => KernelIpsecFactory.Create("bsd"), Throws.ArgumentException.With.Message.StartsWith("unknown kernel interface 'bsd' (use xfrm or pfkey)"));
+    }
+
+    [TestCase("xfrm", "xfrm")]
+    [TestCase("netlink", "xfrm")]
+    [TestCase("PFKEY", "pfkey")]
+    [TestCase("pf_key", "pfkey")]
+    [TestCase("pf-key", "pfkey")]
+    public void RacoonAndSetkeyTakeTheSameNames(string written, string meant)
+    {
+        Assert.That(KernelChoice.TryParse(written, out var racoon), Is.True);
+        Assert.That(KernelChoice.Keyword(racoon), Is.EqualTo(meant));
+        var opened = new Dictionary<string, IKernelIpsec>();
+        var setkey = new KernelBackends();
+        foreach (var name in KernelIpsecFactory.Names)
+            setkey.Add(name, () => opened[name] = new InMemoryKernel());
+        Assert.That(setkey.TryOpen(written, out var kernel, out var problem), Is.True, problem);
+        Assert.That(opened[meant], Is.SameAs(kernel));
+        Assert.That(KernelChoice.Names[meant], Is.EqualTo(racoon), "the `kernel` statement's names");
     }
 
     [Test]

@@ -1,10 +1,9 @@
 using System.Net;
 using KernelIpsec.Ike.Engine;
 using KernelIpsec.Keyd.AdminProtocol;
-using KernelIpsec.Keyd.Daemon;
 using KernelIpsec.Netlink.Model;
 
-namespace KernelIpsec.Keyd.Admin;
+namespace KernelIpsec.Keyd.Daemon;
 
 /// <summary>
 /// Turns what the daemon does into racoon's admin events (evt.h) for `racoonctl show-event`: the engine's
