@@ -1,7 +1,6 @@
 using KernelIpsec.Ike.Wire;
 using System.Net;
 using KernelIpsec.Ike.Config;
-using KernelIpsec.Keyd.Cli;
 using Sprache;
 
 namespace KernelIpsec.Keyd.Config;
@@ -46,14 +45,7 @@ internal sealed partial class RacoonConfGrammar
         ["radiuscfg"] = at => Unsupported(at, "radiuscfg", Radius()),
         ["remote"] = at => Remote(at),
         ["sainfo"] = at => Sainfo(at),
-        ["kernel"] = at => Then(T.Choice("a kernel interface (xfrm or pfkey)", KernelNames), kernel => (Action<ConfigBuilder>)(b => b.Kernel = new KernelChoice(kernel, at.ToString()))),
-    };
-
-    /// <summary>`kernel xfrm|pfkey;`: KernelIpsec's extension choosing the kernel interface (ipsec-tools has no such statement).</summary>
-    private static readonly Dictionary<string, KernelInterface> KernelNames = new()
-    {
-        ["xfrm"] = KernelInterface.Xfrm,
-        ["pfkey"] = KernelInterface.PfKey,
+        ["kernel"] = at => Then(T.Choice($"a kernel interface ({KernelChoice.NameList})", KernelChoice.Names), kernel => (Action<ConfigBuilder>)(b => b.Kernel = new KernelChoice(kernel, at.ToString()))),
     };
 
     private static readonly Dictionary<string, RacoonLogLevel> LogLevels = new()

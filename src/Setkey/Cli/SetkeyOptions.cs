@@ -31,7 +31,7 @@ public sealed record SetkeyOptions
 
     public bool Atomic { get; init; }
 
-    public string Kernel { get; init; } = "xfrm";
+    public string Kernel { get; init; } = KernelIpsec.Netlink.KernelIpsecFactory.Default;
 
     /// <summary>Non-option arguments: files of saved PF_KEY messages.</summary>
     public IReadOnlyList<string> Files { get; init; } = [];
