@@ -8,6 +8,7 @@ using KernelIpsec.Ike.Exchanges;
 using KernelIpsec.Ike.Exchanges.Messages;
 using KernelIpsec.Ike.Exchanges.Phase1;
 using KernelIpsec.Ike.Exchanges.Phase2;
+using KernelIpsec.Ike.Sa;
 using KernelIpsec.Ike.Wire;
 using Microsoft.Extensions.Logging;
 

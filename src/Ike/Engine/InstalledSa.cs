@@ -1,5 +1,6 @@
 using KernelIpsec.Ike.Config;
 using KernelIpsec.Ike.Exchanges.Phase1;
+using KernelIpsec.Ike.Sa;
 
 namespace KernelIpsec.Ike.Engine;
 

@@ -1,6 +1,6 @@
 using KernelIpsec.Ike.Config;
 using KernelIpsec.Ike.Crypto.DiffieHellman;
-using KernelIpsec.Ike.Engine;
+using KernelIpsec.Ike.Sa;
 using Microsoft.Extensions.Logging;
 
 namespace KernelIpsec.Ike.Exchanges;

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text;
-using KernelIpsec.Ike.Engine;
+using KernelIpsec.Ike.Sa;
 using KernelIpsec.Keyd.AdminProtocol;
 using KernelIpsec.Keyd.Daemon;
 using KernelIpsec.Netlink;

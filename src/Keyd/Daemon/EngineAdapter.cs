@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using KernelIpsec.Ike.Config;
 using KernelIpsec.Ike.Crypto.DiffieHellman;
 using KernelIpsec.Ike.Engine;
+using KernelIpsec.Ike.Sa;
 using KernelIpsec.Keyd.Config;
 using KernelIpsec.Keyd.Transport;
 using Microsoft.Extensions.Logging;

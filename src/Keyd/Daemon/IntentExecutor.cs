@@ -1,4 +1,4 @@
-using KernelIpsec.Ike.Engine;
+using KernelIpsec.Ike.Sa;
 using KernelIpsec.Netlink;
 using KernelIpsec.Netlink.Model;
 using Microsoft.Extensions.Logging;

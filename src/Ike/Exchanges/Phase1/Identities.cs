@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using KernelIpsec.Ike.Exchanges.Messages;
 using KernelIpsec.Ike.Config;
 using KernelIpsec.Ike.Config.Certificates;
 using KernelIpsec.Ike.Wire;

@@ -1,12 +1,14 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Security.Cryptography;
+using KernelIpsec.Ike.Exchanges;
+using KernelIpsec.Ike.Exchanges.Messages;
 using KernelIpsec.Ike.Config;
 using KernelIpsec.Ike.Crypto.Ciphers;
 using KernelIpsec.Ike.Crypto.Derivation;
 using KernelIpsec.Ike.Crypto.DiffieHellman;
 using KernelIpsec.Ike.Crypto.Hashes;
-using KernelIpsec.Ike.Engine;
+using KernelIpsec.Ike.Sa;
 using KernelIpsec.Ike.Exchanges.Proposals;
 using KernelIpsec.Ike.Wire;
 

@@ -1,5 +1,6 @@
+using KernelIpsec.Ike.Exchanges.Messages;
 using KernelIpsec.Ike.Config;
-using KernelIpsec.Ike.Engine;
+using KernelIpsec.Ike.Sa;
 using KernelIpsec.Ike.Exchanges.Proposals;
 
 namespace KernelIpsec.Ike.Exchanges.Phase2;

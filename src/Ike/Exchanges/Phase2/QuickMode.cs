@@ -2,10 +2,11 @@
 #pragma warning disable CA1873
 
 using System.Security.Cryptography;
+using KernelIpsec.Ike.Exchanges;
 using KernelIpsec.Ike.Config;
 using KernelIpsec.Ike.Crypto.Derivation;
 using KernelIpsec.Ike.Crypto.DiffieHellman;
-using KernelIpsec.Ike.Engine;
+using KernelIpsec.Ike.Sa;
 using KernelIpsec.Ike.Exchanges.Messages;
 using KernelIpsec.Ike.Exchanges.Phase1;
 using KernelIpsec.Ike.Exchanges.Proposals;

@@ -1,3 +1,4 @@
+using KernelIpsec.Ike.Exchanges.Messages;
 using KernelIpsec.Ike.Config;
 using KernelIpsec.Ike.Wire;
 

@@ -1,5 +1,6 @@
 using NUnit.Framework;
-using KernelIpsec.Ike.Engine;
+using KernelIpsec.Ike.Exchanges;
+using KernelIpsec.Ike.Sa;
 using KernelIpsec.Tests.Infrastructure;
 
 namespace KernelIpsec.Tests.Ike.Engine;

@@ -2,7 +2,7 @@ using KernelIpsec.Ike.Wire;
 using AuthenticationMethod = KernelIpsec.Ike.Config.AuthenticationMethod;
 using System.Security.Cryptography.X509Certificates;
 using KernelIpsec.Ike.Config;
-using KernelIpsec.Ike.Engine;
+using KernelIpsec.Ike.Sa;
 using KernelIpsec.Tests.Infrastructure;
 using NUnit.Framework;
 

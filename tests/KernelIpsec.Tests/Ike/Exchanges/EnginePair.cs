@@ -2,7 +2,7 @@ using NUnit.Framework;
 using System.Net;
 using KernelIpsec.Ike.Config;
 using KernelIpsec.Ike.Crypto.DiffieHellman;
-using KernelIpsec.Ike.Engine;
+using KernelIpsec.Ike.Sa;
 using KernelIpsec.Tests.Ike.Engine;
 
 namespace KernelIpsec.Tests.Ike.Exchanges;

@@ -1,7 +1,7 @@
 using System.Net;
 using KernelIpsec.Ike.Config;
 using KernelIpsec.Ike.Crypto.DiffieHellman;
-using KernelIpsec.Ike.Engine;
+using KernelIpsec.Ike.Sa;
 using KernelIpsec.Tests.Ike.Engine;
 
 namespace KernelIpsec.Tests.Ike.Exchanges;

@@ -2,7 +2,7 @@ using KernelIpsec.Ike.Wire;
 using AuthenticationMethod = KernelIpsec.Ike.Config.AuthenticationMethod;
 using System.Net;
 using KernelIpsec.Ike.Config;
-using KernelIpsec.Ike.Engine;
+using KernelIpsec.Ike.Sa;
 using IsakmpMessage = KernelIpsec.Ike.Wire.IsakmpMessage;
 using IsakmpFlags = KernelIpsec.Ike.Wire.IsakmpFlags;
 using NoncePayload = KernelIpsec.Ike.Wire.NoncePayload;

@@ -1,7 +1,7 @@
 using KernelIpsec.Ike.Wire;
 using AuthenticationMethod = KernelIpsec.Ike.Config.AuthenticationMethod;
 using KernelIpsec.Ike.Config;
-using KernelIpsec.Ike.Engine;
+using KernelIpsec.Ike.Sa;
 using KernelIpsec.Ike.Exchanges.Proposals;
 using SecurityAssociationPayload = KernelIpsec.Ike.Wire.SecurityAssociationPayload;
 using KernelIpsec.Tests.Infrastructure;

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace KernelIpsec.Ike.Engine;
+namespace KernelIpsec.Ike.Sa;
 
 /// <summary>Something the engine wants the daemon to do, or to know. The daemon executes them in order.</summary>
 public abstract record EngineIntent;
@@ -10,7 +10,7 @@ public sealed record SendDatagram(IPEndPoint Local, IPEndPoint Remote, byte[] Da
 
 /// <summary>
 /// Reserve an inbound SPI in the kernel for an SA from <paramref name="Source"/> (the peer) to
-/// <paramref name="Destination"/> (us); answer with <see cref="Engine.HandleSpiAllocated"/> and the same id.
+/// <paramref name="Destination"/> (us); answer with <c>Engine.HandleSpiAllocated</c> and the same id.
 /// </summary>
 public sealed record AllocateSpi(long RequestId, IpsecSaProtocol Protocol, IPAddress Source, IPAddress Destination, uint Reqid) : EngineIntent;
 
@@ -20,7 +20,7 @@ public sealed record InstallSaPair(IpsecSaPair Pair) : EngineIntent;
 /// <summary>Delete one IPsec SA from the kernel (the peer deleted it, or INITIAL-CONTACT purged it).</summary>
 public sealed record DeleteIpsecSa(IpsecSaProtocol Protocol, uint Spi, IPAddress Source, IPAddress Destination) : EngineIntent;
 
-/// <summary>Call <see cref="Engine.HandleTimer"/> at <paramref name="Due"/> (replaces any earlier request).</summary>
+/// <summary>Call <c>Engine.HandleTimer</c> at <paramref name="Due"/> (replaces any earlier request).</summary>
 public sealed record ArmTimer(DateTimeOffset Due) : EngineIntent;
 
 /// <summary>An ISAKMP SA is up (racoon's <c>phase1_up</c> script hook, racoonctl event).</summary>

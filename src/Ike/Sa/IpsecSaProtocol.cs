@@ -1,4 +1,4 @@
-namespace KernelIpsec.Ike.Engine;
+namespace KernelIpsec.Ike.Sa;
 
 /// <summary>The IPsec protocol of an SA, numbered as the IPsec DOI's protocol ids (RFC 2407 4.4.1).</summary>
 public enum IpsecSaProtocol : byte

@@ -1,4 +1,4 @@
-namespace KernelIpsec.Ike.Engine;
+namespace KernelIpsec.Ike.Sa;
 
 /// <summary>
 /// The responder's view of the SPD (racoon <c>getsp_r</c>): the outbound policy for the traffic a peer

@@ -1,4 +1,4 @@
-namespace KernelIpsec.Ike.Engine;
+namespace KernelIpsec.Ike.Sa;
 
 /// <summary>
 /// Where cookies, nonces and message ids come from. The daemon uses <see cref="SystemIkeRandom"/>;

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace KernelIpsec.Ike.Engine;
+namespace KernelIpsec.Ike.Sa;
 
 /// <summary>
 /// The two SAs of one protocol that a quick mode produced, in IKE terms. The daemon maps the ids through the

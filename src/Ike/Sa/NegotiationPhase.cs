@@ -1,4 +1,4 @@
-namespace KernelIpsec.Ike.Engine;
+namespace KernelIpsec.Ike.Sa;
 
 public enum NegotiationPhase
 {

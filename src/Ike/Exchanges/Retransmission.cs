@@ -1,4 +1,6 @@
-namespace KernelIpsec.Ike.Engine;
+using KernelIpsec.Ike.Sa;
+
+namespace KernelIpsec.Ike.Exchanges;
 
 /// <summary>
 /// The last message an exchange sent and when to send it again, as racoon's timer block says:

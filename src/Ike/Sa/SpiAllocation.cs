@@ -1,4 +1,4 @@
-namespace KernelIpsec.Ike.Engine;
+namespace KernelIpsec.Ike.Sa;
 
 /// <summary>
 /// The kernel's answer to <see cref="AllocateSpi"/>: the reserved inbound SPI (for IPComp the CPI in the low

@@ -1,7 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using KernelIpsec.Ike.Config;
 
-namespace KernelIpsec.Ike.Engine;
+namespace KernelIpsec.Ike.Sa;
 
 /// <summary>
 /// Certificates for RSA signature authentication, as the daemon loads them from racoon.conf: our own

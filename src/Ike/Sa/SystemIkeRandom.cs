@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace KernelIpsec.Ike.Engine;
+namespace KernelIpsec.Ike.Sa;
 
 /// <summary>The operating system's CSPRNG.</summary>
 public sealed class SystemIkeRandom : IIkeRandom

@@ -1,4 +1,4 @@
-namespace KernelIpsec.Ike.Engine;
+namespace KernelIpsec.Ike.Sa;
 
 /// <summary>
 /// The outbound policy for a traffic pair as the daemon mirrors it from the kernel SPD: local and remote

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace KernelIpsec.Ike.Engine;
+namespace KernelIpsec.Ike.Exchanges;
 
 /// <summary>
 /// racoon's <c>check_recvdpkt</c>: remembers a hash of every datagram an exchange processed together

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace KernelIpsec.Ike.Engine;
+namespace KernelIpsec.Ike.Sa;
 
 /// <summary>
 /// The kernel's ACQUIRE: an outbound policy needs SAs. <see cref="Local"/>/<see cref="Remote"/> are the

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 
-namespace KernelIpsec.Ike.Engine;
+namespace KernelIpsec.Ike.Sa;
 
 /// <summary>
 /// One side of a phase-2 selector: what a quick mode ID payload (IDci/IDcr) carries.

@@ -1,4 +1,4 @@
-namespace KernelIpsec.Ike.Engine;
+namespace KernelIpsec.Ike.Sa;
 
 /// <summary>
 /// racoon's <c>timer { counter; interval; persend; phase1; phase2; }</c> with the code's defaults

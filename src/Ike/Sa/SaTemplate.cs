@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace KernelIpsec.Ike.Engine;
+namespace KernelIpsec.Ike.Sa;
 
 /// <summary>
 /// One <c>esp/tunnel/A-B/require</c> element of a policy: which SA the kernel wants. Tunnel endpoints are

@@ -1,4 +1,4 @@
-namespace KernelIpsec.Ike.Engine;
+namespace KernelIpsec.Ike.Sa;
 
 /// <summary>Encapsulation mode of an IPsec SA (RFC 2407 4.5 Encapsulation Mode values).</summary>
 public enum IpsecSaMode : byte

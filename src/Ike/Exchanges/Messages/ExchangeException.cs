@@ -1,6 +1,6 @@
 using KernelIpsec.Ike.Wire;
 
-namespace KernelIpsec.Ike.Exchanges;
+namespace KernelIpsec.Ike.Exchanges.Messages;
 
 /// <summary>
 /// A message could not be used. <see cref="Notify"/> is what to answer the peer with (null: stay silent);

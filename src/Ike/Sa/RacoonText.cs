@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 
-namespace KernelIpsec.Ike.Engine;
+namespace KernelIpsec.Ike.Sa;
 
 /// <summary>
 /// The way racoon prints addresses, SA indexes and SPIs in its log (<c>saddr2str</c>,
