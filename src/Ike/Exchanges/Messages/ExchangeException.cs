@@ -1,3 +1,4 @@
+using KernelIpsec.Ike.Sa;
 using KernelIpsec.Ike.Wire;
 
 namespace KernelIpsec.Ike.Exchanges.Messages;
@@ -31,6 +32,9 @@ public sealed class ExchangeException : Exception
     public NotifyType? Notify { get; }
 
     public bool Fatal { get; }
+
+    /// <summary>What the failing step had already done (sent) before it failed; the engine carries it out first.</summary>
+    public IReadOnlyList<EngineIntent> Done { get; internal set; } = [];
 
     public static ExchangeException Drop(string message, NotifyType? notify = null) => new(message, notify, false);
 

@@ -1,4 +1,5 @@
 using NUnit.Framework;
+using KernelIpsec.Ike.Engine;
 using KernelIpsec.Ike.Exchanges;
 using KernelIpsec.Ike.Sa;
 using KernelIpsec.Tests.Infrastructure;

@@ -1,4 +1,4 @@
-namespace KernelIpsec.Ike.Exchanges.Phase1;
+namespace KernelIpsec.Ike.Exchanges;
 
 public enum IsakmpSaState
 {

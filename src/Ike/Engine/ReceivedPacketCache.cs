@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace KernelIpsec.Ike.Exchanges;
+namespace KernelIpsec.Ike.Engine;
 
 /// <summary>
 /// racoon's <c>check_recvdpkt</c>: remembers a hash of every datagram an exchange processed together
