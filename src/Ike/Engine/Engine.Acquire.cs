@@ -23,7 +23,7 @@ public sealed partial class Engine
     {
         if (_negotiating.InUse(acquire.Policy))
         {
-            Log.LogDebug("ignore the acquire because ph2 found");
+            EngineLog.IgnoreTheAcquireBecausePh2Found(Log);
             return;
         }
         var withPeer = _sas.WithPeer(acquire.Remote);
@@ -43,11 +43,11 @@ public sealed partial class Engine
         if (remote is null || remote.Passive)
         {
             var why = remote is null ? $"no configuration found for {acquire.Remote}." : $"because of passive mode, ignore the acquire message for {acquire.Remote}";
-            Log.LogError("{Why}", why);
+            EngineLog.ErrorWhy(Log, why);
             Emit(new NegotiationFailed(NegotiationPhase.Phase1, new IPEndPoint(acquire.Local, 500), new IPEndPoint(acquire.Remote, remote?.Port ?? 500), why, acquire));
             return;
         }
-        Log.LogInformation("IPsec-SA request for {Remote} queued due to no phase1 found.", acquire.Remote);
+        EngineLog.AcquireQueued(Log, acquire.Remote);
         if (StartPhase1(new IPEndPoint(acquire.Local, 500), new IPEndPoint(acquire.Remote, remote.Port), remote) is { } started)
         {
             AddPendingAcquire(started, acquire);

@@ -22,13 +22,13 @@ public sealed partial class Engine
         Begin(now);
         if (_sas.WithPeer(remote.Address).Any(e => e.Sa.State != IsakmpSaState.Dead))
         {
-            Log.LogInformation("ISAKMP-SA to {Remote} already exists or is being negotiated.", remote.Address);
+            EngineLog.Phase1AlreadyExists(Log, remote.Address);
             return Finish();
         }
         var config = remoteName is not null ? _s.Config.FindRemoteByName(remoteName) : RemoteSelector.Select(_s.Config.Remotes, new RemoteQuery { Peer = remote.Address });
         if (config is null)
         {
-            Log.LogError("no configuration found for {Remote}.", remote.Address);
+            EngineLog.NoConfigurationFoundFor(Log, remote.Address);
             Emit(new NegotiationFailed(NegotiationPhase.Phase1, local, remote, $"no configuration found for {remote.Address}.", null));
         }
         else
@@ -107,7 +107,7 @@ public sealed partial class Engine
         var entry = _installed.FindBySpi(expire.Protocol, expire.Spi, expire.Destination);
         if (entry is null)
         {
-            Log.LogDebug("expire for an SA we do not know: {Protocol} spi={Spi}", expire.Protocol, expire.Spi);
+            EngineLog.ExpireForUnknownSa(Log, expire.Protocol, expire.Spi);
             return Finish();
         }
         if (!expire.Hard)
@@ -132,7 +132,7 @@ public sealed partial class Engine
         {
             Emit(InformationalExchange.DeleteIpsec(entry.Phase1, _s, p.Protocol, p.InboundSpi));
         }
-        Log.LogInformation("IPsec-SA expired: {Sa}", RacoonText.IpsecSa(p.Protocol, p.Mode, p.RemoteAddress, p.LocalAddress, p.InboundSpi));
+        EngineLog.IPsecSAExpired(Log, RacoonText.IpsecSa(p.Protocol, p.Mode, p.RemoteAddress, p.LocalAddress, p.InboundSpi));
         return Finish();
     }
 }

@@ -23,18 +23,18 @@ public sealed partial class Engine
         var header = IsakmpHeader.Read(bytes);
         if (!header.TryGetValue(out var h, out var error))
         {
-            Log.LogError("invalid ISAKMP packet from {Remote}: {Error}", RacoonText.Endpoint(remote), error.Message);
+            EngineLog.InvalidISAKMPPacketFrom(Log, RacoonText.Endpoint(remote), error.Message);
             return Finish();
         }
         if (h.Length != bytes.Length)
         {
-            Log.LogError("packet length mismatch from {Remote}: header says {Declared}, received {Received} bytes", RacoonText.Endpoint(remote), h.Length, bytes.Length);
+            EngineLog.PacketLengthMismatchFromHeaderSays(Log, RacoonText.Endpoint(remote), h.Length, bytes.Length);
             return Finish();
         }
         var fingerprint = ReceivedPacketCache.Fingerprint(bytes);
         if (_received.TryGet(fingerprint, now, out var answer, out var times))
         {
-            Log.LogWarning("the packet is retransmitted by {Remote} ({Times}).", RacoonText.Endpoint(remote), times);
+            EngineLog.ThePacketIsRetransmittedBy(Log, RacoonText.Endpoint(remote), times);
             if (answer is not null)
             {
                 for (var i = 0; i < _s.Timers.PerSend; i++)
@@ -58,14 +58,14 @@ public sealed partial class Engine
                     InformationalMessage(remote, h, bytes, fingerprint);
                     break;
                 default:
-                    Log.LogError("unsupported exchange {Exchange} from {Remote}", (byte)h.Exchange, RacoonText.Endpoint(remote));
+                    EngineLog.UnsupportedExchangeFrom(Log, (byte)h.Exchange, RacoonText.Endpoint(remote));
                     break;
             }
         }
         catch (Exception e) when (e is not (OutOfMemoryException or StackOverflowException))
         {
             // A packet must never take the daemon down; what it broke is a bug to report, not a reason to stop.
-            Log.LogError(e, "internal error while handling a packet from {Remote}, packet dropped: {Message}", RacoonText.Endpoint(remote), e.Message);
+            EngineLog.InternalErrorWhileHandlingAPacket(Log, e, RacoonText.Endpoint(remote), e.Message);
         }
         return Finish();
     }
@@ -78,7 +78,7 @@ public sealed partial class Engine
         {
             if (h.ResponderCookie != 0 || h.IsEncrypted)
             {
-                Log.LogError("unknown ISAKMP-SA {Index} from {Remote}, packet ignored", RacoonText.Index(h.InitiatorCookie, h.ResponderCookie), RacoonText.Endpoint(remote));
+                EngineLog.UnknownISAKMPSAFromPacketIgnored(Log, RacoonText.Index(h.InitiatorCookie, h.ResponderCookie), RacoonText.Endpoint(remote));
                 return;
             }
             entry = NewResponder(local, remote, h);
@@ -91,7 +91,7 @@ public sealed partial class Engine
         var sa = entry.Sa;
         if (sa.State != IsakmpSaState.Negotiating)
         {
-            Log.LogDebug("ignore a phase 1 message for the established ISAKMP-SA {Index}", sa.Index);
+            EngineLog.IgnoreAPhase1MessageFor(Log, sa.Index);
             return;
         }
         var exchange = entry.Exchange;
@@ -115,8 +115,8 @@ public sealed partial class Engine
             }
             if (isNew)
             {
-                Log.LogError("{Message}", f.Message);
-                Log.LogError("phase1 negotiation failed.");
+                EngineLog.ErrorMessage(Log, f.Message);
+                EngineLog.Phase1NegotiationFailed(Log);
                 if (f.Notify is { } notify && f.Fatal)
                 {
                     Emit(InformationalExchange.Unprotected(local, remote, h.InitiatorCookie, sa.ResponderCookie, notify));
@@ -149,13 +149,13 @@ public sealed partial class Engine
         var config = RemoteSelector.Select(_s.Config.Remotes, new RemoteQuery { Peer = remote.Address, ExchangeMode = mode }, out var ambiguous);
         if (config is null)
         {
-            Log.LogError("{Why}", ambiguous ? $"multiple non-exact configurations found for {remote.Address}." : $"couldn't find configuration for {remote.Address} ({(mode == ExchangeMode.Main ? "main" : "aggressive")} mode).");
+            EngineLog.ErrorWhy(Log, ambiguous ? $"multiple non-exact configurations found for {remote.Address}." : $"couldn't find configuration for {remote.Address} ({(mode == ExchangeMode.Main ? "main" : "aggressive")} mode).");
             return null;
         }
         var sa = new IsakmpSa(false, mode, local, remote, config, h.InitiatorCookie) { ResponderCookie = _s.RandomCookie() };
         var entry = NewEntry(sa);
-        Log.LogInformation("respond new phase 1 negotiation: {Local}<=>{Remote}", RacoonText.Endpoint(local), RacoonText.Endpoint(remote));
-        Log.LogInformation("begin {Mode} mode.", entry.Exchange.ModeName);
+        EngineLog.RespondNewPhase1Negotiation(Log, RacoonText.Endpoint(local), RacoonText.Endpoint(remote));
+        EngineLog.BeginMode(Log, entry.Exchange.ModeName);
         return entry;
     }
 

@@ -21,7 +21,7 @@ public sealed partial class Engine : IInformationalHandler
         {
             // Unauthenticated: anyone could have sent it. Log what it says, act on nothing (weak_phase1_check off).
             var said = InformationalExchange.Describe(MessageCrypto.Open(h, bytes, bytes.AsSpan(IsakmpHeader.Size)));
-            Log.LogWarning("ignore unauthenticated informational from {Remote}: {Said}", RacoonText.Endpoint(remote), said);
+            EngineLog.IgnoreUnauthenticatedInformationalFrom(Log, RacoonText.Endpoint(remote), said);
             if (entry is not null && entry.Sa.State == IsakmpSaState.Negotiating)
             {
                 entry.LastError = $"the peer sent an unauthenticated {said}";
@@ -30,8 +30,7 @@ public sealed partial class Engine : IInformationalHandler
         }
         if (entry is null || entry.Sa.State != IsakmpSaState.Established)
         {
-            Log.LogError("{Why} {Index}, informational packet from {Remote} ignored",
-                entry is null ? "unknown ISAKMP-SA" : "ISAKMP-SA not established yet", RacoonText.Index(h.InitiatorCookie, h.ResponderCookie), RacoonText.Endpoint(remote));
+            EngineLog.InformationalPacketFromIgnored(Log, entry is null ? "unknown ISAKMP-SA" : "ISAKMP-SA not established yet", RacoonText.Index(h.InitiatorCookie, h.ResponderCookie), RacoonText.Endpoint(remote));
             return;
         }
         var sa = entry.Sa;
@@ -44,7 +43,7 @@ public sealed partial class Engine : IInformationalHandler
         }
         catch (ExchangeException f)
         {
-            Log.LogError("{Message}", f.Message);
+            EngineLog.ErrorMessage(Log, f.Message);
             return;
         }
         _received.Remember(fingerprint, null, Now);
@@ -78,7 +77,7 @@ public sealed partial class Engine : IInformationalHandler
         var target = _sas.Find(initiatorCookie, responderCookie);
         if (target is not null && target.Sa.Peer.Address.Equals(sa.Peer.Address))
         {
-            Log.LogInformation("ISAKMP-SA deleted {Local}-{Remote} spi:{Index}", RacoonText.Endpoint(target.Sa.Local), RacoonText.Endpoint(target.Sa.Peer), target.Sa.Index);
+            EngineLog.ISAKMPSADeletedSpi(Log, RacoonText.Endpoint(target.Sa.Local), RacoonText.Endpoint(target.Sa.Peer), target.Sa.Index);
             RemovePhase1(target, "deleted by the peer");
         }
     }
@@ -88,14 +87,14 @@ public sealed partial class Engine : IInformationalHandler
         var entry = _installed.FindOutbound(protocol, spi, sa.Peer.Address);
         if (entry is null)
         {
-            Log.LogWarning("delete for an unknown IPsec-SA proto_id={Protocol} spi={Spi}", RacoonText.ProtocolName(protocol), spi);
+            EngineLog.DeleteForAnUnknownIPsecSA(Log, RacoonText.ProtocolName(protocol), spi);
             return;
         }
         _installed.Remove(entry);
         var p = entry.Pair;
         Emit(new DeleteIpsecSa(p.Protocol, p.OutboundSpi, p.LocalAddress, p.RemoteAddress));
         Emit(new DeleteIpsecSa(p.Protocol, p.InboundSpi, p.RemoteAddress, p.LocalAddress));
-        Log.LogInformation("purged IPsec-SA proto_id={Protocol} spi={Spi}.", RacoonText.ProtocolName(p.Protocol), p.OutboundSpi);
+        EngineLog.PurgedIPsecSAProtoIdSpi(Log, RacoonText.ProtocolName(p.Protocol), p.OutboundSpi);
     }
 
     private IsakmpSaEntry? EntryOf(IsakmpSa sa) => _sas.Find(sa.InitiatorCookie, sa.ResponderCookie) is { } e && ReferenceEquals(e.Sa, sa) ? e : null;

@@ -19,12 +19,12 @@ public sealed partial class Engine
         var mode = remote.InitiatorMode;
         if (mode == ExchangeMode.Base)
         {
-            Log.LogWarning("base mode is not supported; initiating main mode with {Remote}", RacoonText.Endpoint(peer));
+            EngineLog.BaseModeIsNotSupportedInitiating(Log, RacoonText.Endpoint(peer));
             mode = ExchangeMode.Main;
         }
         var entry = NewEntry(new IsakmpSa(true, mode, local, peer, remote, _s.RandomCookie()));
-        Log.LogInformation("initiate new phase 1 negotiation: {Local}<=>{Remote}", RacoonText.Endpoint(local), RacoonText.Endpoint(peer));
-        Log.LogInformation("begin {Mode} mode.", entry.Exchange.ModeName);
+        EngineLog.InitiateNewPhase1Negotiation(Log, RacoonText.Endpoint(local), RacoonText.Endpoint(peer));
+        EngineLog.BeginMode(Log, entry.Exchange.ModeName);
         try
         {
             Emit(entry.Exchange.Start());
@@ -32,8 +32,8 @@ public sealed partial class Engine
         catch (ExchangeException f)
         {
             Emit(f.Done);
-            Log.LogError("{Message}", f.Message);
-            Log.LogError("phase1 negotiation failed.");
+            EngineLog.ErrorMessage(Log, f.Message);
+            EngineLog.Phase1NegotiationFailed(Log);
             Emit(new NegotiationFailed(NegotiationPhase.Phase1, local, peer, f.Message, null));
             entry.Dispose();
             return null;
@@ -47,14 +47,14 @@ public sealed partial class Engine
     private void Phase1Failure(IsakmpSaEntry entry, ExchangeException f)
     {
         var sa = entry.Sa;
-        Log.LogError("{Message}", f.Message);
+        EngineLog.ErrorMessage(Log, f.Message);
         Touch(entry);
         if (!f.Fatal)
         {
             entry.LastError = f.Message;
             return;
         }
-        Log.LogError("phase1 negotiation failed.");
+        EngineLog.Phase1NegotiationFailed(Log);
         if (f.Notify is { } notify)
         {
             Emit(InformationalExchange.Unprotected(sa.Local, sa.Peer, sa.InitiatorCookie, sa.ResponderCookie, notify));
@@ -68,8 +68,7 @@ public sealed partial class Engine
         foreach (var acquire in entry.PendingAcquires)
         {
             var template = acquire.Policy.Templates.Count > 0 ? acquire.Policy.Templates[0] : null;
-            Log.LogError("phase2 negotiation failed due to time up waiting for phase1. {Sa}",
-                template is null ? acquire.Remote.ToString() : $"{RacoonText.ProtocolName(template.Protocol)} {RacoonText.Endpoint(acquire.Remote, 0)}->{RacoonText.Endpoint(acquire.Local, 0)}");
+            EngineLog.Phase2TimeUpWaitingForPhase1(Log, template is null ? acquire.Remote.ToString() : $"{RacoonText.ProtocolName(template.Protocol)} {RacoonText.Endpoint(acquire.Remote, 0)}->{RacoonText.Endpoint(acquire.Local, 0)}");
             Emit(new NegotiationFailed(NegotiationPhase.Phase1, sa.Local, sa.Peer, reason, acquire));
         }
         if (entry.PendingAcquires.Count == 0)
@@ -113,13 +112,13 @@ public sealed partial class Engine
             var p = entry.Pair;
             Emit(new DeleteIpsecSa(p.Protocol, p.InboundSpi, p.RemoteAddress, p.LocalAddress));
             Emit(new DeleteIpsecSa(p.Protocol, p.OutboundSpi, p.LocalAddress, p.RemoteAddress));
-            Log.LogInformation("purged IPsec-SA proto_id={Protocol} spi={Spi}.", RacoonText.ProtocolName(p.Protocol), p.InboundSpi);
+            EngineLog.PurgedIPsecSAProtoIdSpi(Log, RacoonText.ProtocolName(p.Protocol), p.InboundSpi);
         }
         if (!includeThisPhase1)
         {
             foreach (var old in _sas.WithPeer(peer).Where(s => s != keep && s.Sa.State == IsakmpSaState.Established).ToList())
             {
-                Log.LogInformation("purged ISAKMP-SA spi={Index}.", old.Sa.Index);
+                EngineLog.PurgedISAKMPSASpi(Log, old.Sa.Index);
                 RemovePhase1(old, "purged by INITIAL-CONTACT");
             }
         }

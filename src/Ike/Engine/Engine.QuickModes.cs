@@ -25,7 +25,7 @@ public sealed partial class Engine
         Begin(now);
         if (!_spiRequests.Remove(allocation.RequestId, out var owner))
         {
-            Log.LogDebug("SPI allocation {Id} belongs to no running exchange", allocation.RequestId);
+            EngineLog.SpiAllocationUnclaimed(Log, allocation.RequestId);
             return Finish();
         }
         var (entry, qm) = owner;
@@ -56,7 +56,7 @@ public sealed partial class Engine
         if (sainfo is null)
         {
             var why = $"failed to get sainfo for {acquire.Policy.Local} <=> {acquire.Policy.Remote}.";
-            Log.LogError("{Why}", why);
+            EngineLog.ErrorWhy(Log, why);
             Emit(new NegotiationFailed(NegotiationPhase.Phase2, sa.Local, sa.Peer, why, acquire));
             return;
         }
@@ -95,20 +95,19 @@ public sealed partial class Engine
         var entry = _sas.Find(h.InitiatorCookie, h.ResponderCookie, remote);
         if (entry is null || entry.Sa.State != IsakmpSaState.Established)
         {
-            Log.LogError("{Why} {Index}, quick mode packet from {Remote} ignored",
-                entry is null ? "unknown ISAKMP-SA" : "ISAKMP-SA not established yet", RacoonText.Index(h.InitiatorCookie, h.ResponderCookie), RacoonText.Endpoint(remote));
+            EngineLog.QuickModePacketFromIgnored(Log, entry is null ? "unknown ISAKMP-SA" : "ISAKMP-SA not established yet", RacoonText.Index(h.InitiatorCookie, h.ResponderCookie), RacoonText.Endpoint(remote));
             return;
         }
         var sa = entry.Sa;
         if (!h.IsEncrypted)
         {
-            Log.LogError("quick mode packet from {Remote} is not encrypted, ignored", RacoonText.Endpoint(remote));
+            EngineLog.QuickModeNotEncrypted(Log, RacoonText.Endpoint(remote));
             return;
         }
         entry.QuickModes.TryGetValue(h.MessageId, out var qm);
         if (qm is null && entry.UsedMessageIds.Contains(h.MessageId))
         {
-            Log.LogWarning("ignore a quick mode message with the finished message id {MessageId:x8} from {Remote} (replayed?)", h.MessageId, RacoonText.Endpoint(remote));
+            EngineLog.QuickModeReplayed(Log, h.MessageId, RacoonText.Endpoint(remote));
             return;
         }
         Touch(entry);
@@ -136,14 +135,14 @@ public sealed partial class Engine
             Emit(f.Done);
             if (qm is null || !f.Fatal)
             {
-                Log.LogError("{Message}", f.Message);
+                EngineLog.ErrorMessage(Log, f.Message);
                 if (qm is not null)
                 {
                     qm.LastError = f.Message;
                 }
                 else if (f.Fatal)
                 {
-                    Log.LogError("phase2 negotiation failed.");
+                    EngineLog.Phase2NegotiationFailed(Log);
                     if (f.Notify is { } notify)
                     {
                         Emit(InformationalExchange.Phase2Error(sa, _s, notify));
@@ -183,10 +182,10 @@ public sealed partial class Engine
     private void FailQuickMode(IsakmpSaEntry entry, QuickMode qm, string reason, NotifyType? notify, bool timedOut = false)
     {
         var sa = entry.Sa;
-        Log.LogError("{Reason}", reason);
+        EngineLog.ErrorReason(Log, reason);
         if (!timedOut)
         {
-            Log.LogError("phase2 negotiation failed.");
+            EngineLog.Phase2NegotiationFailed(Log);
         }
         if (notify is { } n && sa.State == IsakmpSaState.Established)
         {

@@ -56,13 +56,13 @@ public sealed partial class Engine
         if (now >= entry.NegotiationDeadline || exhausted)
         {
             var reason = $"phase1 negotiation failed due to time up. {sa.Index}{(entry.LastError is null ? "" : $" (last error: {entry.LastError})")}";
-            Log.LogError("{Reason}", reason);
+            EngineLog.ErrorReason(Log, reason);
             FailPhase1(entry, reason);
             return;
         }
         if (entry.Resend is { } resend && now >= resend.NextDue && resend.Fire(now) is var copies and > 0)
         {
-            Log.LogDebug("resend phase1 packet {Index}", sa.Index);
+            EngineLog.ResendPhase1Packet(Log, sa.Index);
             SendCopies(sa, resend.Datagram, copies);
         }
     }
@@ -72,7 +72,7 @@ public sealed partial class Engine
         var sa = entry.Sa;
         if (entry.ExpiresAt is { } expires && now >= expires)
         {
-            Log.LogInformation("ISAKMP-SA expired {Local}-{Remote} spi:{Index}", RacoonText.Endpoint(sa.Local), RacoonText.Endpoint(sa.Peer), sa.Index);
+            EngineLog.ISAKMPSAExpiredSpi(Log, RacoonText.Endpoint(sa.Local), RacoonText.Endpoint(sa.Peer), sa.Index);
             Emit(InformationalExchange.DeleteIsakmp(sa, _s));
             RemovePhase1(entry, "ISAKMP-SA expired");
             return;
@@ -85,7 +85,7 @@ public sealed partial class Engine
                 dpd.Failures++;
                 if (dpd.Failures >= sa.Remote.DpdMaxFail)
                 {
-                    Log.LogError("DPD: remote (ISAKMP-SA spi={Index}) seems to be dead.", sa.Index);
+                    EngineLog.DpdPeerDead(Log, sa.Index);
                     PurgePeerSas(entry, includeThisPhase1: true);
                     RemovePhase1(entry, "DPD: peer seems to be dead");
                     return;
@@ -108,7 +108,7 @@ public sealed partial class Engine
             }
             else if (qm.Resend is { } resend && now >= resend.NextDue && resend.Fire(now) is var copies and > 0)
             {
-                Log.LogDebug("resend phase2 packet {Index}", qm.Index);
+                EngineLog.ResendPhase2Packet(Log, qm.Index);
                 SendCopies(entry.Sa, resend.Datagram, copies);
             }
         }

@@ -108,7 +108,7 @@ internal static class InformationalExchange
             }
             catch (ExchangeException f)
             {
-                log.LogError("{Message}", f.Message);
+                ExchangeLog.ErrorMessage(log, f.Message);
             }
             if (sa.State == IsakmpSaState.Dead)
             {
@@ -134,17 +134,17 @@ internal static class InformationalExchange
                 }
                 break;
             case NotifyType.InitialContact:
-                log.LogInformation("received INITIAL-CONTACT from {Peer}", RacoonText.Endpoint(sa.Peer));
+                ExchangeLog.InitialContactReceived(log, RacoonText.Endpoint(sa.Peer));
                 handler.InitialContact(sa);
                 break;
             default:
                 if (NotifyNames.IsError(n.NotifyType))
                 {
-                    log.LogError("notification {Name} received in informational exchange.", NotifyNames.Name(n.NotifyType));
+                    ExchangeLog.ErrorNotificationReceived(log, NotifyNames.Name(n.NotifyType));
                 }
                 else
                 {
-                    log.LogInformation("notification message {Type}:{Name}, doi={Doi} proto_id={Protocol}.", (ushort)n.NotifyType, NotifyNames.Name(n.NotifyType), (uint)n.Doi, (byte)n.Protocol);
+                    ExchangeLog.NotificationReceived(log, (ushort)n.NotifyType, NotifyNames.Name(n.NotifyType), (uint)n.Doi, (byte)n.Protocol);
                 }
                 break;
         }

@@ -179,7 +179,7 @@ internal sealed class AggressiveMode : Phase1Exchange
         Established();
         if (PeerSentInitialContact)
         {
-            S.Log.LogInformation("received INITIAL-CONTACT from {Peer}", RacoonText.Endpoint(Sa.Peer));
+            ExchangeLog.InitialContactReceived(S.Log, RacoonText.Endpoint(Sa.Peer));
         }
     }
 }

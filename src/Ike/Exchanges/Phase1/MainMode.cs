@@ -172,7 +172,7 @@ internal sealed class MainMode : Phase1Exchange
         Established();
         if (PeerSentInitialContact)
         {
-            S.Log.LogInformation("received INITIAL-CONTACT from {Peer}", RacoonText.Endpoint(Sa.Peer));
+            ExchangeLog.InitialContactReceived(S.Log, RacoonText.Endpoint(Sa.Peer));
         }
     }
 }

@@ -122,7 +122,7 @@ internal abstract class Phase1Exchange : IDisposable
             {
                 if (!Sa.PeerSupportsDpd)
                 {
-                    S.Log.LogInformation("received Vendor ID: DPD");
+                    ExchangeLog.DpdVendorIdReceived(S.Log);
                 }
                 Sa.PeerSupportsDpd = true;
             }
@@ -351,7 +351,7 @@ internal abstract class Phase1Exchange : IDisposable
         Sa.Establish(Iv!);
         Dh?.Dispose();
         Dh = null;
-        S.Log.LogInformation("ISAKMP-SA established {Local}-{Remote} spi:{Index}", RacoonText.Endpoint(Sa.Local), RacoonText.Endpoint(Sa.Peer), Sa.Index);
+        ExchangeLog.IsakmpSaEstablished(S.Log, RacoonText.Endpoint(Sa.Local), RacoonText.Endpoint(Sa.Peer), Sa.Index);
         Out.Add(new Phase1Up(Sa.Local, Sa.Peer, Sa.InitiatorCookie, Sa.ResponderCookie));
     }
 

@@ -44,7 +44,7 @@ internal sealed partial class QuickMode
                 }
             }
         }
-        _s.Log.LogInformation("received RESPONDER-LIFETIME: {Seconds} seconds{Kb}", seconds, kilobytes != 0 ? $", {kilobytes} kbytes" : "");
+        ExchangeLog.ResponderLifetimeReceived(_s.Log, seconds, kilobytes != 0 ? $", {kilobytes} kbytes" : "");
         return choice with { LifetimeSeconds = seconds, LifetimeKilobytes = kilobytes };
     }
 
@@ -93,8 +93,8 @@ internal sealed partial class QuickMode
         }
         foreach (var pair in pairs)
         {
-            _s.Log.LogInformation("IPsec-SA established: {Sa}", RacoonText.IpsecSa(pair.Protocol, pair.Mode, pair.RemoteAddress, pair.LocalAddress, pair.InboundSpi));
-            _s.Log.LogInformation("IPsec-SA established: {Sa}", RacoonText.IpsecSa(pair.Protocol, pair.Mode, pair.LocalAddress, pair.RemoteAddress, pair.OutboundSpi));
+            ExchangeLog.IPsecSAEstablished(_s.Log, RacoonText.IpsecSa(pair.Protocol, pair.Mode, pair.RemoteAddress, pair.LocalAddress, pair.InboundSpi));
+            ExchangeLog.IPsecSAEstablished(_s.Log, RacoonText.IpsecSa(pair.Protocol, pair.Mode, pair.LocalAddress, pair.RemoteAddress, pair.OutboundSpi));
         }
         Installed = pairs;
         State = Step.Done;

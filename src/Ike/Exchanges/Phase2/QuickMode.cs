@@ -96,7 +96,7 @@ internal sealed partial class QuickMode : IDisposable
         SainfoConfig sainfo, Func<long> requestIds)
     {
         var qm = new QuickMode(ph1, s, s.RandomMessageId(), true, acquire.Policy, sainfo) { Acquire = acquire };
-        s.Log.LogInformation("initiate new phase 2 negotiation: {Local}<=>{Remote}", RacoonText.Endpoint(ph1.Local), RacoonText.Endpoint(ph1.Peer));
+        ExchangeLog.InitiateNewPhase2Negotiation(s.Log, RacoonText.Endpoint(ph1.Local), RacoonText.Endpoint(ph1.Peer));
         var intents = qm.Run(() =>
         {
             foreach (var template in acquire.Policy.Templates)
@@ -125,7 +125,7 @@ internal sealed partial class QuickMode : IDisposable
         // Without IDs the traffic is the phase 1 peers' own (RFC 2409 5.5).
         var remoteTs = ids.Count == 2 ? Selectors.FromId(ids[0]) : TrafficSelector.Host(ph1.Peer.Address);
         var localTs = ids.Count == 2 ? Selectors.FromId(ids[1]) : TrafficSelector.Host(ph1.Local.Address);
-        s.Log.LogInformation("respond new phase 2 negotiation: {Local}<=>{Remote}", RacoonText.Endpoint(ph1.Local), RacoonText.Endpoint(ph1.Peer));
+        ExchangeLog.RespondNewPhase2Negotiation(s.Log, RacoonText.Endpoint(ph1.Local), RacoonText.Endpoint(ph1.Peer));
         var policy = s.Policies.FindOutbound(localTs, remoteTs)
             ?? throw ExchangeException.Abort($"no policy found: {localTs} <=> {remoteTs}", NotifyType.InvalidIdInformation);
         var sainfo = SainfoSelector.Select(s.Config.Sainfos, new SainfoQuery
