@@ -1,11 +1,11 @@
 // racoon-style log lines mark rare protocol events; building their arguments costs nothing that matters.
 #pragma warning disable CA1873
 
-using KernelIpsec.Ike.Exchanges;
 using KernelIpsec.Ike.Config;
-using KernelIpsec.Ike.Sa;
+using KernelIpsec.Ike.Exchanges;
 using KernelIpsec.Ike.Exchanges.Messages;
 using KernelIpsec.Ike.Exchanges.Proposals;
+using KernelIpsec.Ike.Sa;
 using KernelIpsec.Ike.Wire;
 using Microsoft.Extensions.Logging;
 

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using KernelIpsec.Ike.Exchanges.Messages;
 using KernelIpsec.Ike.Config;
 using KernelIpsec.Ike.Config.Certificates;
+using KernelIpsec.Ike.Exchanges.Messages;
 using KernelIpsec.Ike.Wire;
 
 namespace KernelIpsec.Ike.Exchanges.Phase1;

@@ -2,9 +2,9 @@
 #pragma warning disable CA1873
 
 using KernelIpsec.Ike.Exchanges;
-using KernelIpsec.Ike.Sa;
 using KernelIpsec.Ike.Exchanges.Messages;
 using KernelIpsec.Ike.Exchanges.Proposals;
+using KernelIpsec.Ike.Sa;
 using KernelIpsec.Ike.Wire;
 using Microsoft.Extensions.Logging;
 

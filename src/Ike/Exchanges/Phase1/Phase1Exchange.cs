@@ -3,16 +3,16 @@
 
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using KernelIpsec.Ike.Exchanges;
 using KernelIpsec.Ike.Config;
 using KernelIpsec.Ike.Crypto.Derivation;
 using KernelIpsec.Ike.Crypto.DiffieHellman;
-using DhGroup = KernelIpsec.Ike.Crypto.DiffieHellman.DhGroup;
-using KernelIpsec.Ike.Sa;
+using KernelIpsec.Ike.Exchanges;
 using KernelIpsec.Ike.Exchanges.Messages;
 using KernelIpsec.Ike.Exchanges.Proposals;
+using KernelIpsec.Ike.Sa;
 using KernelIpsec.Ike.Wire;
 using Microsoft.Extensions.Logging;
+using DhGroup = KernelIpsec.Ike.Crypto.DiffieHellman.DhGroup;
 
 namespace KernelIpsec.Ike.Exchanges.Phase1;
 

@@ -1,7 +1,7 @@
-using KernelIpsec.Ike.Exchanges.Messages;
 using KernelIpsec.Ike.Config;
-using KernelIpsec.Ike.Sa;
+using KernelIpsec.Ike.Exchanges.Messages;
 using KernelIpsec.Ike.Exchanges.Proposals;
+using KernelIpsec.Ike.Sa;
 
 namespace KernelIpsec.Ike.Exchanges.Phase2;
 

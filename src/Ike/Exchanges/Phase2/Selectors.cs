@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
-using KernelIpsec.Ike.Exchanges.Messages;
 using KernelIpsec.Ike.Config;
+using KernelIpsec.Ike.Exchanges.Messages;
 using KernelIpsec.Ike.Sa;
 using KernelIpsec.Ike.Wire;
 

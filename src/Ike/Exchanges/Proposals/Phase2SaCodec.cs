@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
-using KernelIpsec.Ike.Exchanges.Messages;
 using KernelIpsec.Ike.Config;
+using KernelIpsec.Ike.Exchanges.Messages;
 using KernelIpsec.Ike.Sa;
 using KernelIpsec.Ike.Wire;
 

@@ -1,9 +1,9 @@
-using NUnit.Framework;
 using System.Net;
 using KernelIpsec.Ike.Config;
 using KernelIpsec.Ike.Crypto.DiffieHellman;
 using KernelIpsec.Ike.Sa;
 using KernelIpsec.Tests.Ike.Engine;
+using NUnit.Framework;
 
 namespace KernelIpsec.Tests.Ike.Exchanges;
 
