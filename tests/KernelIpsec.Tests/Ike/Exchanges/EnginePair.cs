@@ -159,7 +159,7 @@ internal sealed class EnginePair : IDisposable
         Right.Dispose();
     }
 
-    private sealed class NoCertificates : ICertificateVerifier
+    internal sealed class NoCertificates : ICertificateVerifier
     {
         public static readonly NoCertificates Instance = new();
 
