@@ -11,6 +11,10 @@ internal sealed class ReceivedPacketCache
 {
     private const int MaxEntries = 4096;
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+
+    // Every entry lives equally long and time does not go back, so insertion order is expiry order: the oldest is at
+    // the front. A key remembered again leaves a stale element behind, skipped when it surfaces.
+    private readonly Queue<(string Fingerprint, Entry Entry)> _byAge = new();
     private readonly TimeSpan _lifetime;
 
     public ReceivedPacketCache(TimeSpan lifetime) => _lifetime = lifetime;
@@ -37,12 +41,14 @@ internal sealed class ReceivedPacketCache
         if (_entries.Count >= MaxEntries)
         {
             Sweep(now);
-            if (_entries.Count >= MaxEntries)
+            while (_entries.Count >= MaxEntries && _byAge.TryDequeue(out var oldest))
             {
-                _entries.Remove(_entries.MinBy(e => e.Value.Expires).Key);
+                RemoveIfCurrent(oldest);
             }
         }
-        _entries[fingerprint] = new Entry { Answer = answer, Expires = now + _lifetime };
+        var entry = new Entry { Answer = answer, Expires = now + _lifetime };
+        _entries[fingerprint] = entry;
+        _byAge.Enqueue((fingerprint, entry));
     }
 
     /// <summary>Attach the answer once it exists (an answer can come later, e.g. after SPI allocation).</summary>
@@ -56,9 +62,21 @@ internal sealed class ReceivedPacketCache
 
     public void Sweep(DateTimeOffset now)
     {
-        foreach (var key in _entries.Where(e => e.Value.Expires <= now).Select(e => e.Key).ToList())
+        while (_byAge.TryPeek(out var oldest) && (oldest.Entry.Expires <= now || !IsCurrent(oldest)))
         {
-            _entries.Remove(key);
+            _byAge.Dequeue();
+            RemoveIfCurrent(oldest);
+        }
+    }
+
+    private bool IsCurrent((string Fingerprint, Entry Entry) element) =>
+        _entries.TryGetValue(element.Fingerprint, out var current) && ReferenceEquals(current, element.Entry);
+
+    private void RemoveIfCurrent((string Fingerprint, Entry Entry) element)
+    {
+        if (IsCurrent(element))
+        {
+            _entries.Remove(element.Fingerprint);
         }
     }
 

@@ -1,11 +1,14 @@
 using KernelIpsec.Ike.Config;
 using KernelIpsec.Ike.Crypto.DiffieHellman;
-using KernelIpsec.Ike.Engine;
+using KernelIpsec.Ike.Sa;
 using Microsoft.Extensions.Logging;
 
 namespace KernelIpsec.Ike.Exchanges;
 
-/// <summary>What an exchange may use: configuration, keys, randomness, the clock, the log, and the intent list it appends to.</summary>
+/// <summary>
+/// What an exchange may use: configuration, keys, randomness, the time of the event being handled (the engine's
+/// caller gives it; nobody reads a clock) and the log. What an exchange wants done it returns (<see cref="Outbox"/>).
+/// </summary>
 internal sealed class ExchangeServices
 {
     public required RacoonConfig Config { get; set; }
@@ -14,15 +17,11 @@ internal sealed class ExchangeServices
     public required IPolicyLookup Policies { get; init; }
     public required DhGroups Groups { get; init; }
     public required IIkeRandom Random { get; init; }
-    public required TimeProvider Clock { get; init; }
     public required ILogger Log { get; init; }
     public required RetransmitSettings Timers { get; init; }
-    public required ReceivedPacketCache Received { get; init; }
 
-    /// <summary>Intents produced by the current call; the engine hands them to the daemon.</summary>
-    public List<EngineIntent> Out { get; } = [];
-
-    public DateTimeOffset Now => Clock.GetUtcNow();
+    /// <summary>The time of the event being handled, set by the engine before it calls an exchange.</summary>
+    public DateTimeOffset Now { get; set; }
 
     public byte[] RandomBytes(int count)
     {
@@ -55,13 +54,5 @@ internal sealed class ExchangeServices
         }
         while (value == 0);
         return value;
-    }
-
-    public void Send(System.Net.IPEndPoint local, System.Net.IPEndPoint remote, byte[] datagram, int copies = 1)
-    {
-        for (var i = 0; i < copies; i++)
-        {
-            Out.Add(new SendDatagram(local, remote, datagram));
-        }
     }
 }

@@ -15,6 +15,8 @@ public readonly record struct ParsedPayload(Payload Payload, int Offset, int Len
 /// the type of the next payload, the header's Next Payload names the first. Reading checks
 /// every length against the bytes there, knows every payload type of this codec, and parses
 /// each body; private-use types (128-255) it does not know are kept as <see cref="UnknownPayload"/>.
+/// <see cref="Split"/> walks the same headers without parsing the bodies, for the exchanges, which parse each payload
+/// with the reader they expect and need the bytes too (HASH_I's "_b", quick mode's HASH).
 /// </summary>
 public sealed class PayloadChain
 {
@@ -148,6 +150,36 @@ public sealed class PayloadChain
         }
 
         return WireResult<PayloadChain>.Ok(new PayloadChain(entries, end, source.Length - end));
+    }
+
+    /// <summary>Refuse absurd chains before touching them (racoon has no such limit; a datagram cannot hold more).</summary>
+    public const int MaxRawPayloads = 64;
+
+    /// <summary>
+    /// Splits the chain starting with a payload of type <paramref name="first"/> into raw payloads, bodies unparsed.
+    /// Reading stops at Next Payload 0; what follows (CBC padding of an encrypted message) is ignored.
+    /// </summary>
+    public static WireResult<List<RawPayload>> Split(ReadOnlySpan<byte> source, PayloadType first)
+    {
+        var payloads = new List<RawPayload>();
+        var type = first;
+        var offset = 0;
+        while (type != PayloadType.None)
+        {
+            if (payloads.Count == MaxRawPayloads)
+            {
+                return WireError.Malformed($"more than {MaxRawPayloads} payloads in one message");
+            }
+            if (!GenericHeader.TryRead(source, offset, $"{type} payload at offset {offset}", out var next, out var length, out var error))
+            {
+                return error;
+            }
+            var whole = source.Slice(offset, length).ToArray();
+            payloads.Add(new RawPayload(type, whole[Payload.GenericHeaderSize..], whole));
+            type = next;
+            offset += length;
+        }
+        return WireResult<List<RawPayload>>.Ok(payloads);
     }
 
     /// <summary>Parses one payload body of a given type.</summary>

@@ -111,7 +111,7 @@ public sealed class RacoonRuntime : IRacoonRuntime
         };
         var time = TimeProvider.System;
         var daemon = new KeyDaemon(config, kernel,
-            spd => new EngineAdapter(config, spd, time, loggers.CreateLogger("KernelIpsec.Ike.Engine")),
+            spd => new EngineAdapter(config, spd, loggers.CreateLogger("KernelIpsec.Ike.Engine")),
             daemonSettings, loggers, time);
         using var hup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c =>
         {

@@ -1,7 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using KernelIpsec.Ike.Config;
 using KernelIpsec.Ike.Config.Certificates;
-using KernelIpsec.Ike.Engine;
+using KernelIpsec.Ike.Sa;
 using KernelIpsec.Keyd.Config;
 
 namespace KernelIpsec.Keyd.Daemon;

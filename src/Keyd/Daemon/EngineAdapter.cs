@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using KernelIpsec.Ike.Config;
 using KernelIpsec.Ike.Crypto.DiffieHellman;
 using KernelIpsec.Ike.Engine;
+using KernelIpsec.Ike.Sa;
 using KernelIpsec.Keyd.Config;
 using KernelIpsec.Keyd.Transport;
 using Microsoft.Extensions.Logging;
@@ -16,15 +17,13 @@ namespace KernelIpsec.Keyd.Daemon;
 public sealed class EngineAdapter : IKeyEngine, IDisposable
 {
     private readonly IPolicyLookup policies;
-    private readonly TimeProvider time;
     private readonly ILogger logger;
     private readonly DhGroups groups = DhGroups.CreateDefault();
     private readonly Engine engine;
 
-    public EngineAdapter(RacoonConfig config, IPolicyLookup policies, TimeProvider time, ILogger logger)
+    public EngineAdapter(RacoonConfig config, IPolicyLookup policies, ILogger logger)
     {
         this.policies = policies;
-        this.time = time;
         this.logger = logger;
         engine = Create(config);
     }
@@ -32,35 +31,35 @@ public sealed class EngineAdapter : IKeyEngine, IDisposable
     private Engine Create(RacoonConfig config)
     {
         IPreSharedKeyStore keys = config.Paths.PreSharedKey is { } path ? new PreSharedKeyFile(path) : new PreSharedKeyTable([]);
-        return new Engine(config, keys, new ConfiguredCertificates(config), policies, groups, new SystemIkeRandom(), time, logger);
+        return new Engine(config, keys, new ConfiguredCertificates(config), policies, groups, new SystemIkeRandom(), logger);
     }
 
     public IReadOnlyList<Phase1Status> Phase1Sas => engine.Phase1Sas;
 
     public IReadOnlyList<EngineIntent> OnDatagram(IkeDatagram datagram, DateTimeOffset now) =>
-        engine.HandleDatagram(datagram.Local, datagram.Remote, datagram.Message);
+        engine.HandleDatagram(datagram.Local, datagram.Remote, datagram.Message, now);
 
-    public IReadOnlyList<EngineIntent> OnAcquire(AcquireRequest acquire, DateTimeOffset now) => engine.HandleAcquire(acquire);
+    public IReadOnlyList<EngineIntent> OnAcquire(AcquireRequest acquire, DateTimeOffset now) => engine.HandleAcquire(acquire, now);
 
-    public IReadOnlyList<EngineIntent> OnExpire(ExpireEvent expire, DateTimeOffset now) => engine.HandleExpire(expire);
+    public IReadOnlyList<EngineIntent> OnExpire(ExpireEvent expire, DateTimeOffset now) => engine.HandleExpire(expire, now);
 
-    public IReadOnlyList<EngineIntent> OnSpiAllocated(SpiAllocation allocation, DateTimeOffset now) => engine.HandleSpiAllocated(allocation);
+    public IReadOnlyList<EngineIntent> OnSpiAllocated(SpiAllocation allocation, DateTimeOffset now) => engine.HandleSpiAllocated(allocation, now);
 
     public IReadOnlyList<EngineIntent> OnTimer(DateTimeOffset now) => engine.HandleTimer(now);
 
-    public IReadOnlyList<EngineIntent> Reconfigure(RacoonConfig config, DateTimeOffset now) => engine.Reconfigure(config);
+    public IReadOnlyList<EngineIntent> Reconfigure(RacoonConfig config, DateTimeOffset now) => engine.Reconfigure(config, now);
 
     public IReadOnlyList<EngineIntent> EstablishPhase1(IPAddress? local, IPAddress remote, string? remoteName, DateTimeOffset now)
     {
         // Without -n the engine selects the remote section by the peer's address, as racoon does.
-        return engine.InitiatePhase1(new IPEndPoint(local ?? SourceAddressFor(remote), 500), new IPEndPoint(remote, 500), remoteName);
+        return engine.InitiatePhase1(new IPEndPoint(local ?? SourceAddressFor(remote), 500), new IPEndPoint(remote, 500), now, remoteName);
     }
 
-    public IReadOnlyList<EngineIntent> DeletePhase1(IPAddress? local, IPAddress remote, DateTimeOffset now) => engine.DeletePhase1(remote);
+    public IReadOnlyList<EngineIntent> DeletePhase1(IPAddress? local, IPAddress remote, DateTimeOffset now) => engine.DeletePhase1(remote, now);
 
-    public IReadOnlyList<EngineIntent> FlushPhase1(DateTimeOffset now) => engine.FlushPhase1();
+    public IReadOnlyList<EngineIntent> FlushPhase1(DateTimeOffset now) => engine.FlushPhase1(now);
 
-    public IReadOnlyList<EngineIntent> Shutdown(DateTimeOffset now) => engine.Shutdown();
+    public IReadOnlyList<EngineIntent> Shutdown(DateTimeOffset now) => engine.Shutdown(now);
 
     /// <summary>The address the kernel would send from to reach <paramref name="remote"/> (a connected UDP socket sends nothing).</summary>
     public static IPAddress SourceAddressFor(IPAddress remote)

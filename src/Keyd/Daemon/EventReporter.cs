@@ -1,5 +1,5 @@
 using System.Net;
-using KernelIpsec.Ike.Engine;
+using KernelIpsec.Ike.Sa;
 using KernelIpsec.Keyd.AdminProtocol;
 using KernelIpsec.Netlink.Model;
 

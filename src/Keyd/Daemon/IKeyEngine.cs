@@ -1,6 +1,6 @@
 using System.Net;
 using KernelIpsec.Ike.Config;
-using KernelIpsec.Ike.Engine;
+using KernelIpsec.Ike.Sa;
 using KernelIpsec.Keyd.Transport;
 
 namespace KernelIpsec.Keyd.Daemon;

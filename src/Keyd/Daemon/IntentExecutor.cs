@@ -1,5 +1,5 @@
 using System.Globalization;
-using KernelIpsec.Ike.Engine;
+using KernelIpsec.Ike.Sa;
 using KernelIpsec.Netlink;
 using KernelIpsec.Netlink.Model;
 using Microsoft.Extensions.Logging;

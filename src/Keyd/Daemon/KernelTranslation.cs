@@ -1,5 +1,5 @@
 using System.Net;
-using KernelIpsec.Ike.Engine;
+using KernelIpsec.Ike.Sa;
 using KernelIpsec.Netlink;
 using KernelIpsec.Netlink.Events;
 using KernelIpsec.Netlink.Model;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Threading.Channels;
 using KernelIpsec.Ike.Config;
-using KernelIpsec.Ike.Engine;
+using KernelIpsec.Ike.Sa;
 using KernelIpsec.Keyd.Transport;
 using KernelIpsec.Netlink;
 using KernelIpsec.Netlink.Events;

@@ -1,4 +1,4 @@
-using KernelIpsec.Ike.Engine;
+using KernelIpsec.Ike.Sa;
 using KernelIpsec.Netlink.Events;
 using KernelIpsec.Netlink.Model;
 

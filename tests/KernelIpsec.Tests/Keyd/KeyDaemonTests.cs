@@ -1,6 +1,6 @@
 using System.Net;
 using KernelIpsec.Ike.Config;
-using KernelIpsec.Ike.Engine;
+using KernelIpsec.Ike.Sa;
 using KernelIpsec.Keyd.Ctl;
 using KernelIpsec.Keyd.Daemon;
 using KernelIpsec.Keyd.Transport;

@@ -34,6 +34,16 @@ internal sealed class InboundMessage
     public T? Optional<T>(PayloadType type, WireReader<T> reader) where T : class =>
         Find(type) is { } p ? Read(p, reader) : null;
 
+    /// <summary>The bytes every payload after the leading HASH occupies (RFC 2409 5.5 "message after HASH").</summary>
+    public byte[] AfterHash(string exchange)
+    {
+        if (Payloads.Count == 0 || Payloads[0].Type != PayloadType.Hash)
+        {
+            throw ExchangeException.Drop($"{exchange}: the first payload is not HASH", NotifyType.InvalidHashInformation);
+        }
+        return [.. Payloads.Skip(1).SelectMany(p => p.Whole)];
+    }
+
     public IEnumerable<T> ReadAll<T>(PayloadType type, WireReader<T> reader) => All(type).Select(p => Read(p, reader)).ToList();
 }
 

@@ -58,7 +58,7 @@ internal static class MessageCrypto
     /// <summary>Reads header, length and chain of a cleartext or already decrypted message.</summary>
     public static InboundMessage Open(IsakmpHeader header, byte[] datagram, ReadOnlySpan<byte> chain)
     {
-        var payloads = RawChain.Read(header.NextPayload, chain);
+        var payloads = PayloadChain.Split(chain, header.NextPayload);
         if (!payloads.TryGetValue(out var list, out var error))
         {
             throw ExchangeException.From(error, $"{header.Exchange} message");

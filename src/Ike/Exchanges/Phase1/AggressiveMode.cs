@@ -2,9 +2,10 @@
 #pragma warning disable CA1873
 
 using KernelIpsec.Ike.Config;
-using KernelIpsec.Ike.Engine;
+using KernelIpsec.Ike.Exchanges;
 using KernelIpsec.Ike.Exchanges.Messages;
 using KernelIpsec.Ike.Exchanges.Proposals;
+using KernelIpsec.Ike.Sa;
 using KernelIpsec.Ike.Wire;
 using Microsoft.Extensions.Logging;
 
@@ -42,7 +43,7 @@ internal sealed class AggressiveMode : Phase1Exchange
 
     public override string ModeName => "Aggressive";
 
-    public override void Start()
+    protected override void StartExchange()
     {
         var offers = OurOffers();
         if (offers.Count == 0)
@@ -54,13 +55,13 @@ internal sealed class AggressiveMode : Phase1Exchange
             throw ExchangeException.Abort("DH group must be equal in all proposals when aggressive mode is used.", null);
         }
         var sa = Phase1SaCodec.Build(offers);
-        Sa.SaInitiatorBody = sa.ToBodyArray();
-        Sa.Dh = GroupFor(offers[0].Group).GenerateKeyPair();
-        Sa.PublicI = Sa.Dh.PublicValue.ToArray();
-        Sa.NonceI = NewNonce();
+        SaInitiatorBody = sa.ToBodyArray();
+        Dh = GroupFor(offers[0].Group).GenerateKeyPair();
+        PublicI = Dh.PublicValue.ToArray();
+        NonceI = NewNonce();
         var signatures = offers.Any(o => o.AuthenticationMethod == Phase1Offer.RsaSignature);
         _ownId = Identities.Own(Sa.Remote, Sa.Local, signatures ? OwnCertificate() : null);
-        var payloads = new List<Payload> { sa, new KeyExchangePayload(Sa.PublicI), new NoncePayload(Sa.NonceI), _ownId };
+        var payloads = new List<Payload> { sa, new KeyExchangePayload(PublicI), new NoncePayload(NonceI), _ownId };
         if (signatures && Sa.Remote.SendCertificateRequest)
         {
             payloads.Add(new CertificateRequestPayload(CertificateEncoding.X509Signature, []));
@@ -70,7 +71,7 @@ internal sealed class AggressiveMode : Phase1Exchange
         _step = Step.AwaitSecond;
     }
 
-    public override void Handle(InboundMessage message, byte[]? nextIv)
+    protected override void Receive(InboundMessage message, byte[]? nextIv)
     {
         switch (_step)
         {
@@ -101,20 +102,19 @@ internal sealed class AggressiveMode : Phase1Exchange
         var group = GroupFor(chosen.Group);
         CheckKe(ke, group);
         NoteVendorIds(message);
-        Sa.SaInitiatorBody = saRaw.Body;
-        Sa.Chosen = chosen;
+        SaInitiatorBody = saRaw.Body;
+        Chosen = chosen;
         Sa.PeerId = peerId;
-        Sa.PeerRequestedCertificate = message.Find(PayloadType.CertificateRequest) is not null;
         CheckPeerIdentity(peerId);
-        Sa.Dh = group.GenerateKeyPair();
-        Sa.PublicI = ke.Data;
-        Sa.PublicR = Sa.Dh.PublicValue.ToArray();
-        Sa.NonceI = nonceI;
-        Sa.NonceR = NewNonce();
-        var keys = DeriveKeys(Sa.Dh, ke.Data, nonceI, Sa.NonceR, Sa.PublicI, Sa.PublicR, peerId);
-        Sa.Adopt(keys);
+        Dh = group.GenerateKeyPair();
+        PublicI = ke.Data;
+        PublicR = Dh.PublicValue.ToArray();
+        NonceI = nonceI;
+        NonceR = NewNonce();
+        var keys = DeriveKeys(Dh, ke.Data, nonceI, NonceR, PublicI, PublicR, peerId);
+        Adopt(keys);
         _ownId = Identities.Own(Sa.Remote, Sa.Local, UsesSignatures ? OwnCertificate() : null);
-        var payloads = new List<Payload> { AnswerSa(chosen, original, peerOffer), new KeyExchangePayload(Sa.PublicR), new NoncePayload(Sa.NonceR) };
+        var payloads = new List<Payload> { AnswerSa(chosen, original, peerOffer), new KeyExchangePayload(PublicR), new NoncePayload(NonceR) };
         payloads.AddRange(IdentityAndProof(keys, _ownId, asInitiator: false));
         payloads.AddRange(CertificateRequests());
         payloads.AddRange(VendorIds());
@@ -128,9 +128,9 @@ internal sealed class AggressiveMode : Phase1Exchange
         var sa = message.Require(PayloadType.SecurityAssociation, SecurityAssociationPayload.Read, ModeName);
         var chosen = AcceptResponderChoice(sa);
         var group = GroupFor(chosen.Group);
-        if (group != Sa.Dh!.Group)
+        if (group != Dh!.Group)
         {
-            throw ExchangeException.Abort($"the responder chose group {chosen.Group}, our KE was for {Sa.Dh.Group.Name}", NotifyType.NoProposalChosen);
+            throw ExchangeException.Abort($"the responder chose group {chosen.Group}, our KE was for {Dh.Group.Name}", NotifyType.NoProposalChosen);
         }
         var ke = CheckKe(message.Require(PayloadType.KeyExchange, KeyExchangePayload.Read, ModeName), group);
         var nonceR = message.Require(PayloadType.Nonce, NoncePayload.Read, ModeName).Data;
@@ -138,28 +138,27 @@ internal sealed class AggressiveMode : Phase1Exchange
         var peerId = message.Read(idRaw, IdentificationPayload.Read);
 
         // Tentatively take the responder's values (the hashes cover them); put them back if it does not verify.
-        var saved = (Sa.Chosen, Sa.PublicR, Sa.NonceR);
-        Sa.Chosen = chosen;
-        Sa.PublicR = ke;
-        Sa.NonceR = nonceR;
-        DerivedKeys keys;
+        var saved = (Chosen, PublicR, NonceR);
+        Chosen = chosen;
+        PublicR = ke;
+        NonceR = nonceR;
+        Phase1KeyMaterial keys;
         try
         {
-            keys = DeriveKeys(Sa.Dh, ke, Sa.NonceI!, nonceR, Sa.PublicI!, ke, peerId);
+            keys = DeriveKeys(Dh, ke, NonceI!, nonceR, PublicI!, ke, peerId);
             VerifyPeer(keys, message, peerId, idRaw.Body, peerIsInitiator: false);
         }
         catch (ExchangeException)
         {
-            (Sa.Chosen, Sa.PublicR, Sa.NonceR) = saved;
+            (Chosen, PublicR, NonceR) = saved;
             throw;
         }
         NoteVendorIds(message);
         Sa.PeerId = peerId;
-        Sa.PeerRequestedCertificate = message.Find(PayloadType.CertificateRequest) is not null;
-        Sa.Adopt(keys);
+        Adopt(keys);
         var proof = IdentityAndProof(keys, _ownId!, asInitiator: true).Skip(1).ToList();
         proof.AddRange(InitialContact(FirstContact));
-        Send(MessageCrypto.Encrypted(Sa.Header(Exchange), proof, Sa.Cipher!, Sa.Iv!), expectAnswer: false);
+        Send(MessageCrypto.Encrypted(Sa.Header(Exchange), proof, Sa.Keys!.Cipher, Iv!), expectAnswer: false);
         _step = Step.Done;
         Established();
     }
@@ -167,20 +166,20 @@ internal sealed class AggressiveMode : Phase1Exchange
     // R: I2 -> established
     private void ResponderGotThird(InboundMessage message, byte[]? nextIv)
     {
-        var keys = new DerivedKeys(Sa.Hash!, Sa.CipherAlgorithm!, Sa.Cipher!, Sa.Skeyid!, Sa.Keys!, Sa.Iv!);
+        var keys = Sa.Keys!;
         var peerId = Sa.PeerId!;
         VerifyPeer(keys, message, peerId, peerId.ToBodyArray(), peerIsInitiator: true);
         if (nextIv is not null)
         {
-            Sa.Iv = nextIv;
+            Iv = nextIv;
         }
         NoteInitialContact(message);
-        Sa.Resend = null;
+        Retransmit = null;
         _step = Step.Done;
         Established();
         if (PeerSentInitialContact)
         {
-            S.Log.LogInformation("received INITIAL-CONTACT from {Peer}", RacoonText.Endpoint(Sa.Peer));
+            ExchangeLog.InitialContactReceived(S.Log, RacoonText.Endpoint(Sa.Peer));
         }
     }
 }

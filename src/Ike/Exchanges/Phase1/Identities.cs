@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using KernelIpsec.Ike.Config;
 using KernelIpsec.Ike.Config.Certificates;
+using KernelIpsec.Ike.Exchanges.Messages;
 using KernelIpsec.Ike.Wire;
 
 namespace KernelIpsec.Ike.Exchanges.Phase1;

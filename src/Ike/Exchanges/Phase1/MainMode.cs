@@ -1,9 +1,10 @@
 // racoon-style log lines mark rare protocol events; building their arguments costs nothing that matters.
 #pragma warning disable CA1873
 
-using KernelIpsec.Ike.Engine;
+using KernelIpsec.Ike.Exchanges;
 using KernelIpsec.Ike.Exchanges.Messages;
 using KernelIpsec.Ike.Exchanges.Proposals;
+using KernelIpsec.Ike.Sa;
 using KernelIpsec.Ike.Wire;
 using Microsoft.Extensions.Logging;
 
@@ -39,7 +40,7 @@ internal sealed class MainMode : Phase1Exchange
 
     public override string ModeName => "Identity Protection";
 
-    public override void Start()
+    protected override void StartExchange()
     {
         var offers = OurOffers();
         if (offers.Count == 0)
@@ -47,14 +48,14 @@ internal sealed class MainMode : Phase1Exchange
             throw ExchangeException.Abort($"remote {Sa.Remote.Name} has no usable proposal", null);
         }
         var sa = Phase1SaCodec.Build(offers);
-        Sa.SaInitiatorBody = sa.ToBodyArray();
+        SaInitiatorBody = sa.ToBodyArray();
         var payloads = new List<Payload> { sa };
         payloads.AddRange(VendorIds());
         Send(MessageCrypto.Plain(Sa.Header(Exchange), payloads), expectAnswer: true);
         _step = Step.AwaitSa;
     }
 
-    public override void Handle(InboundMessage message, byte[]? nextIv)
+    protected override void Receive(InboundMessage message, byte[]? nextIv)
     {
         var encrypted = message.Header.IsEncrypted;
         switch (_step)
@@ -83,11 +84,11 @@ internal sealed class MainMode : Phase1Exchange
         var chosen = AcceptResponderChoice(sa);
         var group = GroupFor(chosen.Group);
         NoteVendorIds(message);
-        Sa.Chosen = chosen;
-        Sa.Dh = group.GenerateKeyPair();
-        Sa.PublicI = Sa.Dh.PublicValue.ToArray();
-        Sa.NonceI = NewNonce();
-        var payloads = new List<Payload> { new KeyExchangePayload(Sa.PublicI), new NoncePayload(Sa.NonceI) };
+        Chosen = chosen;
+        Dh = group.GenerateKeyPair();
+        PublicI = Dh.PublicValue.ToArray();
+        NonceI = NewNonce();
+        var payloads = new List<Payload> { new KeyExchangePayload(PublicI), new NoncePayload(NonceI) };
         payloads.AddRange(CertificateRequests());
         Send(MessageCrypto.Plain(Sa.Header(Exchange), payloads), expectAnswer: true);
         _step = Step.AwaitKe;
@@ -102,8 +103,8 @@ internal sealed class MainMode : Phase1Exchange
         var peerOffer = Phase1SaCodec.Parse(sa, []).First(o => o.TransformNumber == chosen.TransformNumber);
         GroupFor(chosen.Group);
         NoteVendorIds(message);
-        Sa.SaInitiatorBody = saRaw.Body;
-        Sa.Chosen = chosen;
+        SaInitiatorBody = saRaw.Body;
+        Chosen = chosen;
         var payloads = new List<Payload> { AnswerSa(chosen, original, peerOffer) };
         payloads.AddRange(VendorIds());
         Send(MessageCrypto.Plain(Sa.Header(Exchange), payloads), expectAnswer: true);
@@ -112,37 +113,34 @@ internal sealed class MainMode : Phase1Exchange
 
     private void GotKe(InboundMessage message)
     {
-        var group = GroupFor(Sa.Chosen!.Group);
+        var group = GroupFor(Chosen!.Group);
         var ke = CheckKe(message.Require(PayloadType.KeyExchange, KeyExchangePayload.Read, ModeName), group);
         var nonce = message.Require(PayloadType.Nonce, NoncePayload.Read, ModeName).Data;
-        var wantsCert = message.Find(PayloadType.CertificateRequest) is not null;
         if (Sa.IsInitiator)
         {
             // I: R2 arrived -> I3, the first encrypted message.
-            var keys = DeriveKeys(Sa.Dh!, ke, Sa.NonceI!, nonce, Sa.PublicI!, ke, null);
-            Sa.PublicR = ke;
-            Sa.NonceR = nonce;
-            Sa.PeerRequestedCertificate = wantsCert;
-            Sa.Adopt(keys);
+            var keys = DeriveKeys(Dh!, ke, NonceI!, nonce, PublicI!, ke, null);
+            PublicR = ke;
+            NonceR = nonce;
+            Adopt(keys);
             var ownId = Identities.Own(Sa.Remote, Sa.Local, UsesSignatures ? OwnCertificate() : null);
             var payloads = IdentityAndProof(keys, ownId, asInitiator: true);
             payloads.AddRange(InitialContact(FirstContact));
-            Send(MessageCrypto.Encrypted(Sa.Header(Exchange), payloads, Sa.Cipher!, Sa.Iv!), expectAnswer: true);
+            Send(MessageCrypto.Encrypted(Sa.Header(Exchange), payloads, Sa.Keys!.Cipher, Iv!), expectAnswer: true);
         }
         else
         {
             // R: I2 arrived -> R2; keys are derived now so I3 can be opened.
-            var dh = GroupFor(Sa.Chosen.Group).GenerateKeyPair();
+            var dh = GroupFor(Chosen.Group).GenerateKeyPair();
             var publicR = dh.PublicValue.ToArray();
             var nonceR = NewNonce();
             var keys = DeriveKeys(dh, ke, nonce, nonceR, ke, publicR, null);
-            Sa.Dh = dh;
-            Sa.PublicI = ke;
-            Sa.PublicR = publicR;
-            Sa.NonceI = nonce;
-            Sa.NonceR = nonceR;
-            Sa.PeerRequestedCertificate = wantsCert;
-            Sa.Adopt(keys);
+            Dh = dh;
+            PublicI = ke;
+            PublicR = publicR;
+            NonceI = nonce;
+            NonceR = nonceR;
+            Adopt(keys);
             var payloads = new List<Payload> { new KeyExchangePayload(publicR), new NoncePayload(nonceR) };
             payloads.AddRange(CertificateRequests());
             Send(MessageCrypto.Plain(Sa.Header(Exchange), payloads), expectAnswer: true);
@@ -154,27 +152,27 @@ internal sealed class MainMode : Phase1Exchange
     {
         var idRaw = message.Require(PayloadType.Identification, ModeName);
         var peerId = message.Read(idRaw, IdentificationPayload.Read);
-        var keys = new DerivedKeys(Sa.Hash!, Sa.CipherAlgorithm!, Sa.Cipher!, Sa.Skeyid!, Sa.Keys!, Sa.Iv!);
+        var keys = Sa.Keys!;
         VerifyPeer(keys, message, peerId, idRaw.Body, peerIsInitiator: !Sa.IsInitiator);
         // Authentic: adopt the IV that follows this message, and the peer's identity.
-        Sa.Iv = nextIv;
+        Iv = nextIv;
         Sa.PeerId = peerId;
         NoteInitialContact(message);
         if (!Sa.IsInitiator)
         {
             var ownId = Identities.Own(Sa.Remote, Sa.Local, UsesSignatures ? OwnCertificate() : null);
             var payloads = IdentityAndProof(keys, ownId, asInitiator: false);
-            Send(MessageCrypto.Encrypted(Sa.Header(Exchange), payloads, Sa.Cipher!, Sa.Iv), expectAnswer: false);
+            Send(MessageCrypto.Encrypted(Sa.Header(Exchange), payloads, Sa.Keys!.Cipher, Iv), expectAnswer: false);
         }
         else
         {
-            Sa.Resend = null;
+            Retransmit = null;
         }
         _step = Step.Done;
         Established();
         if (PeerSentInitialContact)
         {
-            S.Log.LogInformation("received INITIAL-CONTACT from {Peer}", RacoonText.Endpoint(Sa.Peer));
+            ExchangeLog.InitialContactReceived(S.Log, RacoonText.Endpoint(Sa.Peer));
         }
     }
 }

@@ -6,12 +6,13 @@ using System.Security.Cryptography.X509Certificates;
 using KernelIpsec.Ike.Config;
 using KernelIpsec.Ike.Crypto.Derivation;
 using KernelIpsec.Ike.Crypto.DiffieHellman;
-using DhGroup = KernelIpsec.Ike.Crypto.DiffieHellman.DhGroup;
-using KernelIpsec.Ike.Engine;
+using KernelIpsec.Ike.Exchanges;
 using KernelIpsec.Ike.Exchanges.Messages;
 using KernelIpsec.Ike.Exchanges.Proposals;
+using KernelIpsec.Ike.Sa;
 using KernelIpsec.Ike.Wire;
 using Microsoft.Extensions.Logging;
+using DhGroup = KernelIpsec.Ike.Crypto.DiffieHellman.DhGroup;
 
 namespace KernelIpsec.Ike.Exchanges.Phase1;
 
@@ -20,8 +21,10 @@ namespace KernelIpsec.Ike.Exchanges.Phase1;
 /// key derivation, authentication by pre-shared key or RSA signature, identity checks and the end of phase 1.
 /// Every step computes into locals and commits to the SA only when the whole message proved good.
 /// </summary>
-internal abstract class Phase1Exchange
+internal abstract class Phase1Exchange : IDisposable
 {
+    private Outbox? _out;
+
     protected Phase1Exchange(IsakmpSa sa, ExchangeServices services)
     {
         Sa = sa;
@@ -32,27 +35,71 @@ internal abstract class Phase1Exchange
 
     protected ExchangeServices S { get; }
 
+    // What this negotiation has agreed and exchanged so far; gone with the exchange.
+    protected byte[]? SaInitiatorBody { get; set; }
+    protected Phase1Offer? Chosen { get; set; }
+    protected DhKeyPair? Dh { get; set; }
+    protected byte[]? PublicI { get; set; }
+    protected byte[]? PublicR { get; set; }
+    protected byte[]? NonceI { get; set; }
+    protected byte[]? NonceR { get; set; }
+
+    /// <summary>The phase 1 CBC chain: the initial IV, then the last ciphertext block of each phase 1 message.</summary>
+    public byte[]? Iv { get; protected set; }
+
     /// <summary>The last datagram this exchange sent (answer to a resent request).</summary>
     public byte[]? LastSent { get; private set; }
 
+    /// <summary>What to send again until the peer answers (null: nothing outstanding); the engine keeps the timer.</summary>
+    public byte[]? Retransmit { get; protected set; }
+
+    /// <summary>The lifetime of the SA once established (the chosen proposal's, or racoon's default).</summary>
+    public TimeSpan Lifetime => TimeSpan.FromSeconds(Chosen?.LifetimeSeconds is > 0 and var s ? s : RemoteConfig.DefaultLifetime.TotalSeconds);
+
     /// <summary>Initiator: send the first message.</summary>
-    public abstract void Start();
+    public IReadOnlyList<EngineIntent> Start() => Outbox.Run(o => Step(o, StartExchange));
 
     /// <summary>A message for this exchange; encrypted ones arrive decrypted with the IV that would follow them.</summary>
-    public abstract void Handle(InboundMessage message, byte[]? nextIv);
+    public IReadOnlyList<EngineIntent> Handle(InboundMessage message, byte[]? nextIv) => Outbox.Run(o => Step(o, () => Receive(message, nextIv)));
+
+    private void Step(Outbox outbox, Action step)
+    {
+        _out = outbox;
+        try
+        {
+            step();
+        }
+        finally
+        {
+            _out = null;
+        }
+    }
+
+    protected abstract void StartExchange();
+
+    protected abstract void Receive(InboundMessage message, byte[]? nextIv);
 
     public abstract string ModeName { get; }
+
+    protected Outbox Out => _out ?? throw new InvalidOperationException("an exchange step runs only inside Start or Handle");
 
     protected void Send(byte[] datagram, bool expectAnswer)
     {
         LastSent = datagram;
-        S.Send(Sa.Local, Sa.Peer, datagram, S.Timers.PerSend);
-        Sa.Resend = expectAnswer ? new Retransmission(S.Timers, datagram, S.Now) : null;
+        Out.Send(Sa.Local, Sa.Peer, datagram, S.Timers.PerSend);
+        Retransmit = expectAnswer ? datagram : null;
+    }
+
+    /// <summary>The keys are derived and the message that proves them good is in: the SA takes them, the CBC chain starts.</summary>
+    protected void Adopt(Phase1KeyMaterial keys)
+    {
+        Sa.Adopt(keys);
+        Iv = (byte[])keys.InitialIv.Clone();
     }
 
     protected ExchangeType Exchange => Sa.Mode == ExchangeMode.Aggressive ? ExchangeType.Aggressive : ExchangeType.IdentityProtection;
 
-    protected bool UsesSignatures => Sa.Chosen!.AuthenticationMethod == Phase1Offer.RsaSignature;
+    protected bool UsesSignatures => Chosen!.AuthenticationMethod == Phase1Offer.RsaSignature;
 
     protected IReadOnlyList<Phase1Offer> OurOffers() => Phase1Offer.FromConfig(Sa.Remote);
 
@@ -75,7 +122,7 @@ internal abstract class Phase1Exchange
             {
                 if (!Sa.PeerSupportsDpd)
                 {
-                    S.Log.LogInformation("received Vendor ID: DPD");
+                    ExchangeLog.DpdVendorIdReceived(S.Log);
                 }
                 Sa.PeerSupportsDpd = true;
             }
@@ -154,7 +201,7 @@ internal abstract class Phase1Exchange
     }
 
     /// <summary>g^xy and every key of the SA, not yet adopted.</summary>
-    protected DerivedKeys DeriveKeys(DhKeyPair dh, byte[] peerPublic, byte[] nonceI, byte[] nonceR, byte[] publicI, byte[] publicR, IdentificationPayload? peerId)
+    protected Phase1KeyMaterial DeriveKeys(DhKeyPair dh, byte[] peerPublic, byte[] nonceI, byte[] nonceR, byte[] publicI, byte[] publicR, IdentificationPayload? peerId)
     {
         byte[] shared;
         try
@@ -167,10 +214,10 @@ internal abstract class Phase1Exchange
         }
         try
         {
-            var psk = Sa.Chosen!.AuthenticationMethod == Phase1Offer.PreSharedKey ? PreSharedKey(peerId) : null;
+            var psk = Chosen!.AuthenticationMethod == Phase1Offer.PreSharedKey ? PreSharedKey(peerId) : null;
             try
             {
-                return IsakmpSa.Derive(Sa.Chosen, psk, nonceI, nonceR, shared, Sa.CookieI, Sa.CookieR, publicI, publicR);
+                return Phase1KeyMaterial.Derive(Chosen, psk, nonceI, nonceR, shared, Sa.CookieI, Sa.CookieR, publicI, publicR);
             }
             finally
             {
@@ -187,17 +234,17 @@ internal abstract class Phase1Exchange
     }
 
     /// <summary>HASH_I (we are initiator) or HASH_R over our ID body, with the given SKEYID.</summary>
-    protected byte[] AuthHash(DerivedKeys keys, bool forInitiator, byte[] idBody)
+    protected byte[] AuthHash(Phase1KeyMaterial keys, bool forInitiator, byte[] idBody)
     {
         using var prf = keys.Hash.CreatePrf(keys.Skeyid);
         var hash = new byte[keys.Hash.HashLength];
         if (forInitiator)
         {
-            Phase1Hash.HashI(prf, Sa.PublicI, Sa.PublicR, Sa.CookieI, Sa.CookieR, Sa.SaInitiatorBody, idBody, hash);
+            Phase1Hash.HashI(prf, PublicI, PublicR, Sa.CookieI, Sa.CookieR, SaInitiatorBody, idBody, hash);
         }
         else
         {
-            Phase1Hash.HashR(prf, Sa.PublicI, Sa.PublicR, Sa.CookieI, Sa.CookieR, Sa.SaInitiatorBody, idBody, hash);
+            Phase1Hash.HashR(prf, PublicI, PublicR, Sa.CookieI, Sa.CookieR, SaInitiatorBody, idBody, hash);
         }
         return hash;
     }
@@ -205,7 +252,7 @@ internal abstract class Phase1Exchange
     protected X509Certificate2? OwnCertificate() => S.Certificates.OwnCertificate(Sa.Remote);
 
     /// <summary>Our ID payload followed by the proof: HASH, or [CERT] SIG.</summary>
-    protected List<Payload> IdentityAndProof(DerivedKeys keys, IdentificationPayload ownId, bool asInitiator)
+    protected List<Payload> IdentityAndProof(Phase1KeyMaterial keys, IdentificationPayload ownId, bool asInitiator)
     {
         var payloads = new List<Payload> { ownId };
         var hash = AuthHash(keys, asInitiator, ownId.ToBodyArray());
@@ -229,7 +276,7 @@ internal abstract class Phase1Exchange
         UsesSignatures && Sa.Remote.SendCertificateRequest ? [new CertificateRequestPayload(CertificateEncoding.X509Signature, [])] : [];
 
     /// <summary>Checks the peer's HASH or signature and identity; throws without changing anything.</summary>
-    protected void VerifyPeer(DerivedKeys keys, InboundMessage message, IdentificationPayload peerId, byte[] peerIdBody, bool peerIsInitiator)
+    protected void VerifyPeer(Phase1KeyMaterial keys, InboundMessage message, IdentificationPayload peerId, byte[] peerIdBody, bool peerIsInitiator)
     {
         var expected = AuthHash(keys, peerIsInitiator, peerIdBody);
         if (!UsesSignatures)
@@ -298,22 +345,14 @@ internal abstract class Phase1Exchange
         }
     }
 
-    /// <summary>Phase 1 is done: log as racoon, start the lifetime, tell the engine.</summary>
+    /// <summary>Phase 1 is done: log as racoon and tell the engine (which starts the lifetime and DPD).</summary>
     protected void Established()
     {
-        Sa.State = IsakmpSaState.Established;
-        Sa.Phase1LastBlock = (byte[])Sa.Iv!.Clone();
-        Sa.EstablishedAt = S.Now;
-        Sa.ExpiresAt = S.Now + TimeSpan.FromSeconds(Sa.Chosen!.LifetimeSeconds == 0 ? RemoteConfig.DefaultLifetime.TotalSeconds : Sa.Chosen.LifetimeSeconds);
-        Sa.LastHeardFromPeer = S.Now;
-        Sa.Dh?.Dispose();
-        Sa.Dh = null;
-        if (Sa.PeerSupportsDpd && Sa.Remote.DpdDelay > TimeSpan.Zero)
-        {
-            Sa.DpdNext = S.Now + Sa.Remote.DpdDelay;
-        }
-        S.Log.LogInformation("ISAKMP-SA established {Local}-{Remote} spi:{Index}", RacoonText.Endpoint(Sa.Local), RacoonText.Endpoint(Sa.Peer), Sa.Index);
-        S.Out.Add(new Phase1Up(Sa.Local, Sa.Peer, Sa.InitiatorCookie, Sa.ResponderCookie));
+        Sa.Establish(Iv!);
+        Dh?.Dispose();
+        Dh = null;
+        ExchangeLog.IsakmpSaEstablished(S.Log, RacoonText.Endpoint(Sa.Local), RacoonText.Endpoint(Sa.Peer), Sa.Index);
+        Out.Add(new Phase1Up(Sa.Local, Sa.Peer, Sa.InitiatorCookie, Sa.ResponderCookie));
     }
 
     /// <summary>INITIAL-CONTACT (RFC 2407 4.6.3.3) for the first phase 1 to a peer, when <c>initial_contact on</c>.</summary>
@@ -331,4 +370,6 @@ internal abstract class Phase1Exchange
         PeerSentInitialContact = message.ReadAll(PayloadType.Notification, NotificationPayload.Read)
             .Any(n => n.NotifyType == NotifyType.InitialContact);
     }
+
+    public void Dispose() => Dh?.Dispose();
 }

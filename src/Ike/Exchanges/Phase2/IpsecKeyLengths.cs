@@ -1,6 +1,7 @@
 using KernelIpsec.Ike.Config;
-using KernelIpsec.Ike.Engine;
+using KernelIpsec.Ike.Exchanges.Messages;
 using KernelIpsec.Ike.Exchanges.Proposals;
+using KernelIpsec.Ike.Sa;
 
 namespace KernelIpsec.Ike.Exchanges.Phase2;
 

@@ -5,10 +5,11 @@ using System.Security.Cryptography;
 using KernelIpsec.Ike.Config;
 using KernelIpsec.Ike.Crypto.Derivation;
 using KernelIpsec.Ike.Crypto.DiffieHellman;
-using KernelIpsec.Ike.Engine;
+using KernelIpsec.Ike.Exchanges;
 using KernelIpsec.Ike.Exchanges.Messages;
 using KernelIpsec.Ike.Exchanges.Phase1;
 using KernelIpsec.Ike.Exchanges.Proposals;
+using KernelIpsec.Ike.Sa;
 using KernelIpsec.Ike.Wire;
 using Microsoft.Extensions.Logging;
 
@@ -25,11 +26,12 @@ namespace KernelIpsec.Ike.Exchanges.Phase2;
 /// Inbound SPIs come from the kernel: the exchange asks (<see cref="AllocateSpi"/>) and waits for the answers
 /// before it sends its SA payload. With the commit bit the initiator installs its SAs only on CONNECTED.
 /// </summary>
-internal sealed class QuickMode
+internal sealed partial class QuickMode : IDisposable
 {
     private readonly IsakmpSa _ph1;
     private readonly ExchangeServices _s;
     private readonly Dictionary<long, IpsecSaProtocol> _spiRequests = [];
+    private Outbox? _out;
     private readonly Dictionary<IpsecSaProtocol, uint> _inboundSpis = [];
     private IReadOnlyList<Phase2Proposal>? _ourProposals;
     private Phase2Choice? _choice;
@@ -90,21 +92,26 @@ internal sealed class QuickMode
     public string Index => RacoonText.Index(_ph1.InitiatorCookie, _ph1.ResponderCookie, MessageId);
 
     /// <summary>Initiator: ask the kernel for one inbound SPI per protocol of the policy's bundle.</summary>
-    public static QuickMode Initiate(IsakmpSa ph1, ExchangeServices s, AcquireRequest acquire, SainfoConfig sainfo, Func<long> requestIds)
+    public static (QuickMode Exchange, IReadOnlyList<EngineIntent> Intents) Initiate(IsakmpSa ph1, ExchangeServices s, AcquireRequest acquire,
+        SainfoConfig sainfo, Func<long> requestIds)
     {
         var qm = new QuickMode(ph1, s, s.RandomMessageId(), true, acquire.Policy, sainfo) { Acquire = acquire };
-        s.Log.LogInformation("initiate new phase 2 negotiation: {Local}<=>{Remote}", RacoonText.Endpoint(ph1.Local), RacoonText.Endpoint(ph1.Peer));
-        foreach (var template in acquire.Policy.Templates)
+        ExchangeLog.InitiateNewPhase2Negotiation(s.Log, RacoonText.Endpoint(ph1.Local), RacoonText.Endpoint(ph1.Peer));
+        var intents = qm.Run(() =>
         {
-            qm.RequestSpi(template, requestIds());
-        }
-        return qm;
+            foreach (var template in acquire.Policy.Templates)
+            {
+                qm.RequestSpi(template, requestIds());
+            }
+        });
+        return (qm, intents);
     }
 
     /// <summary>Responder: the initiator's first message, already decrypted with this message id's IV.</summary>
-    public static QuickMode Respond(IsakmpSa ph1, ExchangeServices s, InboundMessage message, byte[] nextIv, Func<long> requestIds)
+    public static (QuickMode Exchange, IReadOnlyList<EngineIntent> Intents) Respond(IsakmpSa ph1, ExchangeServices s, InboundMessage message,
+        byte[] nextIv, Func<long> requestIds)
     {
-        var rest = AfterHash(message, "quick mode");
+        var rest = message.AfterHash("quick mode");
         var hash = ComputeHash(ph1, message.Header.MessageId, null, rest);
         CheckHash(message, hash, "HASH(1)");
         var saRaw = message.Require(PayloadType.SecurityAssociation, "quick mode");
@@ -118,7 +125,7 @@ internal sealed class QuickMode
         // Without IDs the traffic is the phase 1 peers' own (RFC 2409 5.5).
         var remoteTs = ids.Count == 2 ? Selectors.FromId(ids[0]) : TrafficSelector.Host(ph1.Peer.Address);
         var localTs = ids.Count == 2 ? Selectors.FromId(ids[1]) : TrafficSelector.Host(ph1.Local.Address);
-        s.Log.LogInformation("respond new phase 2 negotiation: {Local}<=>{Remote}", RacoonText.Endpoint(ph1.Local), RacoonText.Endpoint(ph1.Peer));
+        ExchangeLog.RespondNewPhase2Negotiation(s.Log, RacoonText.Endpoint(ph1.Local), RacoonText.Endpoint(ph1.Peer));
         var policy = s.Policies.FindOutbound(localTs, remoteTs)
             ?? throw ExchangeException.Abort($"no policy found: {localTs} <=> {remoteTs}", NotifyType.InvalidIdInformation);
         var sainfo = SainfoSelector.Select(s.Config.Sainfos, new SainfoQuery
@@ -159,19 +166,38 @@ internal sealed class QuickMode
             }
             qm._dh = group.GenerateKeyPair();
         }
-        foreach (var chosen in choice.Protocols)
+        var intents = qm.Run(() =>
         {
-            var template = policy.Templates.First(t => t.Protocol == chosen.Protocol);
-            qm.RequestSpi(template, requestIds());
-        }
-        return qm;
+            foreach (var chosen in choice.Protocols)
+            {
+                var template = policy.Templates.First(t => t.Protocol == chosen.Protocol);
+                qm.RequestSpi(template, requestIds());
+            }
+        });
+        return (qm, intents);
     }
+
+    /// <summary>One step of the exchange with its own outbox: what it wants done is returned, not appended anywhere.</summary>
+    private IReadOnlyList<EngineIntent> Run(Action step) => Outbox.Run(o =>
+    {
+        _out = o;
+        try
+        {
+            step();
+        }
+        finally
+        {
+            _out = null;
+        }
+    });
+
+    private Outbox Out => _out ?? throw new InvalidOperationException("a quick mode step runs only inside Run");
 
     private void RequestSpi(SaTemplate template, long id)
     {
         var (local, remote) = Endpoints(template);
         _spiRequests[id] = template.Protocol;
-        _s.Out.Add(new AllocateSpi(id, template.Protocol, remote, local, template.Reqid));
+        Out.Add(new AllocateSpi(id, template.Protocol, remote, local, template.Reqid));
     }
 
     /// <summary>The SA endpoints: tunnel endpoints of the template, else the phase 1 peers.</summary>
@@ -180,12 +206,14 @@ internal sealed class QuickMode
             ? (template.TunnelSource, template.TunnelDestination)
             : (_ph1.Local.Address, _ph1.Peer.Address);
 
-    /// <summary>The kernel's answer to one of our SPI requests. Returns true when it belonged to us.</summary>
-    public bool SpiAllocated(SpiAllocation allocation)
+    /// <summary>The kernel's answer to one of our SPI requests.</summary>
+    public IReadOnlyList<EngineIntent> SpiAllocated(SpiAllocation allocation) => Run(() => OnSpiAllocated(allocation));
+
+    private void OnSpiAllocated(SpiAllocation allocation)
     {
         if (!_spiRequests.Remove(allocation.RequestId, out var protocol))
         {
-            return false;
+            return;
         }
         if (allocation.Spi is not { } spi)
         {
@@ -203,7 +231,6 @@ internal sealed class QuickMode
                 SendSecond();
             }
         }
-        return true;
     }
 
     private void SendFirst()
@@ -255,7 +282,9 @@ internal sealed class QuickMode
     }
 
     /// <summary>A message of this exchange, decrypted with <see cref="Iv"/>; <paramref name="nextIv"/> follows it.</summary>
-    public void Handle(InboundMessage message, byte[] nextIv)
+    public IReadOnlyList<EngineIntent> Handle(InboundMessage message, byte[] nextIv) => Run(() => Receive(message, nextIv));
+
+    private void Receive(InboundMessage message, byte[] nextIv)
     {
         switch (State)
         {
@@ -275,7 +304,7 @@ internal sealed class QuickMode
 
     private void InitiatorGotAnswer(InboundMessage message, byte[] nextIv)
     {
-        var rest = AfterHash(message, "quick mode");
+        var rest = message.AfterHash("quick mode");
         CheckHash(message, ComputeHash(_ph1, MessageId, _nonceI, rest), "HASH(2)");
         var skipped = new List<string>();
         var answer = Phase2SaCodec.Parse(message.Require(PayloadType.SecurityAssociation, SecurityAssociationPayload.Read, "quick mode"), skipped);
@@ -300,14 +329,14 @@ internal sealed class QuickMode
         _nonceR = nonceR;
         _peerKe = ke?.Data;
         Iv = nextIv;
-        var hash3 = new byte[_ph1.Hash!.HashLength];
-        using (var prfA = _ph1.PrfA())
+        var hash3 = new byte[_ph1.Keys!.Hash.HashLength];
+        using (var prfA = _ph1.Keys!.PrfA())
         {
             Phase2Hash.QuickModeHash3(prfA, MessageId, _nonceI, _nonceR, hash3);
         }
-        var datagram = MessageCrypto.Encrypted(_ph1.Header(ExchangeType.QuickMode, MessageId), [new HashPayload(hash3)], _ph1.Cipher!, Iv);
+        var datagram = MessageCrypto.Encrypted(_ph1.Header(ExchangeType.QuickMode, MessageId), [new HashPayload(hash3)], _ph1.Keys!.Cipher, Iv);
         LastSent = datagram;
-        _s.Send(_ph1.Local, _ph1.Peer, datagram, _s.Timers.PerSend);
+        Out.Send(_ph1.Local, _ph1.Peer, datagram, _s.Timers.PerSend);
         if ((message.Header.Flags & IsakmpFlags.Commit) != 0)
         {
             // The responder committed: keep I2 for resending until CONNECTED says its SAs are in place.
@@ -321,7 +350,7 @@ internal sealed class QuickMode
 
     private void InitiatorGotConnected(InboundMessage message, byte[] nextIv)
     {
-        var rest = AfterHash(message, "quick mode");
+        var rest = message.AfterHash("quick mode");
         CheckHash(message, ComputeHash(_ph1, MessageId, null, rest), "HASH(4)");
         if (!message.ReadAll(PayloadType.Notification, NotificationPayload.Read).Any(n => n.NotifyType == NotifyType.Connected))
         {
@@ -337,8 +366,8 @@ internal sealed class QuickMode
         var hash = message.Payloads.Count > 0 && message.Payloads[0].Type == PayloadType.Hash
             ? message.Read(message.Payloads[0], HashPayload.Read)
             : throw ExchangeException.Drop("quick mode: HASH(3) is not the first payload", NotifyType.InvalidHashInformation);
-        var expected = new byte[_ph1.Hash!.HashLength];
-        using (var prfA = _ph1.PrfA())
+        var expected = new byte[_ph1.Keys!.Hash.HashLength];
+        using (var prfA = _ph1.Keys!.PrfA())
         {
             Phase2Hash.QuickModeHash3(prfA, MessageId, _nonceI, _nonceR, expected);
         }
@@ -354,141 +383,6 @@ internal sealed class QuickMode
             var connected = new NotificationPayload(Doi.Ipsec, ProtocolId.Isakmp, NotifyType.Connected,
                 [.. _ph1.CookieI, .. _ph1.CookieR], []);
             SendProtected([connected], nonceI: null, expectAnswer: false, resetResend: false);
-        }
-    }
-
-    private Phase2Choice ApplyResponderLifetime(Phase2Choice choice, NotificationPayload n)
-    {
-        if (!n.ReadAttributes().TryGetValue(out var attributes, out _))
-        {
-            return choice;
-        }
-        uint seconds = choice.LifetimeSeconds, kilobytes = choice.LifetimeKilobytes;
-        ushort type = 0;
-        foreach (var a in attributes)
-        {
-            if (a.Type == (ushort)IpsecAttributeType.SaLifeType && a.TryGetInteger(out var t))
-            {
-                type = (ushort)t;
-            }
-            else if (a.Type == (ushort)IpsecAttributeType.SaLifeDuration && a.TryGetInteger(out var v) && v <= uint.MaxValue)
-            {
-                if (type == 1 && (seconds == 0 || v < seconds))
-                {
-                    seconds = (uint)v;
-                }
-                else if (type == 2 && (kilobytes == 0 || v < kilobytes))
-                {
-                    kilobytes = (uint)v;
-                }
-            }
-        }
-        _s.Log.LogInformation("received RESPONDER-LIFETIME: {Seconds} seconds{Kb}", seconds, kilobytes != 0 ? $", {kilobytes} kbytes" : "");
-        return choice with { LifetimeSeconds = seconds, LifetimeKilobytes = kilobytes };
-    }
-
-    /// <summary>KEYMAT for both directions of every protocol, then the install intents and racoon's log lines.</summary>
-    private void Install()
-    {
-        var choice = _choice!;
-        byte[] gqm = [];
-        if (_dh is not null)
-        {
-            try
-            {
-                gqm = _dh.DeriveSharedSecret(_peerKe);
-            }
-            catch (DhPublicValueException e)
-            {
-                throw ExchangeException.Abort($"invalid PFS public value: {e.Message}", NotifyType.InvalidKeyInformation);
-            }
-        }
-        var nonceI = _nonceI!;
-        var nonceR = _nonceR!;
-        var pairs = new List<IpsecSaPair>();
-        using (var prfD = _ph1.PrfD())
-        {
-            foreach (var p in choice.Protocols)
-            {
-                var template = Policy.Templates.First(t => t.Protocol == p.Protocol);
-                var (local, remote) = Endpoints(template);
-                var inbound = _inboundSpis[p.Protocol];
-                var (encLength, authLength) = IpsecKeyLengths.For(p.Protocol, p.Transform);
-                var length = encLength + authLength;
-                var keyIn = length == 0 ? [] : Keymat.Derive(prfD, gqm, (byte)p.Protocol, inbound, nonceI, nonceR, length);
-                var keyOut = length == 0 ? [] : Keymat.Derive(prfD, gqm, (byte)p.Protocol, p.PeerSpi, nonceI, nonceR, length);
-                pairs.Add(new IpsecSaPair(p.Protocol, p.Transform.Mode, local, remote, inbound, p.PeerSpi, p.Transform.TransformId,
-                    Phase2ProposalMatcher.EffectiveKeyBits(p.Protocol, p.Transform), IpsecKeyLengths.AuthenticationAlgorithm(p.Protocol, p.Transform),
-                    new SaKeys(keyIn[..encLength], keyIn[encLength..]), new SaKeys(keyOut[..encLength], keyOut[encLength..]),
-                    new IpsecLifetime(choice.LifetimeSeconds, choice.LifetimeKilobytes), template.Reqid, Policy.Local, Policy.Remote));
-            }
-        }
-        CryptographicOperations.ZeroMemory(gqm);
-        _dh?.Dispose();
-        _dh = null;
-        foreach (var pair in pairs)
-        {
-            _s.Out.Add(new InstallSaPair(pair));
-        }
-        foreach (var pair in pairs)
-        {
-            _s.Log.LogInformation("IPsec-SA established: {Sa}", RacoonText.IpsecSa(pair.Protocol, pair.Mode, pair.RemoteAddress, pair.LocalAddress, pair.InboundSpi));
-            _s.Log.LogInformation("IPsec-SA established: {Sa}", RacoonText.IpsecSa(pair.Protocol, pair.Mode, pair.LocalAddress, pair.RemoteAddress, pair.OutboundSpi));
-        }
-        Installed = pairs;
-        State = Step.Done;
-    }
-
-    /// <summary>Appends HASH(1)/HASH(2) in front of <paramref name="rest"/>, encrypts with the exchange IV and sends.</summary>
-    private void SendProtected(List<Payload> rest, byte[]? nonceI, bool expectAnswer, bool commit = false, bool resetResend = true)
-    {
-        var chain = PayloadChain.ToArray([.. rest]);
-        var hash = ComputeHash(_ph1, MessageId, nonceI, chain);
-        var full = new byte[Payload.GenericHeaderSize + hash.Length + chain.Length];
-        new HashPayload(hash).Write(full, rest[0].Type);
-        chain.CopyTo(full, Payload.GenericHeaderSize + hash.Length);
-        var header = _ph1.Header(ExchangeType.QuickMode, MessageId, commit ? IsakmpFlags.Commit : IsakmpFlags.None);
-        var datagram = MessageCrypto.Encrypted(header, PayloadType.Hash, full, _ph1.Cipher!, Iv);
-        LastSent = datagram;
-        _s.Send(_ph1.Local, _ph1.Peer, datagram, _s.Timers.PerSend);
-        if (resetResend)
-        {
-            Resend = expectAnswer ? new Retransmission(_s.Timers, datagram, _s.Now) : null;
-        }
-    }
-
-    /// <summary>prf(SKEYID_a, M-ID [| Ni_b] | message after HASH): HASH(1), HASH(2) and the commit HASH(4).</summary>
-    private static byte[] ComputeHash(IsakmpSa ph1, uint messageId, byte[]? nonceI, ReadOnlySpan<byte> rest)
-    {
-        var hash = new byte[ph1.Hash!.HashLength];
-        using var prfA = ph1.PrfA();
-        if (nonceI is null)
-        {
-            Phase2Hash.QuickModeHash1(prfA, messageId, rest, hash);
-        }
-        else
-        {
-            Phase2Hash.QuickModeHash2(prfA, messageId, nonceI, rest, hash);
-        }
-        return hash;
-    }
-
-    /// <summary>The bytes every payload after the leading HASH occupies (RFC 2409 5.5 "message after HASH").</summary>
-    public static byte[] AfterHash(InboundMessage message, string exchange)
-    {
-        if (message.Payloads.Count == 0 || message.Payloads[0].Type != PayloadType.Hash)
-        {
-            throw ExchangeException.Drop($"{exchange}: the first payload is not HASH", NotifyType.InvalidHashInformation);
-        }
-        return [.. message.Payloads.Skip(1).SelectMany(p => p.Whole)];
-    }
-
-    private static void CheckHash(InboundMessage message, byte[] expected, string which)
-    {
-        var hash = message.Read(message.Payloads[0], HashPayload.Read);
-        if (!CryptographicOperations.FixedTimeEquals(hash.Data, expected))
-        {
-            throw ExchangeException.Drop($"{which} mismatched", NotifyType.InvalidHashInformation);
         }
     }
 

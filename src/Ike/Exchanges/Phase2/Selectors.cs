@@ -1,7 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using KernelIpsec.Ike.Config;
-using KernelIpsec.Ike.Engine;
+using KernelIpsec.Ike.Exchanges.Messages;
+using KernelIpsec.Ike.Sa;
 using KernelIpsec.Ike.Wire;
 
 namespace KernelIpsec.Ike.Exchanges.Phase2;

@@ -1,4 +1,5 @@
 using KernelIpsec.Ike.Config;
+using KernelIpsec.Ike.Exchanges.Messages;
 using KernelIpsec.Ike.Wire;
 
 namespace KernelIpsec.Ike.Exchanges.Proposals;

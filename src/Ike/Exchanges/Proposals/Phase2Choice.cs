@@ -1,5 +1,5 @@
+using KernelIpsec.Ike.Sa;
 using KernelIpsec.Ike.Wire;
-using KernelIpsec.Ike.Engine;
 
 namespace KernelIpsec.Ike.Exchanges.Proposals;
 

@@ -1,5 +1,5 @@
 using KernelIpsec.Ike.Config;
-using KernelIpsec.Ike.Engine;
+using KernelIpsec.Ike.Sa;
 
 namespace KernelIpsec.Ike.Exchanges.Proposals;
 

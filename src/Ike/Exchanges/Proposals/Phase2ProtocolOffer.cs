@@ -1,4 +1,4 @@
-using KernelIpsec.Ike.Engine;
+using KernelIpsec.Ike.Sa;
 
 namespace KernelIpsec.Ike.Exchanges.Proposals;
 

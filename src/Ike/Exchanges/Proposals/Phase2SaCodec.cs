@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using KernelIpsec.Ike.Config;
-using KernelIpsec.Ike.Engine;
+using KernelIpsec.Ike.Exchanges.Messages;
+using KernelIpsec.Ike.Sa;
 using KernelIpsec.Ike.Wire;
 
 namespace KernelIpsec.Ike.Exchanges.Proposals;

@@ -1,6 +1,6 @@
-using KernelIpsec.Ike.Wire;
 using KernelIpsec.Ike.Config;
-using KernelIpsec.Ike.Engine;
+using KernelIpsec.Ike.Sa;
+using KernelIpsec.Ike.Wire;
 
 namespace KernelIpsec.Ike.Exchanges.Proposals;
 

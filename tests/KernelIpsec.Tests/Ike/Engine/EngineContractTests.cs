@@ -1,5 +1,5 @@
 using System.Net;
-using KernelIpsec.Ike.Engine;
+using KernelIpsec.Ike.Sa;
 using KernelIpsec.Tests.Ike.Exchanges;
 using KernelIpsec.Tests.Infrastructure;
 using NUnit.Framework;

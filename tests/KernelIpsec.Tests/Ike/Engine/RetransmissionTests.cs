@@ -1,6 +1,8 @@
-using NUnit.Framework;
 using KernelIpsec.Ike.Engine;
+using KernelIpsec.Ike.Exchanges;
+using KernelIpsec.Ike.Sa;
 using KernelIpsec.Tests.Infrastructure;
+using NUnit.Framework;
 
 namespace KernelIpsec.Tests.Ike.Engine;
 

@@ -1,10 +1,10 @@
-using KernelIpsec.Ike.Wire;
-using AuthenticationMethod = KernelIpsec.Ike.Config.AuthenticationMethod;
 using System.Security.Cryptography.X509Certificates;
 using KernelIpsec.Ike.Config;
-using KernelIpsec.Ike.Engine;
+using KernelIpsec.Ike.Sa;
+using KernelIpsec.Ike.Wire;
 using KernelIpsec.Tests.Infrastructure;
 using NUnit.Framework;
+using AuthenticationMethod = KernelIpsec.Ike.Config.AuthenticationMethod;
 
 namespace KernelIpsec.Tests.Ike.Exchanges;
 

@@ -1,9 +1,9 @@
-using NUnit.Framework;
 using System.Net;
 using KernelIpsec.Ike.Config;
 using KernelIpsec.Ike.Crypto.DiffieHellman;
-using KernelIpsec.Ike.Engine;
+using KernelIpsec.Ike.Sa;
 using KernelIpsec.Tests.Ike.Engine;
+using NUnit.Framework;
 
 namespace KernelIpsec.Tests.Ike.Exchanges;
 
@@ -159,7 +159,7 @@ internal sealed class EnginePair : IDisposable
         Right.Dispose();
     }
 
-    private sealed class NoCertificates : ICertificateVerifier
+    internal sealed class NoCertificates : ICertificateVerifier
     {
         public static readonly NoCertificates Instance = new();
 

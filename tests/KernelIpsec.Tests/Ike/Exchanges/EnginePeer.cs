@@ -1,7 +1,7 @@
 using System.Net;
 using KernelIpsec.Ike.Config;
 using KernelIpsec.Ike.Crypto.DiffieHellman;
-using KernelIpsec.Ike.Engine;
+using KernelIpsec.Ike.Sa;
 using KernelIpsec.Tests.Ike.Engine;
 
 namespace KernelIpsec.Tests.Ike.Exchanges;
@@ -19,11 +19,11 @@ internal sealed class EnginePeer : IDisposable
         Endpoint = new IPEndPoint(address, 500);
         Policies = policies;
         _nextSpi = spiBase;
-        _create = () => new KernelIpsec.Ike.Engine.Engine(config, psk, certificates, policies, groups, new SystemIkeRandom(), clock, Log);
+        _create = () => new ClockedEngine(new KernelIpsec.Ike.Engine.Engine(config, psk, certificates, policies, groups, new SystemIkeRandom(), Log), clock);
         Engine = _create();
     }
 
-    private readonly Func<KernelIpsec.Ike.Engine.Engine> _create;
+    private readonly Func<ClockedEngine> _create;
 
     /// <summary>racoon restarted: a fresh engine with the same configuration, knowing no SA and no peer.</summary>
     public void Restart()
@@ -38,7 +38,7 @@ internal sealed class EnginePeer : IDisposable
     public IPEndPoint Endpoint { get; }
     public ListPolicyLookup Policies { get; }
     public ListLogger Log { get; } = new();
-    public KernelIpsec.Ike.Engine.Engine Engine { get; private set; }
+    public ClockedEngine Engine { get; private set; }
 
     public List<IpsecSaPair> Installed { get; } = [];
     public List<NegotiationFailed> Failures { get; } = [];

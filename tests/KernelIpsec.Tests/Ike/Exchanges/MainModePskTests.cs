@@ -1,5 +1,5 @@
 using KernelIpsec.Ike.Config;
-using KernelIpsec.Ike.Engine;
+using KernelIpsec.Ike.Sa;
 using KernelIpsec.Tests.Infrastructure;
 using NUnit.Framework;
 

@@ -1,14 +1,14 @@
-using KernelIpsec.Ike.Wire;
-using AuthenticationMethod = KernelIpsec.Ike.Config.AuthenticationMethod;
 using System.Net;
 using KernelIpsec.Ike.Config;
-using KernelIpsec.Ike.Engine;
+using KernelIpsec.Ike.Sa;
+using KernelIpsec.Ike.Wire;
+using KernelIpsec.Tests.Infrastructure;
+using NUnit.Framework;
+using AuthenticationMethod = KernelIpsec.Ike.Config.AuthenticationMethod;
 using IsakmpMessage = KernelIpsec.Ike.Wire.IsakmpMessage;
 using IsakmpFlags = KernelIpsec.Ike.Wire.IsakmpFlags;
 using NoncePayload = KernelIpsec.Ike.Wire.NoncePayload;
 using SecurityAssociationPayload = KernelIpsec.Ike.Wire.SecurityAssociationPayload;
-using KernelIpsec.Tests.Infrastructure;
-using NUnit.Framework;
 
 namespace KernelIpsec.Tests.Ike.Exchanges;
 

@@ -1,11 +1,11 @@
-using KernelIpsec.Ike.Wire;
-using AuthenticationMethod = KernelIpsec.Ike.Config.AuthenticationMethod;
 using KernelIpsec.Ike.Config;
-using KernelIpsec.Ike.Engine;
 using KernelIpsec.Ike.Exchanges.Proposals;
-using SecurityAssociationPayload = KernelIpsec.Ike.Wire.SecurityAssociationPayload;
+using KernelIpsec.Ike.Sa;
+using KernelIpsec.Ike.Wire;
 using KernelIpsec.Tests.Infrastructure;
 using NUnit.Framework;
+using AuthenticationMethod = KernelIpsec.Ike.Config.AuthenticationMethod;
+using SecurityAssociationPayload = KernelIpsec.Ike.Wire.SecurityAssociationPayload;
 
 namespace KernelIpsec.Tests.Ike.Exchanges;
 

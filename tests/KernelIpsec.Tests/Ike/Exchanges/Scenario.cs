@@ -1,8 +1,8 @@
-using KernelIpsec.Ike.Wire;
-using AuthenticationMethod = KernelIpsec.Ike.Config.AuthenticationMethod;
 using System.Net;
 using KernelIpsec.Ike.Config;
-using KernelIpsec.Ike.Engine;
+using KernelIpsec.Ike.Sa;
+using KernelIpsec.Ike.Wire;
+using AuthenticationMethod = KernelIpsec.Ike.Config.AuthenticationMethod;
 
 namespace KernelIpsec.Tests.Ike.Exchanges;
 
@@ -108,8 +108,8 @@ internal sealed record Scenario
 
     public static PreSharedKeyTable PskTable(string identity, string key) => PreSharedKeyTable.Parse($"{identity} {key}\n");
 
-    public EnginePair CreatePair(string? leftKey = null, string? rightKey = null, KernelIpsec.Ike.Engine.ICertificateVerifier? leftCerts = null,
-        KernelIpsec.Ike.Engine.ICertificateVerifier? rightCerts = null, Func<RemoteConfig, RemoteConfig>? adjustRight = null,
+    public EnginePair CreatePair(string? leftKey = null, string? rightKey = null, KernelIpsec.Ike.Sa.ICertificateVerifier? leftCerts = null,
+        KernelIpsec.Ike.Sa.ICertificateVerifier? rightCerts = null, Func<RemoteConfig, RemoteConfig>? adjustRight = null,
         Func<SainfoConfig, SainfoConfig>? adjustRightSainfo = null)
     {
         var leftPskId = Mode == ExchangeMode.Aggressive && RightId is { Value: { } rv } ? rv : Right.ToString();

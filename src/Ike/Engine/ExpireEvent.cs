@@ -1,6 +1,0 @@
-using System.Net;
-
-namespace KernelIpsec.Ike.Engine;
-
-/// <summary>The kernel's EXPIRE for an SA: soft (rekey time) or hard (gone).</summary>
-public sealed record ExpireEvent(IpsecSaProtocol Protocol, uint Spi, IPAddress Destination, bool Hard);

@@ -1,0 +1,112 @@
+using System.Net;
+using KernelIpsec.Ike.Exchanges;
+
+namespace KernelIpsec.Ike.Engine;
+
+/// <summary>
+/// The ISAKMP SAs the engine holds, indexed by cookie pair (a datagram finds its SA in O(1)), by initiator cookie while
+/// we initiated and wait for the responder's cookie, and by peer address (ACQUIRE, INITIAL-CONTACT, racoonctl).
+/// Listing keeps creation order, as racoon's list does.
+/// </summary>
+internal sealed class IsakmpSaTable
+{
+    private readonly Dictionary<(ulong I, ulong R), IsakmpSaEntry> _byCookies = [];
+    private readonly Dictionary<ulong, IsakmpSaEntry> _awaitingResponder = [];
+    private readonly Dictionary<IPAddress, List<IsakmpSaEntry>> _byPeer = [];
+    private long _nextSequence;
+
+    public int Count => _byCookies.Count;
+
+    public long NextSequence() => ++_nextSequence;
+
+    public void Add(IsakmpSaEntry entry)
+    {
+        Index(entry);
+        var address = entry.Sa.Peer.Address;
+        if (!_byPeer.TryGetValue(address, out var list))
+        {
+            _byPeer[address] = list = [];
+        }
+        list.Add(entry);
+    }
+
+    public bool Contains(IsakmpSaEntry entry) =>
+        _byCookies.TryGetValue((entry.Sa.InitiatorCookie, entry.Sa.ResponderCookie), out var found) && ReferenceEquals(found, entry);
+
+    public void Remove(IsakmpSaEntry entry)
+    {
+        if (!Contains(entry))
+        {
+            return;
+        }
+        Unindex(entry);
+        var address = entry.Sa.Peer.Address;
+        if (_byPeer.TryGetValue(address, out var list))
+        {
+            list.Remove(entry);
+            if (list.Count == 0)
+            {
+                _byPeer.Remove(address);
+            }
+        }
+    }
+
+    /// <summary>The initiator learned (or forgot) the responder's cookie: the SA moves in the cookie index.</summary>
+    public void SetResponderCookie(IsakmpSaEntry entry, ulong responderCookie)
+    {
+        var held = Contains(entry);
+        if (held)
+        {
+            Unindex(entry);
+        }
+        entry.Sa.ResponderCookie = responderCookie;
+        if (held)
+        {
+            Index(entry);
+        }
+    }
+
+    /// <summary>The SA of a datagram: by both cookies, or our initiated SA the responder answers for the first time.</summary>
+    public IsakmpSaEntry? Find(ulong initiatorCookie, ulong responderCookie, IPEndPoint remote)
+    {
+        if (_byCookies.TryGetValue((initiatorCookie, responderCookie), out var entry))
+        {
+            return entry;
+        }
+        if (responderCookie != 0 && _awaitingResponder.TryGetValue(initiatorCookie, out entry) && entry.Sa.Peer.Address.Equals(remote.Address))
+        {
+            return entry;
+        }
+        return null;
+    }
+
+    /// <summary>The SA with exactly these cookies.</summary>
+    public IsakmpSaEntry? Find(ulong initiatorCookie, ulong responderCookie) =>
+        _byCookies.TryGetValue((initiatorCookie, responderCookie), out var entry) ? entry : null;
+
+    /// <summary>The SAs with a peer, in creation order.</summary>
+    public IReadOnlyList<IsakmpSaEntry> WithPeer(IPAddress peer) => _byPeer.TryGetValue(peer, out var list) ? list : [];
+
+    /// <summary>Every SA in creation order (racoonctl lists, shutdown); O(n log n), never on a per-packet path.</summary>
+    public List<IsakmpSaEntry> All() => [.. _byCookies.Values.OrderBy(e => e.Sequence)];
+
+    private void Index(IsakmpSaEntry entry)
+    {
+        var sa = entry.Sa;
+        _byCookies[(sa.InitiatorCookie, sa.ResponderCookie)] = entry;
+        if (sa.IsInitiator && sa.ResponderCookie == 0)
+        {
+            _awaitingResponder[sa.InitiatorCookie] = entry;
+        }
+    }
+
+    private void Unindex(IsakmpSaEntry entry)
+    {
+        var sa = entry.Sa;
+        _byCookies.Remove((sa.InitiatorCookie, sa.ResponderCookie));
+        if (_awaitingResponder.TryGetValue(sa.InitiatorCookie, out var waiting) && ReferenceEquals(waiting, entry))
+        {
+            _awaitingResponder.Remove(sa.InitiatorCookie);
+        }
+    }
+}

@@ -1,8 +1,0 @@
-namespace KernelIpsec.Ike.Engine;
-
-public enum NegotiationPhase
-{
-    Phase1,
-    Phase2,
-    Informational,
-}

@@ -1,7 +1,0 @@
-using System.Net;
-
-namespace KernelIpsec.Ike.Engine;
-
-/// <summary>What racoonctl <c>show-sa isakmp</c> lists about an ISAKMP SA.</summary>
-public sealed record Phase1Status(IPEndPoint Local, IPEndPoint Remote, ulong InitiatorCookie, ulong ResponderCookie, bool IsInitiator, bool Established,
-    string Mode, DateTimeOffset? EstablishedAt, DateTimeOffset? ExpiresAt, int QuickModesRunning);

@@ -1,9 +1,0 @@
-using KernelIpsec.Ike.Wire;
-
-namespace KernelIpsec.Ike.Exchanges.Messages;
-
-/// <summary>
-/// One payload of a received chain: its type, its body (what RFC 2409's "_b" hashes cover) and the whole
-/// payload bytes with the generic header (what quick mode's "message after HASH" covers).
-/// </summary>
-internal sealed record RawPayload(PayloadType Type, byte[] Body, byte[] Whole);
