@@ -1,4 +1,4 @@
-// StyleFix: renames non-public fields written `_camelCase` to `camelCase` (the house style, see the repository's
+// StyleFix: renames non-public fields written `_camelCase` (or `PascalCase`) to `camelCase` (the house style, see the repository's
 // .editorconfig) with Roslyn's rename, which sees every reference across the solution. Before renaming, every
 // unqualified use of an instance field becomes `this._field`, so no parameter or local of the new name can capture
 // it (Roslyn's own conflict check misses `T value = _value;`, which would become `T value = value;`);
@@ -38,7 +38,7 @@ var qualified = new HashSet<string>();
 // One field at a time: each rename changes the solution, so the next field is looked up again in the new one.
 while (await NextFieldAsync(solution, skipped) is { } field)
 {
-    var newName = field.Name.TrimStart('_');
+    var newName = CamelCase(field.Name);
     var where = $"{field.ContainingType.ToDisplayString()}.{field.Name}";
     if (field.ContainingType.GetMembers(newName).Length > 0)
     {
@@ -79,8 +79,15 @@ var changed = solution.GetChanges(original).GetProjectChanges().SelectMany(p => 
 Console.WriteLine($"{changed} files written");
 return skipped.Count == 0 ? 0 : 1;
 
-// The first field declared in source with a `_` prefix that is not public (public fields are API, named
-// PascalCase, and never carry the prefix), in a project of the solution.
+// `_camel` and `Pascal` -> `camel` (a field's house-style name).
+static string CamelCase(string name)
+{
+    var bare = name.TrimStart('_');
+    return bare.Length == 0 ? bare : char.ToLowerInvariant(bare[0]) + bare[1..];
+}
+
+// The first field declared in source, not public (public fields are API and PascalCase), not a constant or static
+// readonly (PascalCase too), whose name is not camelCase, in a project of the solution.
 static async Task<IFieldSymbol?> NextFieldAsync(Solution solution, List<string> skipped)
 {
     foreach (var project in solution.Projects)
@@ -100,7 +107,10 @@ static async Task<IFieldSymbol?> NextFieldAsync(Solution solution, List<string> 
                     continue;
                 if (field.IsImplicitlyDeclared || field.IsConst || field.DeclaredAccessibility == Accessibility.Public)
                     continue;
-                if (field.Name.Length < 2 || field.Name[0] != '_' || !char.IsLower(field.Name[1]))
+                // static readonly fields are PascalCase by the house style, like constants
+                if (field.IsStatic && field.IsReadOnly)
+                    continue;
+                if (CamelCase(field.Name) == field.Name || CamelCase(field.Name).Length == 0)
                     continue;
                 if (skipped.Contains($"{field.ContainingType.ToDisplayString()}.{field.Name}"))
                     continue;
