@@ -1,3 +1,4 @@
+using KernelIpsec.Netlink.Backends;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using KernelIpsec.Ike.Config;

@@ -1,3 +1,4 @@
+using KernelIpsec.Netlink.Backends;
 using KernelIpsec.Netlink;
 
 namespace KernelIpsec.Keyd.Config;

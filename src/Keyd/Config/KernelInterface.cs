@@ -1,3 +1,4 @@
+using KernelIpsec.Netlink.Backends;
 namespace KernelIpsec.Keyd.Config;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using KernelIpsec.Netlink.Backends;
 namespace KernelIpsec.Setkey.Cli;
 
 /// <summary>The command line, parsed as setkey's getopt string <c>acdf:HlnvxDFPphVrk?</c> plus long options.</summary>
@@ -31,7 +32,7 @@ public sealed record SetkeyOptions
 
     public bool Atomic { get; init; }
 
-    public string Kernel { get; init; } = KernelIpsec.Netlink.KernelIpsecFactory.Default;
+    public string Kernel { get; init; } = KernelIpsecFactory.Default;
 
     /// <summary>Non-option arguments: files of saved PF_KEY messages.</summary>
     public IReadOnlyList<string> Files { get; init; } = [];

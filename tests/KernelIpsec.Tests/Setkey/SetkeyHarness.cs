@@ -103,7 +103,7 @@ internal sealed class SetkeyHarness
         public IKernelEventSubscription SubscribeEvents() => inner.SubscribeEvents();
         public KernelCapabilities Capabilities => inner.Capabilities;
         public IKernelEventSubscription SubscribePromiscuous() => inner.SubscribePromiscuous();
-        public void ObservePfKeyTraffic(KernelIpsec.Netlink.PfKey.PfKeyTrafficObserver observer) => inner.ObservePfKeyTraffic(observer);
+        public void ObservePfKeyTraffic(PfKeyTrafficObserver observer) => inner.ObservePfKeyTraffic(observer);
         public void BypassSocket(Socket socket) => inner.BypassSocket(socket);
         public void EnableUdpEncapsulation(Socket socket) => inner.EnableUdpEncapsulation(socket);
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;

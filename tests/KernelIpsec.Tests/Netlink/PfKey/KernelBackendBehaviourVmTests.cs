@@ -1,3 +1,4 @@
+using KernelIpsec.Netlink.Backends;
 using System.Net;
 using System.Net.Sockets;
 using KernelIpsec.Netlink;

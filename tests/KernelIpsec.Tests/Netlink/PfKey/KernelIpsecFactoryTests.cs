@@ -1,3 +1,4 @@
+using KernelIpsec.Netlink.Backends;
 using KernelIpsec.Keyd.Config;
 using KernelIpsec.Netlink;
 using KernelIpsec.Netlink.InMemory;

@@ -2,7 +2,7 @@ using KernelIpsec.Netlink.PfKey;
 using KernelIpsec.Netlink.Xfrm;
 using Microsoft.Extensions.Logging;
 
-namespace KernelIpsec.Netlink;
+namespace KernelIpsec.Netlink.Backends;
 
 /// <summary>
 /// The one table of kernel interface names (setkey's and racoon's <c>--kernel</c>, racoon.conf's <c>kernel</c>
