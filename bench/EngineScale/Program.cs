@@ -198,12 +198,12 @@ internal static class Scale
 /// <summary>One engine and the "daemon" around it: SPIs from a counter, the last armed timer, datagrams sent.</summary>
 internal sealed class Side : IDisposable
 {
-    private readonly BenchClock _clock;
-    private uint _nextSpi = 0x10000;
+    private readonly BenchClock clock;
+    private uint nextSpi = 0x10000;
 
     public Side(RacoonConfig config, DhGroups groups, BenchClock clock)
     {
-        _clock = clock;
+        this.clock = clock;
 #if OLD_ENGINE
         Engine = new EngineType(config, new AnyKey(), new NoCertificates(), new AnyPolicy(), groups, new SystemIkeRandom(), clock, NullLogger.Instance);
 #else
@@ -221,16 +221,16 @@ internal sealed class Side : IDisposable
     public IReadOnlyList<EngineIntent> Acquire(AcquireRequest acquire) => Apply(Engine.HandleAcquire(acquire));
     private IReadOnlyList<EngineIntent> Spi(SpiAllocation allocation) => Engine.HandleSpiAllocated(allocation);
 #else
-    public IReadOnlyList<EngineIntent> Datagram(IPEndPoint local, IPEndPoint remote, byte[] bytes) => Apply(Engine.HandleDatagram(local, remote, bytes, _clock.GetUtcNow()));
-    public IReadOnlyList<EngineIntent> Acquire(AcquireRequest acquire) => Apply(Engine.HandleAcquire(acquire, _clock.GetUtcNow()));
-    private IReadOnlyList<EngineIntent> Spi(SpiAllocation allocation) => Engine.HandleSpiAllocated(allocation, _clock.GetUtcNow());
+    public IReadOnlyList<EngineIntent> Datagram(IPEndPoint local, IPEndPoint remote, byte[] bytes) => Apply(Engine.HandleDatagram(local, remote, bytes, clock.GetUtcNow()));
+    public IReadOnlyList<EngineIntent> Acquire(AcquireRequest acquire) => Apply(Engine.HandleAcquire(acquire, clock.GetUtcNow()));
+    private IReadOnlyList<EngineIntent> Spi(SpiAllocation allocation) => Engine.HandleSpiAllocated(allocation, clock.GetUtcNow());
 #endif
 
     public IReadOnlyList<EngineIntent> Timer(DateTimeOffset now)
     {
-        if (now > _clock.GetUtcNow())
+        if (now > clock.GetUtcNow())
         {
-            _clock.Advance(now - _clock.GetUtcNow());
+            clock.Advance(now - clock.GetUtcNow());
         }
         Armed = null;
         return Apply(Engine.HandleTimer(now));
@@ -255,7 +255,7 @@ internal sealed class Side : IDisposable
                     SpiRequests++;
                     if (SpiAnswering)
                     {
-                        all.AddRange(Apply(Spi(new SpiAllocation(a.RequestId, _nextSpi++))));
+                        all.AddRange(Apply(Spi(new SpiAllocation(a.RequestId, nextSpi++))));
                     }
                     break;
             }
@@ -271,11 +271,11 @@ internal sealed class Side : IDisposable
 
 internal sealed class BenchClock(DateTimeOffset start) : TimeProvider
 {
-    private DateTimeOffset _now = start;
+    private DateTimeOffset now = start;
 
-    public override DateTimeOffset GetUtcNow() => _now;
+    public override DateTimeOffset GetUtcNow() => now;
 
-    public void Advance(TimeSpan by) => _now += by;
+    public void Advance(TimeSpan by) => now += by;
 }
 
 internal sealed class AnyKey : IPreSharedKeyStore

@@ -11,22 +11,22 @@ namespace KernelIpsec.Ike.Config;
 /// </summary>
 public sealed class PreSharedKeyTable : IPreSharedKeyStore
 {
-    private readonly PreSharedKeyEntry[] _entries;
+    private readonly PreSharedKeyEntry[] entries;
 
     public PreSharedKeyTable(IEnumerable<PreSharedKeyEntry> entries, IEnumerable<string>? problems = null)
     {
-        _entries = [.. entries];
+        this.entries = [.. entries];
         Problems = [.. problems ?? []];
     }
 
-    public IReadOnlyList<PreSharedKeyEntry> Entries => _entries;
+    public IReadOnlyList<PreSharedKeyEntry> Entries => entries;
 
     /// <summary>Lines that could not be used, as "line N: reason" (never containing key material).</summary>
     public IReadOnlyList<string> Problems { get; }
 
     public byte[]? Find(string identity)
     {
-        foreach (var entry in _entries)
+        foreach (var entry in entries)
         {
             if (entry.IsWildcard || entry.Identity == identity)
                 return (byte[])entry.Key.Clone();

@@ -1,5 +1,5 @@
-using KernelIpsec.Ike.Wire;
 using System.Net;
+using KernelIpsec.Ike.Wire;
 
 namespace KernelIpsec.Ike.Config;
 

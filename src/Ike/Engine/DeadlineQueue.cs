@@ -7,24 +7,24 @@ namespace KernelIpsec.Ike.Engine;
 /// </summary>
 internal sealed class DeadlineQueue<T> where T : class
 {
-    private readonly PriorityQueue<T, DateTimeOffset> _queue = new();
-    private readonly Func<T, DateTimeOffset?> _current;
+    private readonly PriorityQueue<T, DateTimeOffset> queue = new();
+    private readonly Func<T, DateTimeOffset?> current;
 
     /// <param name="current">The deadline an owner is scheduled under now, or null when it left the queue.</param>
-    public DeadlineQueue(Func<T, DateTimeOffset?> current) => _current = current;
+    public DeadlineQueue(Func<T, DateTimeOffset?> current) => this.current = current;
 
-    public void Enqueue(T owner, DateTimeOffset due) => _queue.Enqueue(owner, due);
+    public void Enqueue(T owner, DateTimeOffset due) => queue.Enqueue(owner, due);
 
     /// <summary>The earliest live deadline, dropping stale elements on the way.</summary>
     public DateTimeOffset? Peek()
     {
-        while (_queue.TryPeek(out var owner, out var due))
+        while (queue.TryPeek(out var owner, out var due))
         {
-            if (_current(owner) == due)
+            if (current(owner) == due)
             {
                 return due;
             }
-            _queue.Dequeue();
+            queue.Dequeue();
         }
         return null;
     }
@@ -34,12 +34,12 @@ internal sealed class DeadlineQueue<T> where T : class
     {
         while (Peek() is { } due && due <= now)
         {
-            owner = _queue.Dequeue();
+            owner = queue.Dequeue();
             return true;
         }
         owner = null!;
         return false;
     }
 
-    public int Count => _queue.Count;
+    public int Count => queue.Count;
 }

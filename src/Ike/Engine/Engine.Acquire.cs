@@ -21,12 +21,12 @@ public sealed partial class Engine
 
     private void Acquire(AcquireRequest acquire)
     {
-        if (_negotiating.InUse(acquire.Policy))
+        if (this.negotiating.InUse(acquire.Policy))
         {
             EngineLog.IgnoreTheAcquireBecausePh2Found(Log);
             return;
         }
-        var withPeer = _sas.WithPeer(acquire.Remote);
+        var withPeer = sas.WithPeer(acquire.Remote);
         var established = withPeer.FirstOrDefault(e => e.Sa.State == IsakmpSaState.Established);
         if (established is not null)
         {
@@ -39,7 +39,7 @@ public sealed partial class Engine
             AddPendingAcquire(negotiating, acquire);
             return;
         }
-        var remote = RemoteSelector.Select(_s.Config.Remotes, new RemoteQuery { Peer = acquire.Remote });
+        var remote = RemoteSelector.Select(s.Config.Remotes, new RemoteQuery { Peer = acquire.Remote });
         if (remote is null || remote.Passive)
         {
             var why = remote is null ? $"no configuration found for {acquire.Remote}." : $"because of passive mode, ignore the acquire message for {acquire.Remote}";
@@ -57,14 +57,14 @@ public sealed partial class Engine
     private void AddPendingAcquire(IsakmpSaEntry entry, AcquireRequest acquire)
     {
         entry.PendingAcquires.Add(acquire);
-        _negotiating.Add(acquire.Policy);
+        negotiating.Add(acquire.Policy);
     }
 
     private void ClearPendingAcquires(IsakmpSaEntry entry)
     {
         foreach (var acquire in entry.PendingAcquires)
         {
-            _negotiating.Remove(acquire.Policy);
+            negotiating.Remove(acquire.Policy);
         }
         entry.PendingAcquires.Clear();
     }

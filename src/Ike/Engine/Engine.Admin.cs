@@ -20,12 +20,12 @@ public sealed partial class Engine
     public IReadOnlyList<EngineIntent> InitiatePhase1(IPEndPoint local, IPEndPoint remote, DateTimeOffset now, string? remoteName = null)
     {
         Begin(now);
-        if (_sas.WithPeer(remote.Address).Any(e => e.Sa.State != IsakmpSaState.Dead))
+        if (sas.WithPeer(remote.Address).Any(e => e.Sa.State != IsakmpSaState.Dead))
         {
             EngineLog.Phase1AlreadyExists(Log, remote.Address);
             return Finish();
         }
-        var config = remoteName is not null ? _s.Config.FindRemoteByName(remoteName) : RemoteSelector.Select(_s.Config.Remotes, new RemoteQuery { Peer = remote.Address });
+        var config = remoteName is not null ? s.Config.FindRemoteByName(remoteName) : RemoteSelector.Select(s.Config.Remotes, new RemoteQuery { Peer = remote.Address });
         if (config is null)
         {
             EngineLog.NoConfigurationFoundFor(Log, remote.Address);
@@ -42,7 +42,7 @@ public sealed partial class Engine
     public IReadOnlyList<EngineIntent> DeletePhase1(IPAddress remote, DateTimeOffset now)
     {
         Begin(now);
-        foreach (var entry in _sas.WithPeer(remote).ToList())
+        foreach (var entry in sas.WithPeer(remote).ToList())
         {
             DeletePhase1Entry(entry, "deleted by the administrator");
         }
@@ -59,9 +59,9 @@ public sealed partial class Engine
 
     private void DeleteAllPhase1(string reason)
     {
-        foreach (var entry in _sas.All())
+        foreach (var entry in sas.All())
         {
-            if (_sas.Contains(entry))
+            if (sas.Contains(entry))
             {
                 DeletePhase1Entry(entry, reason);
             }
@@ -75,7 +75,7 @@ public sealed partial class Engine
     public IReadOnlyList<EngineIntent> Reconfigure(RacoonConfig config, DateTimeOffset now)
     {
         Begin(now);
-        _s.Config = config;
+        s.Config = config;
         return Finish();
     }
 
@@ -86,17 +86,17 @@ public sealed partial class Engine
     public IReadOnlyList<EngineIntent> Shutdown(DateTimeOffset now)
     {
         Begin(now);
-        foreach (var entry in _installed.All())
+        foreach (var entry in installed.All())
         {
             var p = entry.Pair;
             if (entry.Phase1.State == IsakmpSaState.Established && p.Protocol != IpsecSaProtocol.IpComp)
             {
-                Emit(InformationalExchange.DeleteIpsec(entry.Phase1, _s, p.Protocol, p.InboundSpi));
+                Emit(InformationalExchange.DeleteIpsec(entry.Phase1, s, p.Protocol, p.InboundSpi));
             }
             Emit(new DeleteIpsecSa(p.Protocol, p.InboundSpi, p.RemoteAddress, p.LocalAddress));
             Emit(new DeleteIpsecSa(p.Protocol, p.OutboundSpi, p.LocalAddress, p.RemoteAddress));
         }
-        _installed.Clear();
+        installed.Clear();
         DeleteAllPhase1("racoon shutting down");
         return Finish();
     }
@@ -104,7 +104,7 @@ public sealed partial class Engine
     public IReadOnlyList<EngineIntent> HandleExpire(ExpireEvent expire, DateTimeOffset now)
     {
         Begin(now);
-        var entry = _installed.FindBySpi(expire.Protocol, expire.Spi, expire.Destination);
+        var entry = installed.FindBySpi(expire.Protocol, expire.Spi, expire.Destination);
         if (entry is null)
         {
             EngineLog.ExpireForUnknownSa(Log, expire.Protocol, expire.Spi);
@@ -122,7 +122,7 @@ public sealed partial class Engine
             }
             return Finish();
         }
-        _installed.Remove(entry);
+        installed.Remove(entry);
         var p = entry.Pair;
         var inboundExpired = p.InboundSpi == expire.Spi;
         Emit(inboundExpired
@@ -130,7 +130,7 @@ public sealed partial class Engine
             : new DeleteIpsecSa(p.Protocol, p.InboundSpi, p.RemoteAddress, p.LocalAddress));
         if (entry.Phase1.State == IsakmpSaState.Established && p.Protocol != IpsecSaProtocol.IpComp)
         {
-            Emit(InformationalExchange.DeleteIpsec(entry.Phase1, _s, p.Protocol, p.InboundSpi));
+            Emit(InformationalExchange.DeleteIpsec(entry.Phase1, s, p.Protocol, p.InboundSpi));
         }
         EngineLog.IPsecSAExpired(Log, RacoonText.IpsecSa(p.Protocol, p.Mode, p.RemoteAddress, p.LocalAddress, p.InboundSpi));
         return Finish();

@@ -32,12 +32,12 @@ public sealed partial class Engine
             return Finish();
         }
         var fingerprint = ReceivedPacketCache.Fingerprint(bytes);
-        if (_received.TryGet(fingerprint, now, out var answer, out var times))
+        if (received.TryGet(fingerprint, now, out var answer, out var times))
         {
             EngineLog.ThePacketIsRetransmittedBy(Log, RacoonText.Endpoint(remote), times);
             if (answer is not null)
             {
-                for (var i = 0; i < _s.Timers.PerSend; i++)
+                for (var i = 0; i < s.Timers.PerSend; i++)
                 {
                     Emit(new SendDatagram(local, remote, answer));
                 }
@@ -72,7 +72,7 @@ public sealed partial class Engine
 
     private void Phase1Message(IPEndPoint local, IPEndPoint remote, IsakmpHeader h, byte[] bytes, string fingerprint)
     {
-        var entry = _sas.Find(h.InitiatorCookie, h.ResponderCookie, remote);
+        var entry = sas.Find(h.InitiatorCookie, h.ResponderCookie, remote);
         var isNew = false;
         if (entry is null)
         {
@@ -101,7 +101,7 @@ public sealed partial class Engine
         {
             if (learnsCookie)
             {
-                _sas.SetResponderCookie(entry, h.ResponderCookie);
+                sas.SetResponderCookie(entry, h.ResponderCookie);
             }
             var (message, nextIv) = OpenPhase1(sa, exchange, h, bytes, remote);
             Emit(exchange.Handle(message, nextIv));
@@ -111,7 +111,7 @@ public sealed partial class Engine
             Emit(f.Done);
             if (learnsCookie && !f.Fatal)
             {
-                _sas.SetResponderCookie(entry, 0);
+                sas.SetResponderCookie(entry, 0);
             }
             if (isNew)
             {
@@ -130,12 +130,12 @@ public sealed partial class Engine
         }
         if (isNew)
         {
-            _sas.Add(entry);
+            sas.Add(entry);
         }
         UpdateResend(entry);
         Touch(entry);
         var after = exchange.LastSent;
-        _received.Remember(fingerprint, ReferenceEquals(after, before) ? null : after, Now);
+        received.Remember(fingerprint, ReferenceEquals(after, before) ? null : after, Now);
         if (sa.State == IsakmpSaState.Established)
         {
             Phase1Established(entry);
@@ -146,13 +146,13 @@ public sealed partial class Engine
     private IsakmpSaEntry? NewResponder(IPEndPoint local, IPEndPoint remote, IsakmpHeader h)
     {
         var mode = h.Exchange == ExchangeType.Aggressive ? ExchangeMode.Aggressive : ExchangeMode.Main;
-        var config = RemoteSelector.Select(_s.Config.Remotes, new RemoteQuery { Peer = remote.Address, ExchangeMode = mode }, out var ambiguous);
+        var config = RemoteSelector.Select(s.Config.Remotes, new RemoteQuery { Peer = remote.Address, ExchangeMode = mode }, out var ambiguous);
         if (config is null)
         {
             EngineLog.ErrorWhy(Log, ambiguous ? $"multiple non-exact configurations found for {remote.Address}." : $"couldn't find configuration for {remote.Address} ({(mode == ExchangeMode.Main ? "main" : "aggressive")} mode).");
             return null;
         }
-        var sa = new IsakmpSa(false, mode, local, remote, config, h.InitiatorCookie) { ResponderCookie = _s.RandomCookie() };
+        var sa = new IsakmpSa(false, mode, local, remote, config, h.InitiatorCookie) { ResponderCookie = s.RandomCookie() };
         var entry = NewEntry(sa);
         EngineLog.RespondNewPhase1Negotiation(Log, RacoonText.Endpoint(local), RacoonText.Endpoint(remote));
         EngineLog.BeginMode(Log, entry.Exchange.ModeName);
@@ -162,9 +162,9 @@ public sealed partial class Engine
     /// <summary>The SA with its exchange (main or aggressive mode) and its phase 1 deadline.</summary>
     private IsakmpSaEntry NewEntry(IsakmpSa sa)
     {
-        Phase1Exchange exchange = sa.Mode == ExchangeMode.Aggressive ? new AggressiveMode(sa, _s) : new MainMode(sa, _s);
-        exchange.FirstContact = !_contacted.Contains(sa.Peer.Address);
-        return new IsakmpSaEntry(sa, exchange, _sas.NextSequence(), Now + _s.Timers.Phase1Timeout);
+        Phase1Exchange exchange = sa.Mode == ExchangeMode.Aggressive ? new AggressiveMode(sa, s) : new MainMode(sa, s);
+        exchange.FirstContact = !contacted.Contains(sa.Peer.Address);
+        return new IsakmpSaEntry(sa, exchange, sas.NextSequence(), Now + s.Timers.Phase1Timeout);
     }
 
     /// <summary>A phase 1 message in the clear, or decrypted with the exchange's running IV (which it adopts only if the message is good).</summary>
@@ -196,7 +196,7 @@ public sealed partial class Engine
         var wanted = entry.Exchange.Retransmit;
         if (!ReferenceEquals(wanted, entry.Resend?.Datagram))
         {
-            entry.Resend = wanted is null ? null : new Retransmission(_s.Timers, wanted, Now);
+            entry.Resend = wanted is null ? null : new Retransmission(s.Timers, wanted, Now);
         }
     }
 }

@@ -16,7 +16,7 @@ public sealed partial class Engine : IInformationalHandler
 {
     private void InformationalMessage(IPEndPoint remote, IsakmpHeader h, byte[] bytes, string fingerprint)
     {
-        var entry = _sas.Find(h.InitiatorCookie, h.ResponderCookie, remote);
+        var entry = sas.Find(h.InitiatorCookie, h.ResponderCookie, remote);
         if (!h.IsEncrypted)
         {
             // Unauthenticated: anyone could have sent it. Log what it says, act on nothing (weak_phase1_check off).
@@ -46,12 +46,12 @@ public sealed partial class Engine : IInformationalHandler
             EngineLog.ErrorMessage(Log, f.Message);
             return;
         }
-        _received.Remember(fingerprint, null, Now);
+        received.Remember(fingerprint, null, Now);
         Touch(entry);
         InformationalExchange.Receive(sa, message, this, Log);
     }
 
-    void IInformationalHandler.AreYouThere(IsakmpSa sa, uint sequence) => Emit(InformationalExchange.Dpd(sa, _s, ack: true, sequence));
+    void IInformationalHandler.AreYouThere(IsakmpSa sa, uint sequence) => Emit(InformationalExchange.Dpd(sa, s, ack: true, sequence));
 
     void IInformationalHandler.DpdAcknowledged(IsakmpSa sa, uint sequence)
     {
@@ -74,7 +74,7 @@ public sealed partial class Engine : IInformationalHandler
 
     void IInformationalHandler.IsakmpSaDeleted(IsakmpSa sa, ulong initiatorCookie, ulong responderCookie)
     {
-        var target = _sas.Find(initiatorCookie, responderCookie);
+        var target = sas.Find(initiatorCookie, responderCookie);
         if (target is not null && target.Sa.Peer.Address.Equals(sa.Peer.Address))
         {
             EngineLog.ISAKMPSADeletedSpi(Log, RacoonText.Endpoint(target.Sa.Local), RacoonText.Endpoint(target.Sa.Peer), target.Sa.Index);
@@ -84,18 +84,18 @@ public sealed partial class Engine : IInformationalHandler
 
     void IInformationalHandler.IpsecSaDeleted(IsakmpSa sa, IpsecSaProtocol protocol, uint spi)
     {
-        var entry = _installed.FindOutbound(protocol, spi, sa.Peer.Address);
+        var entry = installed.FindOutbound(protocol, spi, sa.Peer.Address);
         if (entry is null)
         {
             EngineLog.DeleteForAnUnknownIPsecSA(Log, RacoonText.ProtocolName(protocol), spi);
             return;
         }
-        _installed.Remove(entry);
+        installed.Remove(entry);
         var p = entry.Pair;
         Emit(new DeleteIpsecSa(p.Protocol, p.OutboundSpi, p.LocalAddress, p.RemoteAddress));
         Emit(new DeleteIpsecSa(p.Protocol, p.InboundSpi, p.RemoteAddress, p.LocalAddress));
         EngineLog.PurgedIPsecSAProtoIdSpi(Log, RacoonText.ProtocolName(p.Protocol), p.OutboundSpi);
     }
 
-    private IsakmpSaEntry? EntryOf(IsakmpSa sa) => _sas.Find(sa.InitiatorCookie, sa.ResponderCookie) is { } e && ReferenceEquals(e.Sa, sa) ? e : null;
+    private IsakmpSaEntry? EntryOf(IsakmpSa sa) => sas.Find(sa.InitiatorCookie, sa.ResponderCookie) is { } e && ReferenceEquals(e.Sa, sa) ? e : null;
 }

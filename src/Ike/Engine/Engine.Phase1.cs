@@ -22,7 +22,7 @@ public sealed partial class Engine
             EngineLog.BaseModeIsNotSupportedInitiating(Log, RacoonText.Endpoint(peer));
             mode = ExchangeMode.Main;
         }
-        var entry = NewEntry(new IsakmpSa(true, mode, local, peer, remote, _s.RandomCookie()));
+        var entry = NewEntry(new IsakmpSa(true, mode, local, peer, remote, s.RandomCookie()));
         EngineLog.InitiateNewPhase1Negotiation(Log, RacoonText.Endpoint(local), RacoonText.Endpoint(peer));
         EngineLog.BeginMode(Log, entry.Exchange.ModeName);
         try
@@ -38,7 +38,7 @@ public sealed partial class Engine
             entry.Dispose();
             return null;
         }
-        _sas.Add(entry);
+        sas.Add(entry);
         UpdateResend(entry);
         Touch(entry);
         return entry;
@@ -89,7 +89,7 @@ public sealed partial class Engine
         {
             entry.Dpd.Next = Now + sa.Remote.DpdDelay;
         }
-        _contacted.Add(sa.Peer.Address);
+        contacted.Add(sa.Peer.Address);
         if (entry.Exchange.PeerSentInitialContact)
         {
             PurgePeerSas(entry, includeThisPhase1: false);
@@ -106,9 +106,9 @@ public sealed partial class Engine
     private void PurgePeerSas(IsakmpSaEntry keep, bool includeThisPhase1)
     {
         var peer = keep.Sa.Peer.Address;
-        foreach (var entry in _installed.WithPeer(peer).Where(i => includeThisPhase1 || i.Phase1 != keep.Sa).ToList())
+        foreach (var entry in installed.WithPeer(peer).Where(i => includeThisPhase1 || i.Phase1 != keep.Sa).ToList())
         {
-            _installed.Remove(entry);
+            installed.Remove(entry);
             var p = entry.Pair;
             Emit(new DeleteIpsecSa(p.Protocol, p.InboundSpi, p.RemoteAddress, p.LocalAddress));
             Emit(new DeleteIpsecSa(p.Protocol, p.OutboundSpi, p.LocalAddress, p.RemoteAddress));
@@ -116,7 +116,7 @@ public sealed partial class Engine
         }
         if (!includeThisPhase1)
         {
-            foreach (var old in _sas.WithPeer(peer).Where(s => s != keep && s.Sa.State == IsakmpSaState.Established).ToList())
+            foreach (var old in sas.WithPeer(peer).Where(s => s != keep && s.Sa.State == IsakmpSaState.Established).ToList())
             {
                 EngineLog.PurgedISAKMPSASpi(Log, old.Sa.Index);
                 RemovePhase1(old, "purged by INITIAL-CONTACT");
@@ -129,7 +129,7 @@ public sealed partial class Engine
     {
         if (entry.Sa.State == IsakmpSaState.Established)
         {
-            Emit(InformationalExchange.DeleteIsakmp(entry.Sa, _s));
+            Emit(InformationalExchange.DeleteIsakmp(entry.Sa, s));
         }
         RemovePhase1(entry, reason);
     }
@@ -154,9 +154,9 @@ public sealed partial class Engine
     /// <summary>Out of the tables and the deadline queue, keys wiped.</summary>
     private void Drop(IsakmpSaEntry entry)
     {
-        _sas.Remove(entry);
+        sas.Remove(entry);
         entry.Scheduled = null;
-        _touched.Remove(entry);
+        touched.Remove(entry);
         entry.Dispose();
     }
 }

@@ -18,12 +18,12 @@ namespace KernelIpsec.Ike.Engine;
 public sealed partial class Engine
 {
     /// <summary>The first message of a responder's quick mode, whose answer exists only once the SPIs are allocated.</summary>
-    private readonly Dictionary<QuickMode, string> _quickModeFingerprints = [];
+    private readonly Dictionary<QuickMode, string> quickModeFingerprints = [];
 
     public IReadOnlyList<EngineIntent> HandleSpiAllocated(SpiAllocation allocation, DateTimeOffset now)
     {
         Begin(now);
-        if (!_spiRequests.Remove(allocation.RequestId, out var owner))
+        if (!spiRequests.Remove(allocation.RequestId, out var owner))
         {
             EngineLog.SpiAllocationUnclaimed(Log, allocation.RequestId);
             return Finish();
@@ -46,7 +46,7 @@ public sealed partial class Engine
     private void StartQuickMode(IsakmpSaEntry entry, AcquireRequest acquire)
     {
         var sa = entry.Sa;
-        var sainfo = SainfoSelector.Select(_s.Config.Sainfos, new SainfoQuery
+        var sainfo = SainfoSelector.Select(s.Config.Sainfos, new SainfoQuery
         {
             Local = Selectors.ToSainfoId(acquire.Policy.Local),
             Remote = Selectors.ToSainfoId(acquire.Policy.Remote),
@@ -60,7 +60,7 @@ public sealed partial class Engine
             Emit(new NegotiationFailed(NegotiationPhase.Phase2, sa.Local, sa.Peer, why, acquire));
             return;
         }
-        var (qm, intents) = QuickMode.Initiate(sa, _s, acquire, sainfo, () => ++_nextRequestId);
+        var (qm, intents) = QuickMode.Initiate(sa, s, acquire, sainfo, () => ++nextRequestId);
         Emit(intents);
         AddQuickMode(entry, qm);
     }
@@ -71,11 +71,11 @@ public sealed partial class Engine
         entry.UsedMessageIds.Add(qm.MessageId);
         if (qm.IsInitiator)
         {
-            _negotiating.Add(qm.Policy);
+            negotiating.Add(qm.Policy);
         }
         foreach (var id in qm.SpiRequestIds)
         {
-            _spiRequests[id] = (entry, qm);
+            spiRequests[id] = (entry, qm);
         }
         Touch(entry);
     }
@@ -84,15 +84,15 @@ public sealed partial class Engine
     {
         if (entry.QuickModes.Remove(qm.MessageId) && qm.IsInitiator)
         {
-            _negotiating.Remove(qm.Policy);
+            negotiating.Remove(qm.Policy);
         }
-        _quickModeFingerprints.Remove(qm);
+        quickModeFingerprints.Remove(qm);
         Touch(entry);
     }
 
     private void QuickModeMessage(IPEndPoint remote, IsakmpHeader h, byte[] bytes, string fingerprint)
     {
-        var entry = _sas.Find(h.InitiatorCookie, h.ResponderCookie, remote);
+        var entry = sas.Find(h.InitiatorCookie, h.ResponderCookie, remote);
         if (entry is null || entry.Sa.State != IsakmpSaState.Established)
         {
             EngineLog.QuickModePacketFromIgnored(Log, entry is null ? "unknown ISAKMP-SA" : "ISAKMP-SA not established yet", RacoonText.Index(h.InitiatorCookie, h.ResponderCookie), RacoonText.Endpoint(remote));
@@ -118,16 +118,16 @@ public sealed partial class Engine
             var message = MessageCrypto.Open(h, bytes, plain);
             if (qm is null)
             {
-                var (responder, intents) = QuickMode.Respond(sa, _s, message, nextIv, () => ++_nextRequestId);
+                var (responder, intents) = QuickMode.Respond(sa, s, message, nextIv, () => ++nextRequestId);
                 Emit(intents);
                 AddQuickMode(entry, responder);
-                _received.Remember(fingerprint, null, Now);
-                _quickModeFingerprints[responder] = fingerprint;
+                received.Remember(fingerprint, null, Now);
+                quickModeFingerprints[responder] = fingerprint;
                 return;
             }
             var before = qm.LastSent;
             Emit(qm.Handle(message, nextIv));
-            _received.Remember(fingerprint, ReferenceEquals(before, qm.LastSent) ? null : qm.LastSent, Now);
+            received.Remember(fingerprint, ReferenceEquals(before, qm.LastSent) ? null : qm.LastSent, Now);
             CollectQuickMode(entry, qm);
         }
         catch (ExchangeException f)
@@ -145,7 +145,7 @@ public sealed partial class Engine
                     EngineLog.Phase2NegotiationFailed(Log);
                     if (f.Notify is { } notify)
                     {
-                        Emit(InformationalExchange.Phase2Error(sa, _s, notify));
+                        Emit(InformationalExchange.Phase2Error(sa, s, notify));
                     }
                 }
                 return;
@@ -156,10 +156,10 @@ public sealed partial class Engine
 
     private void CollectQuickMode(IsakmpSaEntry entry, QuickMode qm)
     {
-        if (_quickModeFingerprints.TryGetValue(qm, out var first) && qm.LastSent is { } answer && qm.State != QuickMode.Step.AwaitSpi)
+        if (quickModeFingerprints.TryGetValue(qm, out var first) && qm.LastSent is { } answer && qm.State != QuickMode.Step.AwaitSpi)
         {
-            _received.SetAnswer(first, answer);
-            _quickModeFingerprints.Remove(qm);
+            received.SetAnswer(first, answer);
+            quickModeFingerprints.Remove(qm);
         }
         if (qm.State != QuickMode.Step.Done)
         {
@@ -168,13 +168,13 @@ public sealed partial class Engine
         RemoveQuickMode(entry, qm);
         foreach (var pair in qm.Installed)
         {
-            var previous = _installed.ForPolicy(qm.Policy).FirstOrDefault(i => i.Rekeying && i.Pair.Protocol == pair.Protocol);
+            var previous = installed.ForPolicy(qm.Policy).FirstOrDefault(i => i.Rekeying && i.Pair.Protocol == pair.Protocol);
             if (previous is not null)
             {
                 previous.Rekeying = false;
                 previous.Replaced = true;
             }
-            _installed.Add(new InstalledSa(pair, entry.Sa, qm.IsInitiator, qm.Policy, qm.Sainfo, qm.Acquire));
+            installed.Add(new InstalledSa(pair, entry.Sa, qm.IsInitiator, qm.Policy, qm.Sainfo, qm.Acquire));
         }
         qm.Dispose();
     }
@@ -189,13 +189,13 @@ public sealed partial class Engine
         }
         if (notify is { } n && sa.State == IsakmpSaState.Established)
         {
-            Emit(InformationalExchange.Phase2Error(sa, _s, n));
+            Emit(InformationalExchange.Phase2Error(sa, s, n));
         }
         qm.Fail();
         RemoveQuickMode(entry, qm);
         foreach (var id in qm.SpiRequestIds.ToList())
         {
-            _spiRequests.Remove(id);
+            spiRequests.Remove(id);
         }
         Emit(new NegotiationFailed(NegotiationPhase.Phase2, sa.Local, sa.Peer, reason, qm.Acquire));
         qm.Dispose();

@@ -15,9 +15,9 @@ public sealed partial class Engine
     {
         Begin(now);
         // The daemon's timer has fired: whatever is next must be armed again.
-        _armed = null;
+        armed = null;
         var due = new List<IsakmpSaEntry>();
-        while (_deadlines.TryDequeueDue(now, out var entry))
+        while (deadlines.TryDequeueDue(now, out var entry))
         {
             entry.Scheduled = null;
             due.Add(entry);
@@ -26,7 +26,7 @@ public sealed partial class Engine
         due.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
         foreach (var entry in due)
         {
-            if (!_sas.Contains(entry))
+            if (!sas.Contains(entry))
             {
                 continue;
             }
@@ -45,7 +45,7 @@ public sealed partial class Engine
             }
             QuickModeTimers(entry, now);
         }
-        _received.Sweep(now);
+        received.Sweep(now);
         return Finish();
     }
 
@@ -73,7 +73,7 @@ public sealed partial class Engine
         if (entry.ExpiresAt is { } expires && now >= expires)
         {
             EngineLog.ISAKMPSAExpiredSpi(Log, RacoonText.Endpoint(sa.Local), RacoonText.Endpoint(sa.Peer), sa.Index);
-            Emit(InformationalExchange.DeleteIsakmp(sa, _s));
+            Emit(InformationalExchange.DeleteIsakmp(sa, s));
             RemovePhase1(entry, "ISAKMP-SA expired");
             return;
         }
@@ -93,7 +93,7 @@ public sealed partial class Engine
             }
             dpd.Sequence++;
             dpd.Outstanding = dpd.Sequence;
-            Emit(InformationalExchange.Dpd(sa, _s, ack: false, dpd.Sequence));
+            Emit(InformationalExchange.Dpd(sa, s, ack: false, dpd.Sequence));
             dpd.Next = now + sa.Remote.DpdRetry;
         }
     }

@@ -51,25 +51,25 @@ namespace KernelIpsec.Ike.Engine;
 /// </summary>
 public sealed partial class Engine : IDisposable
 {
-    private readonly ExchangeServices _s;
-    private readonly ReceivedPacketCache _received;
-    private readonly IsakmpSaTable _sas = new();
-    private readonly InstalledSaTable _installed = new();
-    private readonly Dictionary<long, (IsakmpSaEntry Entry, QuickMode Qm)> _spiRequests = [];
-    private readonly PolicyUse _negotiating = new();
-    private readonly HashSet<IPAddress> _contacted = [];
-    private readonly DeadlineQueue<IsakmpSaEntry> _deadlines = new(e => e.Scheduled);
-    private readonly HashSet<IsakmpSaEntry> _touched = [];
-    private readonly List<EngineIntent> _out = [];
-    private long _nextRequestId;
-    private DateTimeOffset? _armed;
+    private readonly ExchangeServices s;
+    private readonly ReceivedPacketCache received;
+    private readonly IsakmpSaTable sas = new();
+    private readonly InstalledSaTable installed = new();
+    private readonly Dictionary<long, (IsakmpSaEntry Entry, QuickMode Qm)> spiRequests = [];
+    private readonly PolicyUse negotiating = new();
+    private readonly HashSet<IPAddress> contacted = [];
+    private readonly DeadlineQueue<IsakmpSaEntry> deadlines = new(e => e.Scheduled);
+    private readonly HashSet<IsakmpSaEntry> touched = [];
+    private readonly List<EngineIntent> @out = [];
+    private long nextRequestId;
+    private DateTimeOffset? armed;
 
     public Engine(RacoonConfig config, IPreSharedKeyStore preSharedKeys, ICertificateVerifier certificates, IPolicyLookup policies,
         DhGroups groups, IIkeRandom random, ILogger logger)
     {
         var t = config.Timers;
         var timers = new RetransmitSettings(t.Counter, t.Interval, Math.Max(1, t.PerSend), t.Phase1, t.Phase2);
-        _s = new ExchangeServices
+        s = new ExchangeServices
         {
             Config = config,
             PreSharedKeys = preSharedKeys,
@@ -80,53 +80,53 @@ public sealed partial class Engine : IDisposable
             Log = logger,
             Timers = timers,
         };
-        _received = new ReceivedPacketCache(timers.Interval * (timers.Counter + 1));
+        received = new ReceivedPacketCache(timers.Interval * (timers.Counter + 1));
     }
 
-    private ILogger Log => _s.Log;
+    private ILogger Log => s.Log;
 
-    private DateTimeOffset Now => _s.Now;
+    private DateTimeOffset Now => s.Now;
 
     /// <summary>The ISAKMP SAs the engine holds (negotiating and established).</summary>
     public IReadOnlyList<Phase1Status> Phase1Sas =>
-        [.. _sas.All().Select(e => new Phase1Status(e.Sa.Local, e.Sa.Peer, e.Sa.InitiatorCookie, e.Sa.ResponderCookie, e.Sa.IsInitiator,
+        [.. sas.All().Select(e => new Phase1Status(e.Sa.Local, e.Sa.Peer, e.Sa.InitiatorCookie, e.Sa.ResponderCookie, e.Sa.IsInitiator,
             e.Sa.State == IsakmpSaState.Established, e.Exchange.ModeName, e.EstablishedAt, e.ExpiresAt, e.QuickModes.Count))];
 
     /// <summary>The IPsec SA pairs installed and not deleted since.</summary>
-    public IReadOnlyList<IpsecSaPair> IpsecSas => [.. _installed.All().Select(i => i.Pair)];
+    public IReadOnlyList<IpsecSaPair> IpsecSas => [.. installed.All().Select(i => i.Pair)];
 
     /// <summary>Every event starts here: the one clock is the caller's.</summary>
-    private void Begin(DateTimeOffset now) => _s.Now = now;
+    private void Begin(DateTimeOffset now) => s.Now = now;
 
-    private void Emit(EngineIntent intent) => _out.Add(intent);
+    private void Emit(EngineIntent intent) => @out.Add(intent);
 
-    private void Emit(IReadOnlyList<EngineIntent> intents) => _out.AddRange(intents);
+    private void Emit(IReadOnlyList<EngineIntent> intents) => @out.AddRange(intents);
 
     /// <summary>Something of this SA may have moved a deadline: it is rescheduled when the event is done.</summary>
-    private void Touch(IsakmpSaEntry entry) => _touched.Add(entry);
+    private void Touch(IsakmpSaEntry entry) => touched.Add(entry);
 
     /// <summary>Hands out this call's intents, with an <see cref="ArmTimer"/> when the next deadline moved.</summary>
     private List<EngineIntent> Finish()
     {
-        foreach (var entry in _touched)
+        foreach (var entry in touched)
         {
             Reschedule(entry);
         }
-        _touched.Clear();
-        var next = _deadlines.Peek();
-        if (next is not null && next != _armed)
+        touched.Clear();
+        var next = deadlines.Peek();
+        if (next is not null && next != armed)
         {
-            _out.Add(new ArmTimer(next.Value));
+            @out.Add(new ArmTimer(next.Value));
         }
-        _armed = next;
-        var result = new List<EngineIntent>(_out);
-        _out.Clear();
+        armed = next;
+        var result = new List<EngineIntent>(@out);
+        @out.Clear();
         return result;
     }
 
     private void Reschedule(IsakmpSaEntry entry)
     {
-        var next = _sas.Contains(entry) ? entry.NextDeadline() : null;
+        var next = sas.Contains(entry) ? entry.NextDeadline() : null;
         if (next == entry.Scheduled)
         {
             return;
@@ -134,15 +134,15 @@ public sealed partial class Engine : IDisposable
         entry.Scheduled = next;
         if (next is { } due)
         {
-            _deadlines.Enqueue(entry, due);
+            deadlines.Enqueue(entry, due);
         }
     }
 
     public void Dispose()
     {
-        foreach (var entry in _sas.All())
+        foreach (var entry in sas.All())
         {
-            _sas.Remove(entry);
+            sas.Remove(entry);
             entry.Dispose();
         }
     }

@@ -10,61 +10,61 @@ namespace KernelIpsec.Ike.Engine;
 /// </summary>
 internal sealed class InstalledSaTable
 {
-    private readonly Dictionary<SpiKey, InstalledSa> _byInboundSpi = [];
-    private readonly Dictionary<SpiKey, InstalledSa> _byOutboundSpi = [];
-    private readonly Dictionary<IPAddress, List<InstalledSa>> _byPeer = [];
-    private readonly Dictionary<PolicyKey, List<InstalledSa>> _byPolicy = [];
-    private long _nextSequence;
+    private readonly Dictionary<SpiKey, InstalledSa> byInboundSpi = [];
+    private readonly Dictionary<SpiKey, InstalledSa> byOutboundSpi = [];
+    private readonly Dictionary<IPAddress, List<InstalledSa>> byPeer = [];
+    private readonly Dictionary<PolicyKey, List<InstalledSa>> byPolicy = [];
+    private long nextSequence;
 
-    public int Count => _byInboundSpi.Count;
+    public int Count => byInboundSpi.Count;
 
     public InstalledSa Add(InstalledSa entry)
     {
-        entry = entry with { Sequence = ++_nextSequence };
+        entry = entry with { Sequence = ++nextSequence };
         var p = entry.Pair;
-        _byInboundSpi[new SpiKey(p.Protocol, p.InboundSpi, p.LocalAddress)] = entry;
-        _byOutboundSpi[new SpiKey(p.Protocol, p.OutboundSpi, p.RemoteAddress)] = entry;
-        ListOf(_byPeer, p.RemoteAddress).Add(entry);
-        ListOf(_byPolicy, PolicyKey.Of(entry.Policy)).Add(entry);
+        byInboundSpi[new SpiKey(p.Protocol, p.InboundSpi, p.LocalAddress)] = entry;
+        byOutboundSpi[new SpiKey(p.Protocol, p.OutboundSpi, p.RemoteAddress)] = entry;
+        ListOf(byPeer, p.RemoteAddress).Add(entry);
+        ListOf(byPolicy, PolicyKey.Of(entry.Policy)).Add(entry);
         return entry;
     }
 
     public void Remove(InstalledSa entry)
     {
         var p = entry.Pair;
-        RemoveIf(_byInboundSpi, new SpiKey(p.Protocol, p.InboundSpi, p.LocalAddress), entry);
-        RemoveIf(_byOutboundSpi, new SpiKey(p.Protocol, p.OutboundSpi, p.RemoteAddress), entry);
-        RemoveFrom(_byPeer, p.RemoteAddress, entry);
-        RemoveFrom(_byPolicy, PolicyKey.Of(entry.Policy), entry);
+        RemoveIf(byInboundSpi, new SpiKey(p.Protocol, p.InboundSpi, p.LocalAddress), entry);
+        RemoveIf(byOutboundSpi, new SpiKey(p.Protocol, p.OutboundSpi, p.RemoteAddress), entry);
+        RemoveFrom(byPeer, p.RemoteAddress, entry);
+        RemoveFrom(byPolicy, PolicyKey.Of(entry.Policy), entry);
     }
 
     /// <summary>The pair one of whose SAs the kernel expired: ours by (SPI, our address), the peer's by (SPI, its address).</summary>
     public InstalledSa? FindBySpi(IpsecSaProtocol protocol, uint spi, IPAddress destination)
     {
-        _byInboundSpi.TryGetValue(new SpiKey(protocol, spi, destination), out var inbound);
-        _byOutboundSpi.TryGetValue(new SpiKey(protocol, spi, destination), out var outbound);
+        byInboundSpi.TryGetValue(new SpiKey(protocol, spi, destination), out var inbound);
+        byOutboundSpi.TryGetValue(new SpiKey(protocol, spi, destination), out var outbound);
         return inbound is null ? outbound : outbound is null || inbound.Sequence < outbound.Sequence ? inbound : outbound;
     }
 
     /// <summary>The pair whose outbound SA (the peer's inbound) has this SPI towards <paramref name="peer"/>.</summary>
     public InstalledSa? FindOutbound(IpsecSaProtocol protocol, uint spi, IPAddress peer) =>
-        _byOutboundSpi.TryGetValue(new SpiKey(protocol, spi, peer), out var entry) ? entry : null;
+        byOutboundSpi.TryGetValue(new SpiKey(protocol, spi, peer), out var entry) ? entry : null;
 
     /// <summary>The pairs with a peer, in installation order.</summary>
-    public IReadOnlyList<InstalledSa> WithPeer(IPAddress peer) => _byPeer.TryGetValue(peer, out var list) ? list : [];
+    public IReadOnlyList<InstalledSa> WithPeer(IPAddress peer) => byPeer.TryGetValue(peer, out var list) ? list : [];
 
     /// <summary>The pairs keying a policy's traffic, in installation order.</summary>
-    public IReadOnlyList<InstalledSa> ForPolicy(IpsecPolicy policy) => _byPolicy.TryGetValue(PolicyKey.Of(policy), out var list) ? list : [];
+    public IReadOnlyList<InstalledSa> ForPolicy(IpsecPolicy policy) => byPolicy.TryGetValue(PolicyKey.Of(policy), out var list) ? list : [];
 
     /// <summary>Every pair in installation order; O(n log n), never on a per-packet path.</summary>
-    public List<InstalledSa> All() => [.. _byInboundSpi.Values.OrderBy(e => e.Sequence)];
+    public List<InstalledSa> All() => [.. byInboundSpi.Values.OrderBy(e => e.Sequence)];
 
     public void Clear()
     {
-        _byInboundSpi.Clear();
-        _byOutboundSpi.Clear();
-        _byPeer.Clear();
-        _byPolicy.Clear();
+        byInboundSpi.Clear();
+        byOutboundSpi.Clear();
+        byPeer.Clear();
+        byPolicy.Clear();
     }
 
     private static List<InstalledSa> ListOf<TKey>(Dictionary<TKey, List<InstalledSa>> index, TKey key) where TKey : notnull

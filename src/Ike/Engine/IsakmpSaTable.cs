@@ -10,28 +10,28 @@ namespace KernelIpsec.Ike.Engine;
 /// </summary>
 internal sealed class IsakmpSaTable
 {
-    private readonly Dictionary<(ulong I, ulong R), IsakmpSaEntry> _byCookies = [];
-    private readonly Dictionary<ulong, IsakmpSaEntry> _awaitingResponder = [];
-    private readonly Dictionary<IPAddress, List<IsakmpSaEntry>> _byPeer = [];
-    private long _nextSequence;
+    private readonly Dictionary<(ulong I, ulong R), IsakmpSaEntry> byCookies = [];
+    private readonly Dictionary<ulong, IsakmpSaEntry> awaitingResponder = [];
+    private readonly Dictionary<IPAddress, List<IsakmpSaEntry>> byPeer = [];
+    private long nextSequence;
 
-    public int Count => _byCookies.Count;
+    public int Count => byCookies.Count;
 
-    public long NextSequence() => ++_nextSequence;
+    public long NextSequence() => ++nextSequence;
 
     public void Add(IsakmpSaEntry entry)
     {
         Index(entry);
         var address = entry.Sa.Peer.Address;
-        if (!_byPeer.TryGetValue(address, out var list))
+        if (!byPeer.TryGetValue(address, out var list))
         {
-            _byPeer[address] = list = [];
+            byPeer[address] = list = [];
         }
         list.Add(entry);
     }
 
     public bool Contains(IsakmpSaEntry entry) =>
-        _byCookies.TryGetValue((entry.Sa.InitiatorCookie, entry.Sa.ResponderCookie), out var found) && ReferenceEquals(found, entry);
+        byCookies.TryGetValue((entry.Sa.InitiatorCookie, entry.Sa.ResponderCookie), out var found) && ReferenceEquals(found, entry);
 
     public void Remove(IsakmpSaEntry entry)
     {
@@ -41,12 +41,12 @@ internal sealed class IsakmpSaTable
         }
         Unindex(entry);
         var address = entry.Sa.Peer.Address;
-        if (_byPeer.TryGetValue(address, out var list))
+        if (byPeer.TryGetValue(address, out var list))
         {
             list.Remove(entry);
             if (list.Count == 0)
             {
-                _byPeer.Remove(address);
+                byPeer.Remove(address);
             }
         }
     }
@@ -69,11 +69,11 @@ internal sealed class IsakmpSaTable
     /// <summary>The SA of a datagram: by both cookies, or our initiated SA the responder answers for the first time.</summary>
     public IsakmpSaEntry? Find(ulong initiatorCookie, ulong responderCookie, IPEndPoint remote)
     {
-        if (_byCookies.TryGetValue((initiatorCookie, responderCookie), out var entry))
+        if (byCookies.TryGetValue((initiatorCookie, responderCookie), out var entry))
         {
             return entry;
         }
-        if (responderCookie != 0 && _awaitingResponder.TryGetValue(initiatorCookie, out entry) && entry.Sa.Peer.Address.Equals(remote.Address))
+        if (responderCookie != 0 && awaitingResponder.TryGetValue(initiatorCookie, out entry) && entry.Sa.Peer.Address.Equals(remote.Address))
         {
             return entry;
         }
@@ -82,31 +82,31 @@ internal sealed class IsakmpSaTable
 
     /// <summary>The SA with exactly these cookies.</summary>
     public IsakmpSaEntry? Find(ulong initiatorCookie, ulong responderCookie) =>
-        _byCookies.TryGetValue((initiatorCookie, responderCookie), out var entry) ? entry : null;
+        byCookies.TryGetValue((initiatorCookie, responderCookie), out var entry) ? entry : null;
 
     /// <summary>The SAs with a peer, in creation order.</summary>
-    public IReadOnlyList<IsakmpSaEntry> WithPeer(IPAddress peer) => _byPeer.TryGetValue(peer, out var list) ? list : [];
+    public IReadOnlyList<IsakmpSaEntry> WithPeer(IPAddress peer) => byPeer.TryGetValue(peer, out var list) ? list : [];
 
     /// <summary>Every SA in creation order (racoonctl lists, shutdown); O(n log n), never on a per-packet path.</summary>
-    public List<IsakmpSaEntry> All() => [.. _byCookies.Values.OrderBy(e => e.Sequence)];
+    public List<IsakmpSaEntry> All() => [.. byCookies.Values.OrderBy(e => e.Sequence)];
 
     private void Index(IsakmpSaEntry entry)
     {
         var sa = entry.Sa;
-        _byCookies[(sa.InitiatorCookie, sa.ResponderCookie)] = entry;
+        byCookies[(sa.InitiatorCookie, sa.ResponderCookie)] = entry;
         if (sa.IsInitiator && sa.ResponderCookie == 0)
         {
-            _awaitingResponder[sa.InitiatorCookie] = entry;
+            awaitingResponder[sa.InitiatorCookie] = entry;
         }
     }
 
     private void Unindex(IsakmpSaEntry entry)
     {
         var sa = entry.Sa;
-        _byCookies.Remove((sa.InitiatorCookie, sa.ResponderCookie));
-        if (_awaitingResponder.TryGetValue(sa.InitiatorCookie, out var waiting) && ReferenceEquals(waiting, entry))
+        byCookies.Remove((sa.InitiatorCookie, sa.ResponderCookie));
+        if (awaitingResponder.TryGetValue(sa.InitiatorCookie, out var waiting) && ReferenceEquals(waiting, entry))
         {
-            _awaitingResponder.Remove(sa.InitiatorCookie);
+            awaitingResponder.Remove(sa.InitiatorCookie);
         }
     }
 }

@@ -8,24 +8,24 @@ namespace KernelIpsec.Ike.Engine;
 /// </summary>
 internal sealed class PolicyUse
 {
-    private readonly Dictionary<PolicyKey, int> _count = [];
+    private readonly Dictionary<PolicyKey, int> count = [];
 
-    public bool InUse(IpsecPolicy policy) => _count.ContainsKey(PolicyKey.Of(policy));
+    public bool InUse(IpsecPolicy policy) => count.ContainsKey(PolicyKey.Of(policy));
 
-    public void Add(IpsecPolicy policy) => _count[PolicyKey.Of(policy)] = _count.GetValueOrDefault(PolicyKey.Of(policy)) + 1;
+    public void Add(IpsecPolicy policy) => count[PolicyKey.Of(policy)] = count.GetValueOrDefault(PolicyKey.Of(policy)) + 1;
 
     public void Remove(IpsecPolicy policy)
     {
         var key = PolicyKey.Of(policy);
-        if (_count.TryGetValue(key, out var n))
+        if (count.TryGetValue(key, out var n))
         {
             if (n <= 1)
             {
-                _count.Remove(key);
+                count.Remove(key);
             }
             else
             {
-                _count[key] = n - 1;
+                count[key] = n - 1;
             }
         }
     }

@@ -10,21 +10,21 @@ namespace KernelIpsec.Ike.Engine;
 internal sealed class ReceivedPacketCache
 {
     private const int MaxEntries = 4096;
-    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Entry> entries = new(StringComparer.Ordinal);
 
     // Every entry lives equally long and time does not go back, so insertion order is expiry order: the oldest is at
     // the front. A key remembered again leaves a stale element behind, skipped when it surfaces.
-    private readonly Queue<(string Fingerprint, Entry Entry)> _byAge = new();
-    private readonly TimeSpan _lifetime;
+    private readonly Queue<(string Fingerprint, Entry Entry)> byAge = new();
+    private readonly TimeSpan lifetime;
 
-    public ReceivedPacketCache(TimeSpan lifetime) => _lifetime = lifetime;
+    public ReceivedPacketCache(TimeSpan lifetime) => this.lifetime = lifetime;
 
     public static string Fingerprint(ReadOnlySpan<byte> datagram) => Convert.ToHexString(SHA256.HashData(datagram));
 
     /// <summary>True when this datagram was seen before; <paramref name="answer"/> is what we sent for it (may be null).</summary>
     public bool TryGet(string fingerprint, DateTimeOffset now, out byte[]? answer, out int timesSeen)
     {
-        if (_entries.TryGetValue(fingerprint, out var entry) && entry.Expires > now)
+        if (entries.TryGetValue(fingerprint, out var entry) && entry.Expires > now)
         {
             entry.TimesSeen++;
             answer = entry.Answer;
@@ -38,23 +38,23 @@ internal sealed class ReceivedPacketCache
 
     public void Remember(string fingerprint, byte[]? answer, DateTimeOffset now)
     {
-        if (_entries.Count >= MaxEntries)
+        if (entries.Count >= MaxEntries)
         {
             Sweep(now);
-            while (_entries.Count >= MaxEntries && _byAge.TryDequeue(out var oldest))
+            while (entries.Count >= MaxEntries && byAge.TryDequeue(out var oldest))
             {
                 RemoveIfCurrent(oldest);
             }
         }
-        var entry = new Entry { Answer = answer, Expires = now + _lifetime };
-        _entries[fingerprint] = entry;
-        _byAge.Enqueue((fingerprint, entry));
+        var entry = new Entry { Answer = answer, Expires = now + lifetime };
+        entries[fingerprint] = entry;
+        byAge.Enqueue((fingerprint, entry));
     }
 
     /// <summary>Attach the answer once it exists (an answer can come later, e.g. after SPI allocation).</summary>
     public void SetAnswer(string fingerprint, byte[] answer)
     {
-        if (_entries.TryGetValue(fingerprint, out var entry))
+        if (entries.TryGetValue(fingerprint, out var entry))
         {
             entry.Answer = answer;
         }
@@ -62,21 +62,21 @@ internal sealed class ReceivedPacketCache
 
     public void Sweep(DateTimeOffset now)
     {
-        while (_byAge.TryPeek(out var oldest) && (oldest.Entry.Expires <= now || !IsCurrent(oldest)))
+        while (byAge.TryPeek(out var oldest) && (oldest.Entry.Expires <= now || !IsCurrent(oldest)))
         {
-            _byAge.Dequeue();
+            byAge.Dequeue();
             RemoveIfCurrent(oldest);
         }
     }
 
     private bool IsCurrent((string Fingerprint, Entry Entry) element) =>
-        _entries.TryGetValue(element.Fingerprint, out var current) && ReferenceEquals(current, element.Entry);
+        entries.TryGetValue(element.Fingerprint, out var current) && ReferenceEquals(current, element.Entry);
 
     private void RemoveIfCurrent((string Fingerprint, Entry Entry) element)
     {
         if (IsCurrent(element))
         {
-            _entries.Remove(element.Fingerprint);
+            entries.Remove(element.Fingerprint);
         }
     }
 

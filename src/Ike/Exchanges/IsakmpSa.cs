@@ -14,7 +14,7 @@ namespace KernelIpsec.Ike.Exchanges;
 /// </summary>
 internal sealed class IsakmpSa : IDisposable
 {
-    private byte[]? _phase1LastBlock;
+    private byte[]? phase1LastBlock;
 
     public IsakmpSa(bool isInitiator, ExchangeMode mode, IPEndPoint local, IPEndPoint peer, RemoteConfig remote, ulong initiatorCookie)
     {
@@ -80,12 +80,12 @@ internal sealed class IsakmpSa : IDisposable
     /// <summary>Phase 1 is authenticated; <paramref name="lastBlock"/> is its last CBC block, the seed of every phase 2 IV.</summary>
     public void Establish(byte[] lastBlock)
     {
-        _phase1LastBlock = (byte[])lastBlock.Clone();
+        phase1LastBlock = (byte[])lastBlock.Clone();
         State = IsakmpSaState.Established;
     }
 
     /// <summary>The first IV of a quick mode or informational exchange with this message id (RFC 2409 appendix B).</summary>
-    public byte[] Phase2Iv(uint messageId) => IkeIv.Phase2(Keys!.Hash, _phase1LastBlock!, messageId, Keys.CipherAlgorithm.BlockSize);
+    public byte[] Phase2Iv(uint messageId) => IkeIv.Phase2(Keys!.Hash, phase1LastBlock!, messageId, Keys.CipherAlgorithm.BlockSize);
 
     public void Dispose() => Keys?.Dispose();
 }

@@ -11,17 +11,17 @@ namespace KernelIpsec.Ike.Exchanges;
 /// </summary>
 internal sealed class Outbox
 {
-    private readonly List<EngineIntent> _intents = [];
+    private readonly List<EngineIntent> intents = [];
 
-    public IReadOnlyList<EngineIntent> Intents => _intents;
+    public IReadOnlyList<EngineIntent> Intents => intents;
 
-    public void Add(EngineIntent intent) => _intents.Add(intent);
+    public void Add(EngineIntent intent) => intents.Add(intent);
 
     public void Send(IPEndPoint local, IPEndPoint remote, byte[] datagram, int copies = 1)
     {
         for (var i = 0; i < copies; i++)
         {
-            _intents.Add(new SendDatagram(local, remote, datagram));
+            intents.Add(new SendDatagram(local, remote, datagram));
         }
     }
 

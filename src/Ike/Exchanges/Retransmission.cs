@@ -9,11 +9,11 @@ namespace KernelIpsec.Ike.Exchanges;
 /// </summary>
 internal sealed class Retransmission
 {
-    private readonly RetransmitSettings _settings;
+    private readonly RetransmitSettings settings;
 
     public Retransmission(RetransmitSettings settings, byte[] datagram, DateTimeOffset now)
     {
-        _settings = settings;
+        this.settings = settings;
         Datagram = datagram;
         NextDue = now + settings.Interval;
     }
@@ -27,7 +27,7 @@ internal sealed class Retransmission
     public DateTimeOffset NextDue { get; private set; }
 
     /// <summary>True when every resend allowed by <c>counter</c> is spent.</summary>
-    public bool Exhausted => Resends >= _settings.Counter;
+    public bool Exhausted => Resends >= settings.Counter;
 
     /// <summary>
     /// Called when <see cref="NextDue"/> has passed: returns how many copies to send now, or 0 when
@@ -40,7 +40,7 @@ internal sealed class Retransmission
             return 0;
         }
         Resends++;
-        NextDue = now + _settings.Interval;
-        return _settings.PerSend;
+        NextDue = now + settings.Interval;
+        return settings.PerSend;
     }
 }

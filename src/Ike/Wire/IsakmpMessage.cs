@@ -46,7 +46,7 @@ public sealed class IsakmpMessage
             return new WireError(NotifyType.UnequalPayloadLengths, $"ISAKMP header: length {h.Length}, datagram has {datagram.Length} bytes");
         }
 
-        ReadOnlySpan<byte> body = datagram[IsakmpHeader.Size..];
+        var body = datagram[IsakmpHeader.Size..];
         if (h.IsEncrypted)
         {
             if (body.IsEmpty)
@@ -95,7 +95,7 @@ public sealed class IsakmpMessage
         }
 
         int length = IsakmpHeader.Size + PayloadChain.GetLength(payloads);
-        Span<byte> destination = writer.GetSpan(length);
+        var destination = writer.GetSpan(length);
         var complete = header with
         {
             NextPayload = payloads.IsEmpty ? PayloadType.None : payloads[0].Type,
@@ -114,7 +114,7 @@ public sealed class IsakmpMessage
     public static int WriteEncrypted(IBufferWriter<byte> writer, IsakmpHeader header, PayloadType firstPayload, ReadOnlySpan<byte> ciphertext)
     {
         int length = IsakmpHeader.Size + ciphertext.Length;
-        Span<byte> destination = writer.GetSpan(length);
+        var destination = writer.GetSpan(length);
         var complete = header with
         {
             NextPayload = firstPayload,

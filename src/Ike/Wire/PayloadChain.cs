@@ -20,20 +20,20 @@ public readonly record struct ParsedPayload(Payload Payload, int Offset, int Len
 /// </summary>
 public sealed class PayloadChain
 {
-    private readonly ParsedPayload[] _entries;
+    private readonly ParsedPayload[] entries;
 
     private PayloadChain(ParsedPayload[] entries, int end, int paddingLength)
     {
-        _entries = entries;
+        this.entries = entries;
         End = end;
         PaddingLength = paddingLength;
     }
 
-    public int Count => _entries.Length;
+    public int Count => entries.Length;
 
-    public ParsedPayload this[int index] => _entries[index];
+    public ParsedPayload this[int index] => entries[index];
 
-    public ReadOnlySpan<ParsedPayload> Entries => _entries;
+    public ReadOnlySpan<ParsedPayload> Entries => entries;
 
     /// <summary>Offset just after the last payload.</summary>
     public int End { get; }
@@ -44,7 +44,7 @@ public sealed class PayloadChain
     /// <summary>The first payload of a type, or null.</summary>
     public T? Find<T>() where T : Payload
     {
-        foreach (var entry in _entries)
+        foreach (var entry in entries)
         {
             if (entry.Payload is T found)
             {
@@ -59,7 +59,7 @@ public sealed class PayloadChain
     public List<T> FindAll<T>() where T : Payload
     {
         var found = new List<T>();
-        foreach (var entry in _entries)
+        foreach (var entry in entries)
         {
             if (entry.Payload is T payload)
             {
@@ -73,9 +73,9 @@ public sealed class PayloadChain
     /// <summary>The index of the first payload of a type, or -1.</summary>
     public int IndexOf(PayloadType type)
     {
-        for (int i = 0; i < _entries.Length; i++)
+        for (int i = 0; i < entries.Length; i++)
         {
-            if (_entries[i].Payload.Type == type)
+            if (entries[i].Payload.Type == type)
             {
                 return i;
             }
@@ -87,7 +87,7 @@ public sealed class PayloadChain
     public int CountOf(PayloadType type)
     {
         int count = 0;
-        foreach (var entry in _entries)
+        foreach (var entry in entries)
         {
             if (entry.Payload.Type == type)
             {

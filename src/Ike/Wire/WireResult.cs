@@ -6,33 +6,33 @@ namespace KernelIpsec.Ike.Wire;
 /// </summary>
 public readonly struct WireResult<T>
 {
-    private readonly T? _value;
-    private readonly WireError _error;
+    private readonly T? value;
+    private readonly WireError error;
 
     private WireResult(T value)
     {
-        _value = value;
-        _error = default;
+        this.value = value;
+        error = default;
         IsOk = true;
     }
 
     private WireResult(WireError error)
     {
-        _value = default;
-        _error = error;
+        value = default;
+        this.error = error;
         IsOk = false;
     }
 
     public bool IsOk { get; }
 
-    public T Value => IsOk ? _value! : throw new InvalidOperationException($"no value: {_error}");
+    public T Value => IsOk ? value! : throw new InvalidOperationException($"no value: {error}");
 
-    public WireError Error => IsOk ? throw new InvalidOperationException("the read succeeded") : _error;
+    public WireError Error => IsOk ? throw new InvalidOperationException("the read succeeded") : error;
 
     public bool TryGetValue(out T value, out WireError error)
     {
-        value = _value!;
-        error = _error;
+        value = this.value!;
+        error = this.error;
         return IsOk;
     }
 
@@ -42,5 +42,5 @@ public readonly struct WireResult<T>
 
     public static implicit operator WireResult<T>(WireError error) => new(error);
 
-    public override string ToString() => IsOk ? $"Ok({_value})" : $"Error({_error})";
+    public override string ToString() => IsOk ? $"Ok({value})" : $"Error({error})";
 }

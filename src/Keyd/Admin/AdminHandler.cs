@@ -73,20 +73,20 @@ internal sealed class AdminHandler(IAdminBackend daemon, TimeProvider time, ILog
                         return (AdminErrno.ENOTSUP, []);
                 }
             case AdminCommand.DeleteSa:
-            {
-                // racoon deletes the matching phase 1 whatever ac_proto says.
-                var indexes = AdminIndexes.Read(payload);
-                await daemon.DeletePhase1Async(Specified(indexes.Source.Address), indexes.Destination.Address, now).ConfigureAwait(false);
-                return (0, []);
-            }
+                {
+                    // racoon deletes the matching phase 1 whatever ac_proto says.
+                    var indexes = AdminIndexes.Read(payload);
+                    await daemon.DeletePhase1Async(Specified(indexes.Source.Address), indexes.Destination.Address, now).ConfigureAwait(false);
+                    return (0, []);
+                }
             case AdminCommand.DeleteAllSaDst:
-            {
-                var indexes = AdminIndexes.Read(payload);
-                var deleted = await daemon.DeletePhase1Async(null, indexes.Destination.Address, now).ConfigureAwait(false);
-                // racoon answers success even with no established phase 1 to that peer, and its racoonctl
-                // vpn-disconnect then waits for a "Phase 1 deleted" that never comes: ENOENT ends it instead.
-                return (deleted ? (short)0 : AdminErrno.ENOENT, []);
-            }
+                {
+                    var indexes = AdminIndexes.Read(payload);
+                    var deleted = await daemon.DeletePhase1Async(null, indexes.Destination.Address, now).ConfigureAwait(false);
+                    // racoon answers success even with no established phase 1 to that peer, and its racoonctl
+                    // vpn-disconnect then waits for a "Phase 1 deleted" that never comes: ENOENT ends it instead.
+                    return (deleted ? (short)0 : AdminErrno.ENOENT, []);
+                }
             case AdminCommand.EstablishSa:
                 return await EstablishAsync(proto, payload, now).ConfigureAwait(false);
             default:

@@ -81,9 +81,13 @@ public static class RacoonCommandLine
                 {
                     string value;
                     if (j + 1 < arg.Length)
+                    {
                         value = arg[(j + 1)..];
+                    }
                     else if (i + 1 < args.Count)
+                    {
                         value = args[++i];
+                    }
                     else
                     {
                         stderr.WriteLine($"racoon: option requires an argument -- '{flag}'");

@@ -1,4 +1,3 @@
-using KernelIpsec.Netlink.Backends;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using KernelIpsec.Ike.Config;
@@ -6,6 +5,7 @@ using KernelIpsec.Keyd.Config;
 using KernelIpsec.Keyd.Daemon;
 using KernelIpsec.Keyd.Logging;
 using KernelIpsec.Netlink;
+using KernelIpsec.Netlink.Backends;
 using KernelIpsec.Netlink.InMemory;
 using Microsoft.Extensions.Logging;
 using static Tmds.Linux.LibC;

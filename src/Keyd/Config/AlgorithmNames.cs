@@ -1,6 +1,6 @@
+using KernelIpsec.Ike.Config;
 using KernelIpsec.Ike.Wire;
 using AuthenticationMethod = KernelIpsec.Ike.Config.AuthenticationMethod;
-using KernelIpsec.Ike.Config;
 
 namespace KernelIpsec.Keyd.Config;
 
@@ -53,16 +53,26 @@ internal static class AlgorithmNames
 
     public static readonly Dictionary<string, DhGroupId> DhGroups = new()
     {
-        ["modp768"] = DhGroupId.Modp768, ["1"] = DhGroupId.Modp768,
-        ["modp1024"] = DhGroupId.Modp1024, ["2"] = DhGroupId.Modp1024,
-        ["ec2n155"] = DhGroupId.Ec2nGp155, ["3"] = DhGroupId.Ec2nGp155,
-        ["ec2n185"] = DhGroupId.Ec2nGp185, ["4"] = DhGroupId.Ec2nGp185,
-        ["modp1536"] = DhGroupId.Modp1536, ["5"] = DhGroupId.Modp1536,
-        ["modp2048"] = DhGroupId.Modp2048, ["14"] = DhGroupId.Modp2048,
-        ["modp3072"] = DhGroupId.Modp3072, ["15"] = DhGroupId.Modp3072,
-        ["modp4096"] = DhGroupId.Modp4096, ["16"] = DhGroupId.Modp4096,
-        ["modp6144"] = DhGroupId.Modp6144, ["17"] = DhGroupId.Modp6144,
-        ["modp8192"] = DhGroupId.Modp8192, ["18"] = DhGroupId.Modp8192,
+        ["modp768"] = DhGroupId.Modp768,
+        ["1"] = DhGroupId.Modp768,
+        ["modp1024"] = DhGroupId.Modp1024,
+        ["2"] = DhGroupId.Modp1024,
+        ["ec2n155"] = DhGroupId.Ec2nGp155,
+        ["3"] = DhGroupId.Ec2nGp155,
+        ["ec2n185"] = DhGroupId.Ec2nGp185,
+        ["4"] = DhGroupId.Ec2nGp185,
+        ["modp1536"] = DhGroupId.Modp1536,
+        ["5"] = DhGroupId.Modp1536,
+        ["modp2048"] = DhGroupId.Modp2048,
+        ["14"] = DhGroupId.Modp2048,
+        ["modp3072"] = DhGroupId.Modp3072,
+        ["15"] = DhGroupId.Modp3072,
+        ["modp4096"] = DhGroupId.Modp4096,
+        ["16"] = DhGroupId.Modp4096,
+        ["modp6144"] = DhGroupId.Modp6144,
+        ["17"] = DhGroupId.Modp6144,
+        ["modp8192"] = DhGroupId.Modp8192,
+        ["18"] = DhGroupId.Modp8192,
     };
 
     public static readonly Dictionary<string, Phase2Encryption> Phase2Encryption = new()
@@ -109,7 +119,15 @@ internal static class AlgorithmNames
 
     public static readonly Dictionary<string, byte> UpperProtocols = new()
     {
-        ["any"] = 0, ["icmp"] = 1, ["tcp"] = 6, ["udp"] = 17, ["gre"] = 47, ["esp"] = 50, ["ah"] = 51, ["icmp6"] = 58, ["ipcomp"] = 108,
+        ["any"] = 0,
+        ["icmp"] = 1,
+        ["tcp"] = 6,
+        ["udp"] = 17,
+        ["gre"] = 47,
+        ["esp"] = 50,
+        ["ah"] = 51,
+        ["icmp6"] = 58,
+        ["ipcomp"] = 108,
     };
 
     /// <summary>Key length rule: null = fixed-length cipher (no key length allowed), else (min, max, step).</summary>

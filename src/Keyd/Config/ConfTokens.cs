@@ -251,15 +251,27 @@ internal sealed class ConfTokens(string file)
 
     private static readonly Dictionary<string, int> TimeUnits = new()
     {
-        ["sec"] = 1, ["secs"] = 1, ["second"] = 1, ["seconds"] = 1,
-        ["min"] = 60, ["mins"] = 60, ["minute"] = 60, ["minutes"] = 60,
-        ["hour"] = 3600, ["hours"] = 3600,
+        ["sec"] = 1,
+        ["secs"] = 1,
+        ["second"] = 1,
+        ["seconds"] = 1,
+        ["min"] = 60,
+        ["mins"] = 60,
+        ["minute"] = 60,
+        ["minutes"] = 60,
+        ["hour"] = 3600,
+        ["hours"] = 3600,
     };
 
     private static readonly Dictionary<string, long> ByteUnits = new()
     {
-        ["B"] = 1, ["byte"] = 1, ["bytes"] = 1,
-        ["KB"] = 1024, ["MB"] = 1024 * 1024, ["GB"] = 1024L * 1024 * 1024, ["TB"] = 1024L * 1024 * 1024 * 1024,
+        ["B"] = 1,
+        ["byte"] = 1,
+        ["bytes"] = 1,
+        ["KB"] = 1024,
+        ["MB"] = 1024 * 1024,
+        ["GB"] = 1024L * 1024 * 1024,
+        ["TB"] = 1024L * 1024 * 1024 * 1024,
     };
 
     /// <summary>

@@ -8,7 +8,7 @@ namespace KernelIpsec.Keyd.Config;
 /// </summary>
 internal sealed class ConfigBuilder
 {
-    private readonly List<ConfigDiagnostic> _diagnostics = [];
+    private readonly List<ConfigDiagnostic> diagnostics = [];
 
     public PathsConfig Paths { get; set; } = new();
     public ListenConfig Listen { get; set; } = new();
@@ -29,11 +29,11 @@ internal sealed class ConfigBuilder
     /// <summary>Reads and applies an included file: (glob as written, where the include statement stands).</summary>
     public Action<string, SourceLocation> Include { get; set; } = (_, _) => { };
 
-    public IReadOnlyList<ConfigDiagnostic> Diagnostics => _diagnostics;
+    public IReadOnlyList<ConfigDiagnostic> Diagnostics => diagnostics;
 
-    public void Warn(SourceLocation? at, string message) => _diagnostics.Add(new(DiagnosticSeverity.Warning, at, message));
+    public void Warn(SourceLocation? at, string message) => diagnostics.Add(new(DiagnosticSeverity.Warning, at, message));
 
-    public void Error(SourceLocation? at, string message) => _diagnostics.Add(new(DiagnosticSeverity.Error, at, message));
+    public void Error(SourceLocation? at, string message) => diagnostics.Add(new(DiagnosticSeverity.Error, at, message));
 
     public RacoonConfig Build() => new()
     {

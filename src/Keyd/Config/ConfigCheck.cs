@@ -1,8 +1,8 @@
-using KernelIpsec.Ike.Wire;
-using AuthenticationMethod = KernelIpsec.Ike.Config.AuthenticationMethod;
 using System.Security.Cryptography.X509Certificates;
 using KernelIpsec.Ike.Config;
 using KernelIpsec.Ike.Config.Certificates;
+using KernelIpsec.Ike.Wire;
+using AuthenticationMethod = KernelIpsec.Ike.Config.AuthenticationMethod;
 
 namespace KernelIpsec.Keyd.Config;
 
@@ -129,7 +129,10 @@ public static class ConfigCheck
             CheckDn(list, remote, id, "peers_identifier");
         if (own is not null && remote.MyIdentifier is { Type: IdentifierType.Asn1Dn, Value: { } myDn } && IsDn(myDn)
             && !CertificateVerifier.CertificateHasIdentity(own, remote.MyIdentifier))
+        {
             Warn(list, remote.Location, $"remote \"{remote.Name}\": my_identifier asn1dn \"{myDn}\" differs from the certificate subject \"{own.Subject}\"; peers will see an ID mismatch");
+        }
+
         own?.Dispose();
     }
 

@@ -1,5 +1,5 @@
-using KernelIpsec.Netlink.Backends;
 using KernelIpsec.Netlink;
+using KernelIpsec.Netlink.Backends;
 
 namespace KernelIpsec.Keyd.Config;
 

@@ -1,5 +1,5 @@
-using KernelIpsec.Ike.Wire;
 using KernelIpsec.Ike.Config;
+using KernelIpsec.Ike.Wire;
 
 namespace KernelIpsec.Keyd.Config;
 

@@ -1,6 +1,6 @@
+using KernelIpsec.Ike.Config;
 using KernelIpsec.Ike.Wire;
 using AuthenticationMethod = KernelIpsec.Ike.Config.AuthenticationMethod;
-using KernelIpsec.Ike.Config;
 
 namespace KernelIpsec.Keyd.Config;
 

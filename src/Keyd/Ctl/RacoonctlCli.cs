@@ -206,63 +206,63 @@ public static class RacoonctlCli
                 return new Request(AdminCommand.FlushSa, Protocol(rest, allowIpsec: true), []);
             case "delete-sa":
             case "ds":
-            {
-                var (proto, indexes) = SaOptions(rest);
-                return new Request(AdminCommand.DeleteSa, proto, indexes.ToBytes());
-            }
+                {
+                    var (proto, indexes) = SaOptions(rest);
+                    return new Request(AdminCommand.DeleteSa, proto, indexes.ToBytes());
+                }
             case "establish-sa":
             case "es":
-            {
-                string? remoteName = null;
-                var wait = false;
-                while (rest.Count > 0 && rest[0].StartsWith('-'))
                 {
-                    switch (rest[0])
+                    string? remoteName = null;
+                    var wait = false;
+                    while (rest.Count > 0 && rest[0].StartsWith('-'))
                     {
-                        case "-n" when rest.Count > 1:
-                            remoteName = rest[1];
-                            rest.RemoveRange(0, 2);
-                            break;
-                        case "-w":
-                            wait = true;
-                            rest.RemoveAt(0);
-                            break;
-                        case "-u":
-                            throw new RacoonctlUsageException("establish-sa -u: XAuth is not supported by this racoon");
-                        default:
-                            throw new RacoonctlUsageException($"establish-sa: bad option {rest[0]}");
+                        switch (rest[0])
+                        {
+                            case "-n" when rest.Count > 1:
+                                remoteName = rest[1];
+                                rest.RemoveRange(0, 2);
+                                break;
+                            case "-w":
+                                wait = true;
+                                rest.RemoveAt(0);
+                                break;
+                            case "-u":
+                                throw new RacoonctlUsageException("establish-sa -u: XAuth is not supported by this racoon");
+                            default:
+                                throw new RacoonctlUsageException($"establish-sa: bad option {rest[0]}");
+                        }
                     }
+                    var (proto, indexes) = SaOptions(rest);
+                    var payload = indexes.ToBytes();
+                    if (remoteName != null)
+                        payload = [.. payload, .. Encoding.UTF8.GetBytes(remoteName), 0];
+                    if (wait && proto == AdminProto.Isakmp)
+                        throw new RacoonctlUsageException("establish-sa -w isakmp waits for mode configuration, which this racoon does not do as a client");
+                    // racoonctl: -w with esp/ah waits for EVT_PHASE2_UP.
+                    return new Request(AdminCommand.EstablishSa, proto, payload, wait ? EventType.Phase2Up : null);
                 }
-                var (proto, indexes) = SaOptions(rest);
-                var payload = indexes.ToBytes();
-                if (remoteName != null)
-                    payload = [.. payload, .. Encoding.UTF8.GetBytes(remoteName), 0];
-                if (wait && proto == AdminProto.Isakmp)
-                    throw new RacoonctlUsageException("establish-sa -w isakmp waits for mode configuration, which this racoon does not do as a client");
-                // racoonctl: -w with esp/ah waits for EVT_PHASE2_UP.
-                return new Request(AdminCommand.EstablishSa, proto, payload, wait ? EventType.Phase2Up : null);
-            }
             case "vpn-connect":
             case "vc":
-            {
-                if (rest.Count != 1)
-                    throw new RacoonctlUsageException(rest.Count < 1 ? "insufficient arguments" : "too many arguments");
-                var gateway = ParseAddress(rest[0], "gateway");
-                var any = gateway.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any;
-                var indexes = new AdminIndexes(0, 0, AdminIndexes.AnyProtocol, new IPEndPoint(any, 0), new IPEndPoint(gateway, 0));
-                return new Request(AdminCommand.EstablishSa, AdminProto.Isakmp, indexes.ToBytes());
-            }
+                {
+                    if (rest.Count != 1)
+                        throw new RacoonctlUsageException(rest.Count < 1 ? "insufficient arguments" : "too many arguments");
+                    var gateway = ParseAddress(rest[0], "gateway");
+                    var any = gateway.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any;
+                    var indexes = new AdminIndexes(0, 0, AdminIndexes.AnyProtocol, new IPEndPoint(any, 0), new IPEndPoint(gateway, 0));
+                    return new Request(AdminCommand.EstablishSa, AdminProto.Isakmp, indexes.ToBytes());
+                }
             case "vpn-disconnect":
             case "vd":
-            {
-                if (rest.Count != 1)
-                    throw new RacoonctlUsageException(rest.Count < 1 ? "insufficient arguments" : "too many arguments");
-                var server = ParseAddress(rest[0], "vpn_server");
-                var any = server.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any;
-                var indexes = new AdminIndexes(0, 0, AdminIndexes.AnyProtocol, new IPEndPoint(any, 0), new IPEndPoint(server, 0));
-                // racoonctl: vpn-disconnect waits for EVT_PHASE1_DOWN.
-                return new Request(AdminCommand.DeleteAllSaDst, AdminProto.Isakmp, indexes.ToBytes(), EventType.Phase1Down);
-            }
+                {
+                    if (rest.Count != 1)
+                        throw new RacoonctlUsageException(rest.Count < 1 ? "insufficient arguments" : "too many arguments");
+                    var server = ParseAddress(rest[0], "vpn_server");
+                    var any = server.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any;
+                    var indexes = new AdminIndexes(0, 0, AdminIndexes.AnyProtocol, new IPEndPoint(any, 0), new IPEndPoint(server, 0));
+                    // racoonctl: vpn-disconnect waits for EVT_PHASE1_DOWN.
+                    return new Request(AdminCommand.DeleteAllSaDst, AdminProto.Isakmp, indexes.ToBytes(), EventType.Phase1Down);
+                }
             case "logout-user":
             case "lu":
                 if (rest.Count != 1)
@@ -270,10 +270,10 @@ public static class RacoonctlCli
                 return new Request(AdminCommand.LogoutUser, 0, Encoding.UTF8.GetBytes(rest[0]));
             case "get-cert":
             case "gc":
-            {
-                var (_, indexes) = SaOptions(["isakmp", .. rest]);
-                return new Request(AdminCommand.GetSaCert, AdminProto.Isakmp, indexes.ToBytes());
-            }
+                {
+                    var (_, indexes) = SaOptions(["isakmp", .. rest]);
+                    return new Request(AdminCommand.GetSaCert, AdminProto.Isakmp, indexes.ToBytes());
+                }
             default:
                 throw new RacoonctlUsageException("Invalid argument", invalidCommand: true);
         }

@@ -30,14 +30,14 @@ internal sealed class EventReporter(Phase1Table phase1s)
             case NegotiationFailed failed when FailureType(failed) is { } type:
                 return new EventDump(type, time, failed.Local, failed.Remote, 0);
             case InstallSaPair { Pair: var pair }:
-            {
-                var (local, remote) = Phase1Ends(pair.LocalAddress, pair.RemoteAddress);
-                var protocol = KernelTranslation.ToKernel(pair.Protocol);
-                var phase2 = new Phase2(local, remote, (pair.LocalAddress, pair.InboundSpi, protocol), (pair.RemoteAddress, pair.OutboundSpi, protocol));
-                phase2s[phase2.Inbound] = phase2;
-                phase2s[phase2.Outbound] = phase2;
-                return new EventDump(EventType.Phase2Up, time, local, remote, 0);
-            }
+                {
+                    var (local, remote) = Phase1Ends(pair.LocalAddress, pair.RemoteAddress);
+                    var protocol = KernelTranslation.ToKernel(pair.Protocol);
+                    var phase2 = new Phase2(local, remote, (pair.LocalAddress, pair.InboundSpi, protocol), (pair.RemoteAddress, pair.OutboundSpi, protocol));
+                    phase2s[phase2.Inbound] = phase2;
+                    phase2s[phase2.Outbound] = phase2;
+                    return new EventDump(EventType.Phase2Up, time, local, remote, 0);
+                }
             case DeleteIpsecSa delete:
                 return Gone((delete.Destination, delete.Spi, KernelTranslation.ToKernel(delete.Protocol)), time);
             default:

@@ -251,8 +251,11 @@ public sealed partial class KeyDaemon : IAsyncDisposable
         config = newConfig;
         settings.ConfigApplied?.Invoke(newConfig);
         foreach (var excluded in ListenPlan.ExcludedByFamily(newConfig, settings.ListenFamily))
+        {
             logger.LogWarning("listen address {Address} ignored: racoon runs with {Flag}", excluded.Address,
                 settings.ListenFamily == System.Net.Sockets.AddressFamily.InterNetwork ? "-4 (IPv4 only)" : "-6 (IPv6 only)");
+        }
+
         transport.Reconcile(ListenPlan.Compute(newConfig, settings.IsakmpPort, settings.NattPort, settings.LocalAddresses(), settings.ListenFamily));
         if (reload)
             Post(new LoopWork(() => RunAsync(engine.Reconfigure(newConfig, time.GetUtcNow()))));

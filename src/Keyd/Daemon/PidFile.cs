@@ -41,7 +41,10 @@ public sealed class PidFile : IDisposable
         {
             if (!int.TryParse(File.ReadAllText(path).Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid)
                 || pid == Environment.ProcessId)
+            {
                 return null;
+            }
+
             var commandLine = File.ReadAllText($"/proc/{pid}/cmdline");
             return commandLine.Contains("racoon", StringComparison.Ordinal) ? pid : null;
         }

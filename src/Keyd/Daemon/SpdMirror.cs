@@ -65,7 +65,9 @@ public sealed class SpdMirror : IPolicyLookup
                 return KernelTranslation.ToIke(policy);
             if (Contains(policyLocal, local) && Contains(policyRemote, remote) &&
                 (best is null || Specificity(policy) > Specificity(best)))
+            {
                 best = policy;
+            }
         }
         return best is null ? null : KernelTranslation.ToIke(best);
     }

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using KernelIpsec.Netlink;
 using KernelIpsec.Netlink.Model;
 using KernelIpsec.Netlink.Model.Algorithms;
-using KernelIpsec.Netlink;
 
 namespace KernelIpsec.Keyd.State;
 
@@ -173,7 +173,10 @@ public sealed record BackupSaLine(DateTimeOffset Created, SecurityAssociation Sa
             || !int.TryParse(text.AsSpan(10, 2), NumberStyles.None, CultureInfo.InvariantCulture, out var minute)
             || !int.TryParse(text.AsSpan(13, 2), NumberStyles.None, CultureInfo.InvariantCulture, out var second)
             || !int.TryParse(text.AsSpan(16, 4), NumberStyles.None, CultureInfo.InvariantCulture, out var year))
+        {
             throw new FormatException($"time \"{text}\" is not like \"Nov 24 18:22:48 1986\"");
+        }
+
         DateTime local;
         try
         {

@@ -36,9 +36,13 @@ public static class OwnedSaFile
             var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
             if (fields.Length == 4 && Protocol(fields[0]) is { } protocol && IPAddress.TryParse(fields[1], out var source) && IPAddress.TryParse(fields[2], out var destination)
                 && fields[3].StartsWith("0x", StringComparison.Ordinal) && uint.TryParse(fields[3].AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var spi))
+            {
                 ids.Add(new SaId(source, destination, protocol, spi));
+            }
             else
+            {
                 bad(number, line);
+            }
         }
         return ids;
     }

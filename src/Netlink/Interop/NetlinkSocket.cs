@@ -48,7 +48,9 @@ internal sealed unsafe partial class NetlinkSocket : IDisposable
                 var size = receiveBufferBytes;
                 if (LibC.setsockopt(raw, LibC.SOL_SOCKET, LibC.SO_RCVBUFFORCE, &size, sizeof(int)) != 0
                     && LibC.setsockopt(raw, LibC.SOL_SOCKET, LibC.SO_RCVBUF, &size, sizeof(int)) != 0)
+                {
                     throw new KernelIpsecException("set receive buffer of", "netlink socket", LibC.errno);
+                }
             }
 
             var address = new SockaddrNl { Family = (ushort)LibC.AF_NETLINK, Groups = groups };

@@ -42,7 +42,9 @@ internal sealed unsafe class PfKeySocket : IDisposable
                 var size = receiveBufferBytes;
                 if (LibC.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVBUFFORCE, &size, sizeof(int)) != 0
                     && LibC.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVBUF, &size, sizeof(int)) != 0)
+                {
                     throw new KernelIpsecException("set receive buffer of", "PF_KEY socket", LibC.errno);
+                }
             }
 
             return new PfKeySocket(new Socket(handle));

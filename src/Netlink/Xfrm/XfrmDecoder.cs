@@ -48,57 +48,57 @@ internal static class XfrmDecoder
             case XFRM_MSG_UPDSA:
                 return IpsecSa(body) is { } updated ? new SaUpdatedEvent(updated) : null;
             case XFRM_MSG_DELSA:
-            {
-                // xfrm_usersa_id, then XFRMA_SA (the whole xfrm_usersa_info) and the SA's other attributes.
-                attrs = Attributes(body, Unsafe.SizeOf<XfrmUsersaId>());
-                var info = attrs.GetStruct<XfrmUsersaInfo>(XFRMA_SA, "XFRMA_SA") ?? throw new NetlinkFormatException("DELSA notification without XFRMA_SA");
-                return IsIpsec(info.Id.Proto) ? new SaDeletedEvent(Sa(info, attrs)) : null;
-            }
+                {
+                    // xfrm_usersa_id, then XFRMA_SA (the whole xfrm_usersa_info) and the SA's other attributes.
+                    attrs = Attributes(body, Unsafe.SizeOf<XfrmUsersaId>());
+                    var info = attrs.GetStruct<XfrmUsersaInfo>(XFRMA_SA, "XFRMA_SA") ?? throw new NetlinkFormatException("DELSA notification without XFRMA_SA");
+                    return IsIpsec(info.Id.Proto) ? new SaDeletedEvent(Sa(info, attrs)) : null;
+                }
 
             case XFRM_MSG_EXPIRE:
-            {
-                var expire = Read<XfrmUserExpire>(body, "xfrm_user_expire");
-                attrs = Attributes(body, Unsafe.SizeOf<XfrmUserExpire>());
-                return IsIpsec(expire.State.Id.Proto) ? new SaExpiredEvent(Sa(expire.State, attrs), expire.Hard != 0) : null;
-            }
+                {
+                    var expire = Read<XfrmUserExpire>(body, "xfrm_user_expire");
+                    attrs = Attributes(body, Unsafe.SizeOf<XfrmUserExpire>());
+                    return IsIpsec(expire.State.Id.Proto) ? new SaExpiredEvent(Sa(expire.State, attrs), expire.Hard != 0) : null;
+                }
 
             case XFRM_MSG_NEWPOLICY:
                 return new PolicyAddedEvent(Policy(body));
             case XFRM_MSG_UPDPOLICY:
                 return new PolicyUpdatedEvent(Policy(body));
             case XFRM_MSG_DELPOLICY:
-            {
-                attrs = Attributes(body, Unsafe.SizeOf<XfrmUserpolicyId>());
-                var info = attrs.GetStruct<XfrmUserpolicyInfo>(XFRMA_POLICY, "XFRMA_POLICY") ?? throw new NetlinkFormatException("DELPOLICY notification without XFRMA_POLICY");
-                return new PolicyDeletedEvent(Policy(info, attrs));
-            }
+                {
+                    attrs = Attributes(body, Unsafe.SizeOf<XfrmUserpolicyId>());
+                    var info = attrs.GetStruct<XfrmUserpolicyInfo>(XFRMA_POLICY, "XFRMA_POLICY") ?? throw new NetlinkFormatException("DELPOLICY notification without XFRMA_POLICY");
+                    return new PolicyDeletedEvent(Policy(info, attrs));
+                }
 
             case XFRM_MSG_POLEXPIRE:
-            {
-                var expire = Read<XfrmUserPolexpire>(body, "xfrm_user_polexpire");
-                attrs = Attributes(body, Unsafe.SizeOf<XfrmUserPolexpire>());
-                return new PolicyExpiredEvent(Policy(expire.Pol, attrs), expire.Hard != 0);
-            }
+                {
+                    var expire = Read<XfrmUserPolexpire>(body, "xfrm_user_polexpire");
+                    attrs = Attributes(body, Unsafe.SizeOf<XfrmUserPolexpire>());
+                    return new PolicyExpiredEvent(Policy(expire.Pol, attrs), expire.Hard != 0);
+                }
 
             case XFRM_MSG_ACQUIRE:
-            {
-                var acquire = Read<XfrmUserAcquire>(body, "xfrm_user_acquire");
-                attrs = Attributes(body, Unsafe.SizeOf<XfrmUserAcquire>());
-                var family = acquire.Policy.Sel.Family != 0 ? acquire.Policy.Sel.Family : acquire.Sel.Family;
-                return new AcquireEvent(
-                    XfrmEncoding.Address(acquire.Saddr, family),
-                    XfrmEncoding.Address(acquire.Id.Daddr, family),
-                    XfrmEncoding.Protocol(acquire.Id.Proto),
-                    XfrmEncoding.Selector(acquire.Sel),
-                    Policy(acquire.Policy, attrs),
-                    acquire.Seq);
-            }
+                {
+                    var acquire = Read<XfrmUserAcquire>(body, "xfrm_user_acquire");
+                    attrs = Attributes(body, Unsafe.SizeOf<XfrmUserAcquire>());
+                    var family = acquire.Policy.Sel.Family != 0 ? acquire.Policy.Sel.Family : acquire.Sel.Family;
+                    return new AcquireEvent(
+                        XfrmEncoding.Address(acquire.Saddr, family),
+                        XfrmEncoding.Address(acquire.Id.Daddr, family),
+                        XfrmEncoding.Protocol(acquire.Id.Proto),
+                        XfrmEncoding.Selector(acquire.Sel),
+                        Policy(acquire.Policy, attrs),
+                        acquire.Seq);
+                }
 
             case XFRM_MSG_FLUSHSA:
-            {
-                var flush = Read<XfrmUsersaFlush>(body, "xfrm_usersa_flush");
-                return new SasFlushedEvent(flush.Proto is 0 or 255 ? null : XfrmEncoding.Protocol(flush.Proto));
-            }
+                {
+                    var flush = Read<XfrmUsersaFlush>(body, "xfrm_usersa_flush");
+                    return new SasFlushedEvent(flush.Proto is 0 or 255 ? null : XfrmEncoding.Protocol(flush.Proto));
+                }
 
             case XFRM_MSG_FLUSHPOLICY:
                 return new PoliciesFlushedEvent();

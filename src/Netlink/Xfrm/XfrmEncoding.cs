@@ -27,7 +27,7 @@ internal static class XfrmEncoding
 
     public static IPAddress Address(in XfrmAddress address, ushort family)
     {
-        ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes<uint>(address);
+        var bytes = MemoryMarshal.AsBytes<uint>(address);
         return family switch
         {
             XfrmConstants.AF_INET => new IPAddress(bytes[..4]),

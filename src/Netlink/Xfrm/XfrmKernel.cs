@@ -3,8 +3,8 @@ using KernelIpsec.Netlink.Events;
 using KernelIpsec.Netlink.Interop;
 using KernelIpsec.Netlink.Model;
 using KernelIpsec.Netlink.NetlinkProtocol;
-using Microsoft.Extensions.Logging;
 using KernelIpsec.Netlink.PfKey;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using static KernelIpsec.Netlink.Interop.NetlinkConstants;
 

@@ -81,10 +81,15 @@ public sealed partial class ScriptBinder
             return null;
         byte number;
         if (SetkeyLexicon.IsDecimal(word.Text))
+        {
             number = (byte)Number(word, 255, "upper-layer protocol");
+        }
         else
+        {
             number = options.Protocols.Number(word.Text) ?? throw SetkeyScriptException.At(word, "invalid upper layer protocol",
                 "any, a protocol number, or a name from /etc/protocols");
+        }
+
         return number == 255 ? null : number;
     }
 
@@ -97,22 +102,22 @@ public sealed partial class ScriptBinder
         switch (upper)
         {
             case 1 or 58 or 135:
-            {
-                var parts = misc.Text.Split(',');
-                if (parts.Length > 2 || parts.Any(p => !SetkeyLexicon.IsDecimal(p)))
-                    throw SetkeyScriptException.At(misc, "invalid ICMP type,code", "type,code as two numbers (e.g. 135,0)");
-                var type = (ushort)Number(misc with { Text = parts[0] }, 255, "ICMP type");
-                var code = parts.Length == 2 ? (ushort)Number(misc with { Text = parts[1] }, 255, "ICMP code") : (ushort)0;
-                return (type, code);
-            }
+                {
+                    var parts = misc.Text.Split(',');
+                    if (parts.Length > 2 || parts.Any(p => !SetkeyLexicon.IsDecimal(p)))
+                        throw SetkeyScriptException.At(misc, "invalid ICMP type,code", "type,code as two numbers (e.g. 135,0)");
+                    var type = (ushort)Number(misc with { Text = parts[0] }, 255, "ICMP type");
+                    var code = parts.Length == 2 ? (ushort)Number(misc with { Text = parts[1] }, 255, "ICMP code") : (ushort)0;
+                    return (type, code);
+                }
             case 47:
-            {
-                var parts = misc.Text.Split('.');
-                if (parts.Length != 4 || parts.Any(p => !SetkeyLexicon.IsDecimal(p)))
-                    throw SetkeyScriptException.At(misc, "invalid GRE key", "a key written as a.b.c.d");
-                var b = parts.Select(p => (ushort)Number(misc with { Text = p }, 255, "GRE key byte")).ToArray();
-                return ((ushort)((b[0] << 8) | b[1]), (ushort)((b[2] << 8) | b[3]));
-            }
+                {
+                    var parts = misc.Text.Split('.');
+                    if (parts.Length != 4 || parts.Any(p => !SetkeyLexicon.IsDecimal(p)))
+                        throw SetkeyScriptException.At(misc, "invalid GRE key", "a key written as a.b.c.d");
+                    var b = parts.Select(p => (ushort)Number(misc with { Text = p }, 255, "GRE key byte")).ToArray();
+                    return ((ushort)((b[0] << 8) | b[1]), (ushort)((b[2] << 8) | b[3]));
+                }
             default:
                 throw SetkeyScriptException.At(misc, "upper layer protocol mismatched", "`-P' (type,code only follow icmp, icmp6 and mh; a key only gre)");
         }

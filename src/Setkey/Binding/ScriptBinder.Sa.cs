@@ -181,8 +181,11 @@ public sealed partial class ScriptBinder
             throw SetkeyScriptException.At(choice.Name, "syntax error", $"a key after {algorithm.Name} (\"text\" or 0x…)");
         var key = KeyBytes(keyWord);
         if (algorithm.KeyLengths is { } lengths && !lengths.Allows(key.Length * 8))
+        {
             throw SetkeyScriptException.At(keyWord, "Invalid key length",
                 $"a key of {lengths} bits for {algorithm.Name}; this one has {key.Length * 8}");
+        }
+
         return new SaAlgorithm(algorithm, key, icvBits);
     }
 

@@ -114,8 +114,11 @@ public sealed partial class ScriptBinder
         var usable = found.Where(a => a.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6
             && (family == AddressFamily.Unspecified || a.AddressFamily == family)).ToList();
         if (usable.Count == 0)
+        {
             throw SetkeyScriptException.At(word, "Address family for hostname not supported",
                 family == AddressFamily.InterNetwork ? "an IPv4 address (-4)" : family == AddressFamily.InterNetworkV6 ? "an IPv6 address (-6)" : "an IPv4 or IPv6 address");
+        }
+
         return usable;
     }
 

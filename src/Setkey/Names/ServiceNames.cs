@@ -58,7 +58,10 @@ public sealed class ServiceNames
             var slash = fields[1].IndexOf('/', StringComparison.Ordinal);
             if (slash < 0 || fields[1][(slash + 1)..] != "udp"
                 || !ushort.TryParse(fields[1].AsSpan(0, slash), NumberStyles.None, CultureInfo.InvariantCulture, out var port))
+            {
                 continue;
+            }
+
             foreach (var name in fields.Where((_, i) => i != 1))
                 udp.TryAdd(name, port);
         }

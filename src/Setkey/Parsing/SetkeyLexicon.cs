@@ -250,8 +250,11 @@ internal static class SetkeyLexicon
         }
         var rest = s.AsSpan(p + 1);
         foreach (var name in OptionNames)
+        {
             if (rest.StartsWith(name, StringComparison.Ordinal))
                 return 1 + name.Length;
+        }
+
         return 0;
     }
 

@@ -17,7 +17,7 @@ public static class SetkeyScriptParser
         // large script is then allocated once instead of growing through large-object-heap copies.
         var commands = new List<ScriptCommand>(text.AsSpan().Count(';'));
         var errors = new List<SetkeyScriptException>();
-        IInput input = SetkeyLexicon.Trivia(new ScriptInput(text, file)).Remainder;
+        var input = SetkeyLexicon.Trivia(new ScriptInput(text, file)).Remainder;
         while (!input.AtEnd)
         {
             var result = SetkeyGrammar.Statement(input);

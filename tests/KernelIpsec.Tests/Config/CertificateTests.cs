@@ -3,11 +3,11 @@ using System.Net;
 using System.Numerics;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using NUnit.Framework;
 using KernelIpsec.Ike.Config;
 using KernelIpsec.Ike.Config.Certificates;
 using KernelIpsec.Keyd.Config;
 using KernelIpsec.Tests.Infrastructure;
+using NUnit.Framework;
 
 namespace KernelIpsec.Tests.Config;
 

@@ -1,5 +1,5 @@
-using NUnit.Framework;
 using KernelIpsec.Keyd.Config;
+using NUnit.Framework;
 
 namespace KernelIpsec.Tests.Config;
 

@@ -1,8 +1,8 @@
-using KernelIpsec.Ike.Wire;
 using System.Net;
-using NUnit.Framework;
 using KernelIpsec.Ike.Config;
+using KernelIpsec.Ike.Wire;
 using KernelIpsec.Tests.Infrastructure;
+using NUnit.Framework;
 
 namespace KernelIpsec.Tests.Config;
 

@@ -1,5 +1,5 @@
-using NUnit.Framework;
 using KernelIpsec.Tests.Infrastructure;
+using NUnit.Framework;
 
 namespace KernelIpsec.Tests.Config;
 

@@ -1,8 +1,8 @@
 using System.Text;
-using NUnit.Framework;
 using KernelIpsec.Ike.Config;
 using KernelIpsec.Keyd.Config;
 using KernelIpsec.Tests.Infrastructure;
+using NUnit.Framework;
 
 namespace KernelIpsec.Tests.Config;
 

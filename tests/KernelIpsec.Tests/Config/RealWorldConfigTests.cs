@@ -1,10 +1,10 @@
 using System.Net;
 using System.Text;
-using NUnit.Framework;
 using KernelIpsec.Ike.Config;
 using KernelIpsec.Ike.Wire;
 using KernelIpsec.Keyd.Config;
 using KernelIpsec.Tests.Infrastructure;
+using NUnit.Framework;
 
 namespace KernelIpsec.Tests.Config;
 

@@ -1,10 +1,10 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Text.RegularExpressions;
-using NUnit.Framework;
 using KernelIpsec.Ike.Config;
 using KernelIpsec.Keyd.Config;
 using KernelIpsec.Tests.Infrastructure;
+using NUnit.Framework;
 
 namespace KernelIpsec.Tests.Config;
 

@@ -1,9 +1,9 @@
-using KernelIpsec.Ike.Wire;
-using AuthenticationMethod = KernelIpsec.Ike.Config.AuthenticationMethod;
-using NUnit.Framework;
 using System.Net;
 using KernelIpsec.Ike.Config;
+using KernelIpsec.Ike.Wire;
 using KernelIpsec.Tests.Infrastructure;
+using NUnit.Framework;
+using AuthenticationMethod = KernelIpsec.Ike.Config.AuthenticationMethod;
 
 namespace KernelIpsec.Tests.Config;
 

@@ -1,7 +1,7 @@
 using System.Net;
-using NUnit.Framework;
 using KernelIpsec.Ike.Config;
 using KernelIpsec.Tests.Infrastructure;
+using NUnit.Framework;
 
 namespace KernelIpsec.Tests.Config;
 

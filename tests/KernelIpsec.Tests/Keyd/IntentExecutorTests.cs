@@ -1,11 +1,11 @@
 using System.Net;
 using KernelIpsec.Ike.Sa;
 using KernelIpsec.Keyd.Daemon;
+using KernelIpsec.Netlink;
 using KernelIpsec.Netlink.InMemory;
 using KernelIpsec.Netlink.Model;
-using KernelIpsec.Netlink;
-using KernelIpsec.Tests.Infrastructure;
 using KernelIpsec.Tests.Ike.Engine;
+using KernelIpsec.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NUnit.Framework;

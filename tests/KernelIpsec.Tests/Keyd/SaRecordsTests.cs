@@ -1,9 +1,9 @@
 using System.Net;
 using KernelIpsec.Keyd.Daemon;
 using KernelIpsec.Keyd.State;
+using KernelIpsec.Netlink;
 using KernelIpsec.Netlink.Model;
 using KernelIpsec.Netlink.Model.Algorithms;
-using KernelIpsec.Netlink;
 using KernelIpsec.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using NUnit.Framework;

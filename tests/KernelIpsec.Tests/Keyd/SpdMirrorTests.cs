@@ -13,7 +13,8 @@ public class SpdMirrorTests
 {
     private static SecurityPolicy Policy(string src, string dst, PolicyDirection dir, uint reqid = 0, uint index = 0) =>
         new(new Selector(AddressPrefix.Parse(src), AddressPrefix.Parse(dst)), dir, PolicyAction.Allow,
-            [new IpsecRequest(IpsecProtocol.Esp, IpsecMode.Transport, IpsecLevel.Require, reqid)]) { Index = index };
+            [new IpsecRequest(IpsecProtocol.Esp, IpsecMode.Transport, IpsecLevel.Require, reqid)])
+        { Index = index };
 
     private static TrafficSelector Ts(string cidr) => new(IPNetwork.Parse(cidr), 0, 0);
 

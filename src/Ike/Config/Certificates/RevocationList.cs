@@ -12,19 +12,19 @@ namespace KernelIpsec.Ike.Config.Certificates;
 /// </summary>
 public sealed class RevocationList
 {
-    private readonly HashSet<BigInteger> _revoked;
-    private readonly byte[] _tbs;
-    private readonly byte[] _signature;
-    private readonly string _signatureAlgorithm;
+    private readonly HashSet<BigInteger> revoked;
+    private readonly byte[] tbs;
+    private readonly byte[] signature;
+    private readonly string signatureAlgorithm;
 
     private RevocationList(DistinguishedName issuer, byte[] issuerDer, HashSet<BigInteger> revoked, byte[] tbs, string algorithm, byte[] signature, DateTimeOffset thisUpdate, DateTimeOffset? nextUpdate)
     {
         Issuer = issuer;
         IssuerDer = issuerDer;
-        _revoked = revoked;
-        _tbs = tbs;
-        _signatureAlgorithm = algorithm;
-        _signature = signature;
+        this.revoked = revoked;
+        this.tbs = tbs;
+        signatureAlgorithm = algorithm;
+        this.signature = signature;
         ThisUpdate = thisUpdate;
         NextUpdate = nextUpdate;
     }
@@ -83,7 +83,7 @@ public sealed class RevocationList
 
     /// <summary>Whether the certificate with this serial number (big-endian bytes as in the certificate) is listed.</summary>
     public bool IsRevoked(X509Certificate2 certificate) =>
-        _revoked.Contains(new BigInteger(certificate.SerialNumberBytes.Span, isUnsigned: false, isBigEndian: true));
+        revoked.Contains(new BigInteger(certificate.SerialNumberBytes.Span, isUnsigned: false, isBigEndian: true));
 
     /// <summary>Checks the CRL's signature with the issuer certificate's RSA key.</summary>
     public bool IsSignedBy(X509Certificate2 issuer)
@@ -91,7 +91,7 @@ public sealed class RevocationList
         using var rsa = issuer.GetRSAPublicKey();
         if (rsa is null)
             return false;
-        var hash = _signatureAlgorithm switch
+        var hash = signatureAlgorithm switch
         {
             "1.2.840.113549.1.1.5" => HashAlgorithmName.SHA1,
             "1.2.840.113549.1.1.11" => HashAlgorithmName.SHA256,
@@ -99,6 +99,6 @@ public sealed class RevocationList
             "1.2.840.113549.1.1.13" => HashAlgorithmName.SHA512,
             _ => default,
         };
-        return hash.Name is not null && rsa.VerifyData(_tbs, _signature, hash, RSASignaturePadding.Pkcs1);
+        return hash.Name is not null && rsa.VerifyData(tbs, signature, hash, RSASignaturePadding.Pkcs1);
     }
 }

@@ -11,17 +11,17 @@ namespace KernelIpsec.Ike.Crypto.Ciphers;
 /// </summary>
 internal sealed class BouncyCastleCbcCipher : IkeCipher
 {
-    private readonly IBlockCipher _encryptor;
-    private readonly IBlockCipher _decryptor;
+    private readonly IBlockCipher encryptor;
+    private readonly IBlockCipher decryptor;
 
     public BouncyCastleCbcCipher(IkeCipherAlgorithm algorithm, Func<IBlockCipher> createEngine, ReadOnlySpan<byte> key)
         : base(algorithm, key.Length)
     {
         var parameters = new KeyParameter(key);
-        _encryptor = createEngine();
-        _encryptor.Init(true, parameters);
-        _decryptor = createEngine();
-        _decryptor.Init(false, parameters);
+        encryptor = createEngine();
+        encryptor.Init(true, parameters);
+        decryptor = createEngine();
+        decryptor.Init(false, parameters);
     }
 
     protected override void EncryptCore(ReadOnlySpan<byte> iv, ReadOnlySpan<byte> plaintext, Span<byte> ciphertext)
@@ -34,7 +34,7 @@ internal sealed class BouncyCastleCbcCipher : IkeCipher
             var input = plaintext.Slice(offset, blockSize);
             for (int i = 0; i < blockSize; i++)
                 block[i] ^= input[i];
-            _encryptor.ProcessBlock(block, ciphertext.Slice(offset, blockSize));
+            encryptor.ProcessBlock(block, ciphertext.Slice(offset, blockSize));
             ciphertext.Slice(offset, blockSize).CopyTo(block);
         }
     }
@@ -50,7 +50,7 @@ internal sealed class BouncyCastleCbcCipher : IkeCipher
             // copy first: plaintext may be the same memory as ciphertext
             ciphertext.Slice(offset, blockSize).CopyTo(current);
             var output = plaintext.Slice(offset, blockSize);
-            _decryptor.ProcessBlock(current, output);
+            decryptor.ProcessBlock(current, output);
             for (int i = 0; i < blockSize; i++)
                 output[i] ^= previous[i];
             current.CopyTo(previous);

@@ -12,34 +12,34 @@ namespace KernelIpsec.Ike.Crypto.Ciphers;
 /// </summary>
 internal sealed class DotNetCbcCipher : IkeCipher
 {
-    private readonly SymmetricAlgorithm _algorithm;
+    private readonly SymmetricAlgorithm algorithm;
 
     public DotNetCbcCipher(IkeCipherAlgorithm algorithm, SymmetricAlgorithm implementation, ReadOnlySpan<byte> key)
         : base(algorithm, key.Length)
     {
-        _algorithm = implementation;
+        this.algorithm = implementation;
         try
         {
-            _algorithm.Key = key.ToArray();
+            this.algorithm.Key = key.ToArray();
         }
         catch (CryptographicException e)
         {
-            _algorithm.Dispose();
+            this.algorithm.Dispose();
             // .NET's message is "Specified key is a known weak key for 'DES'"-like; no key bytes in it.
             throw new IkeCryptoException($"{algorithm.Name}: key rejected (weak or semi-weak key, RFC 2409 appendix B): {e.Message}", e);
         }
     }
 
     protected override void EncryptCore(ReadOnlySpan<byte> iv, ReadOnlySpan<byte> plaintext, Span<byte> ciphertext)
-        => _algorithm.EncryptCbc(plaintext, iv, ciphertext, PaddingMode.None);
+        => algorithm.EncryptCbc(plaintext, iv, ciphertext, PaddingMode.None);
 
     protected override void DecryptCore(ReadOnlySpan<byte> iv, ReadOnlySpan<byte> ciphertext, Span<byte> plaintext)
-        => _algorithm.DecryptCbc(ciphertext, iv, plaintext, PaddingMode.None);
+        => algorithm.DecryptCbc(ciphertext, iv, plaintext, PaddingMode.None);
 
     protected override void Dispose(bool disposing)
     {
         if (disposing)
-            _algorithm.Dispose();
+            algorithm.Dispose();
         base.Dispose(disposing);
     }
 }

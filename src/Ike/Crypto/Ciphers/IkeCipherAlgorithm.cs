@@ -1,5 +1,5 @@
-using KernelIpsec.Ike.Wire;
 using System.Security.Cryptography;
+using KernelIpsec.Ike.Wire;
 using Org.BouncyCastle.Crypto;
 using Org.BouncyCastle.Crypto.Engines;
 
@@ -37,7 +37,7 @@ public sealed class IkeCipherAlgorithm
 
     private static readonly IkeCipherAlgorithm[] All = [Des, TripleDes, Blowfish, Cast128, Aes, Camellia];
 
-    private readonly Func<IkeCipherAlgorithm, ReadOnlySpan<byte>, IkeCipher> _create;
+    private readonly Func<IkeCipherAlgorithm, ReadOnlySpan<byte>, IkeCipher> create;
 
     private IkeCipherAlgorithm(EncryptionAlgorithm id, string name, int blockSize, int minKeyBits, int maxKeyBits, int defaultKeyBits,
         int keyBitsStep, Func<IkeCipherAlgorithm, ReadOnlySpan<byte>, IkeCipher> create)
@@ -49,7 +49,7 @@ public sealed class IkeCipherAlgorithm
         MaxKeyBits = maxKeyBits;
         DefaultKeyBits = defaultKeyBits;
         KeyBitsStep = keyBitsStep;
-        _create = create;
+        this.create = create;
     }
 
     public EncryptionAlgorithm Id { get; }
@@ -125,7 +125,7 @@ public sealed class IkeCipherAlgorithm
     public IkeCipher Create(ReadOnlySpan<byte> key)
     {
         KeyLengthBytes(key.Length * 8);
-        return _create(this, key);
+        return create(this, key);
     }
 
     public override string ToString() => Name;

@@ -15,13 +15,13 @@ public sealed class BouncyCastleModularExponentiation : IModularExponentiation
 
     private sealed class Modulus : IModulus
     {
-        private readonly BigInteger _modulus;
+        private readonly BigInteger modulus;
 
         public Modulus(ReadOnlySpan<byte> modulus)
         {
             if (modulus.IsEmpty || (modulus[^1] & 1) == 0)
                 throw new ArgumentException("modulus must be odd", nameof(modulus));
-            _modulus = new BigInteger(1, modulus);
+            this.modulus = new BigInteger(1, modulus);
             Length = modulus.Length;
         }
 
@@ -31,7 +31,7 @@ public sealed class BouncyCastleModularExponentiation : IModularExponentiation
         {
             if (result.Length != Length)
                 throw new ArgumentException($"result must be {Length} bytes", nameof(result));
-            var power = new BigInteger(1, value).ModPow(new BigInteger(1, secretExponent), _modulus);
+            var power = new BigInteger(1, value).ModPow(new BigInteger(1, secretExponent), modulus);
             result.Clear();
             int length = power.GetLengthofByteArrayUnsigned();
             power.ToByteArrayUnsigned(result.Slice(Length - length));

@@ -1,5 +1,5 @@
-using KernelIpsec.Ike.Wire;
 using System.Security.Cryptography;
+using KernelIpsec.Ike.Wire;
 
 namespace KernelIpsec.Ike.Crypto.DiffieHellman;
 
@@ -9,12 +9,12 @@ namespace KernelIpsec.Ike.Crypto.DiffieHellman;
 /// </summary>
 public sealed class DhGroups
 {
-    private readonly DhGroup[] _groups;
+    private readonly DhGroup[] groups;
 
     public DhGroups(IModularExponentiation modpBackend)
     {
         ModpBackend = modpBackend;
-        _groups =
+        groups =
         [
             // RFC 2409 groups: full-size exponents (see ModpGroup)
             new ModpGroup(DhGroupId.Modp768, "modp768", ModpPrimes.Group1, 767, modpBackend),
@@ -35,7 +35,7 @@ public sealed class DhGroups
     /// <summary>The backend the MODP groups use ("libcrypto" normally).</summary>
     public IModularExponentiation ModpBackend { get; }
 
-    public IReadOnlyList<DhGroup> All => _groups;
+    public IReadOnlyList<DhGroup> All => groups;
 
     /// <summary>libcrypto when the system has libcrypto.so.3 (every supported distribution), else BouncyCastle.</summary>
     public static DhGroups CreateDefault()
@@ -44,7 +44,7 @@ public sealed class DhGroups
     /// <summary>The group for a Group Description attribute value, or null if we do not implement it.</summary>
     public DhGroup? Find(DhGroupId id)
     {
-        foreach (var group in _groups)
+        foreach (var group in groups)
         {
             if (group.Id == id)
                 return group;
@@ -57,7 +57,7 @@ public sealed class DhGroups
     {
         if (ushort.TryParse(name, out var number))
             return Find((DhGroupId)number);
-        foreach (var group in _groups)
+        foreach (var group in groups)
         {
             if (string.Equals(group.Name, name, StringComparison.OrdinalIgnoreCase))
                 return group;

@@ -6,7 +6,7 @@ namespace KernelIpsec.Ike.Crypto.DiffieHellman;
 /// </summary>
 public abstract class DhKeyPair : IDisposable
 {
-    private bool _disposed;
+    private bool disposed;
 
     protected DhKeyPair(DhGroup group, byte[] publicValue)
     {
@@ -26,7 +26,7 @@ public abstract class DhKeyPair : IDisposable
     /// <exception cref="DhPublicValueException">The peer's value is malformed or outside the group.</exception>
     public byte[] DeriveSharedSecret(ReadOnlySpan<byte> peerPublicValue)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(disposed, this);
         Group.ValidatePublicValue(peerPublicValue);
         var secret = new byte[Group.SharedSecretLength];
         DeriveSharedSecretCore(peerPublicValue, secret);
@@ -35,9 +35,9 @@ public abstract class DhKeyPair : IDisposable
 
     public void Dispose()
     {
-        if (_disposed)
+        if (disposed)
             return;
-        _disposed = true;
+        disposed = true;
         Dispose(true);
         GC.SuppressFinalize(this);
     }

@@ -1,6 +1,6 @@
-using KernelIpsec.Ike.Wire;
 using System.Numerics;
 using System.Security.Cryptography;
+using KernelIpsec.Ike.Wire;
 
 namespace KernelIpsec.Ike.Crypto.DiffieHellman;
 
@@ -14,8 +14,8 @@ namespace KernelIpsec.Ike.Crypto.DiffieHellman;
 /// </summary>
 public sealed class EcpGroup : DhGroup
 {
-    private readonly BigInteger _p;
-    private readonly BigInteger _b;
+    private readonly BigInteger p;
+    private readonly BigInteger b;
 
     public EcpGroup(DhGroupId id, string name, ECCurve curve, int coordinateLength)
         : base(id, name, 2 * coordinateLength, coordinateLength)
@@ -24,10 +24,10 @@ public sealed class EcpGroup : DhGroup
         CoordinateLength = coordinateLength;
         using var probe = ECDiffieHellman.Create(curve);
         var explicitCurve = probe.ExportExplicitParameters(false).Curve;
-        _p = new BigInteger(explicitCurve.Prime, isUnsigned: true, isBigEndian: true);
-        _b = new BigInteger(explicitCurve.B, isUnsigned: true, isBigEndian: true);
+        p = new BigInteger(explicitCurve.Prime, isUnsigned: true, isBigEndian: true);
+        b = new BigInteger(explicitCurve.B, isUnsigned: true, isBigEndian: true);
         var a = new BigInteger(explicitCurve.A, isUnsigned: true, isBigEndian: true);
-        if (a != _p - 3)
+        if (a != p - 3)
             throw new ArgumentException($"{name}: curve is not of the a = -3 form RFC 5903 uses", nameof(curve));
     }
 
@@ -53,10 +53,10 @@ public sealed class EcpGroup : DhGroup
             throw new DhPublicValueException(this, $"is {publicValue.Length} bytes, must be {PublicValueLength} (x | y, RFC 5903 section 7)");
         var x = new BigInteger(publicValue[..CoordinateLength], isUnsigned: true, isBigEndian: true);
         var y = new BigInteger(publicValue[CoordinateLength..], isUnsigned: true, isBigEndian: true);
-        if (x >= _p || y >= _p)
+        if (x >= p || y >= p)
             throw new DhPublicValueException(this, "has a coordinate not below the field prime");
-        var left = BigInteger.ModPow(y, 2, _p);
-        var right = ((BigInteger.ModPow(x, 3, _p) - 3 * x + _b) % _p + _p) % _p;
+        var left = BigInteger.ModPow(y, 2, p);
+        var right = ((BigInteger.ModPow(x, 3, p) - 3 * x + b) % p + p) % p;
         if (left != right)
             throw new DhPublicValueException(this, "is not a point on the curve");
     }

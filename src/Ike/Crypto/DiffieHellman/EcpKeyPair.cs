@@ -5,28 +5,28 @@ namespace KernelIpsec.Ike.Crypto.DiffieHellman;
 /// <summary>Our ECDH key on an RFC 5903 curve; the public value is x | y.</summary>
 internal sealed class EcpKeyPair : DhKeyPair
 {
-    private readonly EcpGroup _group;
-    private readonly ECDiffieHellman _key;
+    private readonly EcpGroup group;
+    private readonly ECDiffieHellman key;
 
     public EcpKeyPair(EcpGroup group, ECDiffieHellman key)
         : base(group, PublicValueOf(key, group.CoordinateLength))
     {
-        _group = group;
-        _key = key;
+        this.group = group;
+        this.key = key;
     }
 
     protected override void DeriveSharedSecretCore(ReadOnlySpan<byte> peerPublicValue, Span<byte> secret)
     {
-        using var peer = ECDiffieHellman.Create(_group.PublicParameters(peerPublicValue));
+        using var peer = ECDiffieHellman.Create(group.PublicParameters(peerPublicValue));
         using var peerKey = peer.PublicKey;
         byte[] x;
         try
         {
-            x = _key.DeriveRawSecretAgreement(peerKey);
+            x = key.DeriveRawSecretAgreement(peerKey);
         }
         catch (CryptographicException e)
         {
-            throw new DhPublicValueException(_group, $"was refused by the platform's ECDH: {e.Message}");
+            throw new DhPublicValueException(group, $"was refused by the platform's ECDH: {e.Message}");
         }
         try
         {
@@ -43,7 +43,7 @@ internal sealed class EcpKeyPair : DhKeyPair
     protected override void Dispose(bool disposing)
     {
         if (disposing)
-            _key.Dispose();
+            key.Dispose();
     }
 
     private static byte[] PublicValueOf(ECDiffieHellman key, int coordinateLength)

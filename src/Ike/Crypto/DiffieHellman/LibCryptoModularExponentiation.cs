@@ -23,24 +23,24 @@ public sealed class LibCryptoModularExponentiation : IModularExponentiation
 
     private sealed unsafe class Modulus : IModulus
     {
-        private readonly BigNumHandle _modulus;
-        private readonly MontgomeryHandle _montgomery;
+        private readonly BigNumHandle modulus;
+        private readonly MontgomeryHandle montgomery;
 
         public Modulus(ReadOnlySpan<byte> modulus)
         {
             if (modulus.IsEmpty || (modulus[^1] & 1) == 0)
                 throw new ArgumentException("modulus must be odd", nameof(modulus));
             Length = modulus.Length;
-            _modulus = BigNumHandle.FromBytes(modulus, clearOnFree: false);
-            _montgomery = new MontgomeryHandle(LibCrypto.BN_MONT_CTX_new());
-            if (_montgomery.IsInvalid)
+            this.modulus = BigNumHandle.FromBytes(modulus, clearOnFree: false);
+            montgomery = new MontgomeryHandle(LibCrypto.BN_MONT_CTX_new());
+            if (montgomery.IsInvalid)
                 throw new OutOfMemoryException("BN_MONT_CTX_new failed");
             nint ctx = LibCrypto.BN_CTX_new();
             if (ctx == 0)
                 throw new OutOfMemoryException("BN_CTX_new failed");
             try
             {
-                if (LibCrypto.BN_MONT_CTX_set(_montgomery.DangerousGetHandle(), _modulus.DangerousGetHandle(), ctx) != 1)
+                if (LibCrypto.BN_MONT_CTX_set(montgomery.DangerousGetHandle(), this.modulus.DangerousGetHandle(), ctx) != 1)
                     throw new IkeCryptoException("libcrypto: BN_MONT_CTX_set failed");
             }
             finally
@@ -59,8 +59,8 @@ public sealed class LibCryptoModularExponentiation : IModularExponentiation
             bool modulusRef = false, montRef = false;
             try
             {
-                _modulus.DangerousAddRef(ref modulusRef);
-                _montgomery.DangerousAddRef(ref montRef);
+                modulus.DangerousAddRef(ref modulusRef);
+                montgomery.DangerousAddRef(ref montRef);
                 ctx = LibCrypto.BN_CTX_new();
                 fixed (byte* valuePtr = value)
                 fixed (byte* exponentPtr = secretExponent)
@@ -71,7 +71,7 @@ public sealed class LibCryptoModularExponentiation : IModularExponentiation
                 r = LibCrypto.BN_new();
                 if (ctx == 0 || a == 0 || p == 0 || r == 0)
                     throw new OutOfMemoryException("libcrypto: BIGNUM allocation failed");
-                if (LibCrypto.BN_mod_exp_mont_consttime(r, a, p, _modulus.DangerousGetHandle(), ctx, _montgomery.DangerousGetHandle()) != 1)
+                if (LibCrypto.BN_mod_exp_mont_consttime(r, a, p, modulus.DangerousGetHandle(), ctx, montgomery.DangerousGetHandle()) != 1)
                     throw new IkeCryptoException("libcrypto: BN_mod_exp_mont_consttime failed");
                 fixed (byte* resultPtr = result)
                 {
@@ -86,21 +86,21 @@ public sealed class LibCryptoModularExponentiation : IModularExponentiation
                 if (r != 0) LibCrypto.BN_clear_free(r);
                 if (a != 0) LibCrypto.BN_free(a);
                 if (ctx != 0) LibCrypto.BN_CTX_free(ctx);
-                if (modulusRef) _modulus.DangerousRelease();
-                if (montRef) _montgomery.DangerousRelease();
+                if (modulusRef) modulus.DangerousRelease();
+                if (montRef) montgomery.DangerousRelease();
             }
         }
     }
 
     private sealed class BigNumHandle : System.Runtime.InteropServices.SafeHandle
     {
-        private readonly bool _clearOnFree;
+        private readonly bool clearOnFree;
 
         private BigNumHandle(nint handle, bool clearOnFree)
             : base(0, ownsHandle: true)
         {
             SetHandle(handle);
-            _clearOnFree = clearOnFree;
+            this.clearOnFree = clearOnFree;
         }
 
         public override bool IsInvalid => handle == 0;
@@ -117,7 +117,7 @@ public sealed class LibCryptoModularExponentiation : IModularExponentiation
 
         protected override bool ReleaseHandle()
         {
-            if (_clearOnFree)
+            if (clearOnFree)
                 LibCrypto.BN_clear_free(handle);
             else
                 LibCrypto.BN_free(handle);

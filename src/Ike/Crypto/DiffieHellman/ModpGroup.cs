@@ -1,5 +1,5 @@
-using KernelIpsec.Ike.Wire;
 using System.Security.Cryptography;
+using KernelIpsec.Ike.Wire;
 
 namespace KernelIpsec.Ike.Crypto.DiffieHellman;
 
@@ -15,9 +15,9 @@ namespace KernelIpsec.Ike.Crypto.DiffieHellman;
 /// </summary>
 public sealed class ModpGroup : DhGroup
 {
-    private readonly byte[] _prime;
-    private readonly byte[] _primeMinusOne;
-    private readonly IModulus _modulus;
+    private readonly byte[] prime;
+    private readonly byte[] primeMinusOne;
+    private readonly IModulus modulus;
 
     public ModpGroup(DhGroupId id, string name, string primeHex, int exponentBits, IModularExponentiation backend)
         : this(id, name, Convert.FromHexString(primeHex), exponentBits, backend)
@@ -29,16 +29,16 @@ public sealed class ModpGroup : DhGroup
     {
         if (exponentBits < 160 || exponentBits >= prime.Length * 8)
             throw new ArgumentOutOfRangeException(nameof(exponentBits), exponentBits, $"must be 160..{prime.Length * 8 - 1}");
-        _prime = prime;
-        _primeMinusOne = (byte[])prime.Clone();
-        _primeMinusOne[^1]--; // p is odd: no borrow
+        this.prime = prime;
+        primeMinusOne = (byte[])prime.Clone();
+        primeMinusOne[^1]--; // p is odd: no borrow
         ExponentBits = exponentBits;
         Backend = backend;
-        _modulus = backend.CreateModulus(prime);
+        modulus = backend.CreateModulus(prime);
     }
 
     /// <summary>The prime p, big-endian.</summary>
-    public ReadOnlyMemory<byte> Prime => _prime;
+    public ReadOnlyMemory<byte> Prime => prime;
 
     /// <summary>Length of our private exponents in bits.</summary>
     public int ExponentBits { get; }
@@ -57,9 +57,9 @@ public sealed class ModpGroup : DhGroup
         }
         while (IsZeroOrOne(exponent));
 
-        var publicValue = new byte[_prime.Length];
+        var publicValue = new byte[prime.Length];
         ReadOnlySpan<byte> generator = [2];
-        _modulus.ModPow(generator, exponent, publicValue);
+        modulus.ModPow(generator, exponent, publicValue);
         return new ModpKeyPair(this, exponent, publicValue);
     }
 
@@ -67,18 +67,18 @@ public sealed class ModpGroup : DhGroup
     {
         // RFC 2409 section 5: the KE data is padded to the prime's length; a shorter or longer value
         // is malformed, not a number to reinterpret.
-        if (publicValue.Length != _prime.Length)
-            throw new DhPublicValueException(this, $"is {publicValue.Length} bytes, must be {_prime.Length} (the prime's length)");
+        if (publicValue.Length != prime.Length)
+            throw new DhPublicValueException(this, $"is {publicValue.Length} bytes, must be {prime.Length} (the prime's length)");
         // 1 < y < p-1: rejects 0, 1 and p-1, the values that force g^xy into {0, 1, p-1}, and
         // anything not reduced mod p. All these primes are safe primes (p = 2q + 1), so {1, p-1}
         // is the only small subgroup and no further check is needed.
         // Equal-length big-endian strings compare as numbers.
-        if (IsZeroOrOne(publicValue) || publicValue.SequenceCompareTo(_primeMinusOne) >= 0)
+        if (IsZeroOrOne(publicValue) || publicValue.SequenceCompareTo(primeMinusOne) >= 0)
             throw new DhPublicValueException(this, "is outside 1 < y < p-1");
     }
 
     internal void ModPow(ReadOnlySpan<byte> value, ReadOnlySpan<byte> exponent, Span<byte> result)
-        => _modulus.ModPow(value, exponent, result);
+        => modulus.ModPow(value, exponent, result);
 
     private static bool IsZeroOrOne(ReadOnlySpan<byte> value)
         => value[..^1].IndexOfAnyExcept((byte)0) < 0 && value[^1] <= 1;

@@ -9,12 +9,12 @@ namespace KernelIpsec.Ike.Crypto.Hashes;
 /// </summary>
 public sealed class IkePrf : IDisposable
 {
-    private readonly IncrementalHash _hmac;
+    private readonly IncrementalHash hmac;
 
     internal IkePrf(IkeHashAlgorithm algorithm, ReadOnlySpan<byte> key)
     {
         Algorithm = algorithm;
-        _hmac = IncrementalHash.CreateHMAC(algorithm.DotNetName, key);
+        hmac = IncrementalHash.CreateHMAC(algorithm.DotNetName, key);
     }
 
     public IkeHashAlgorithm Algorithm { get; }
@@ -24,14 +24,14 @@ public sealed class IkePrf : IDisposable
 
     public IkePrf Append(ReadOnlySpan<byte> data)
     {
-        _hmac.AppendData(data);
+        hmac.AppendData(data);
         return this;
     }
 
     public IkePrf Append(byte octet)
     {
         ReadOnlySpan<byte> one = [octet];
-        _hmac.AppendData(one);
+        hmac.AppendData(one);
         return this;
     }
 
@@ -40,7 +40,7 @@ public sealed class IkePrf : IDisposable
     {
         Span<byte> bytes = stackalloc byte[4];
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(bytes, value);
-        _hmac.AppendData(bytes);
+        hmac.AppendData(bytes);
         return this;
     }
 
@@ -49,15 +49,15 @@ public sealed class IkePrf : IDisposable
     {
         if (destination.Length < Length)
             throw new ArgumentException($"prf output needs {Length} bytes, got {destination.Length}", nameof(destination));
-        return _hmac.GetHashAndReset(destination);
+        return hmac.GetHashAndReset(destination);
     }
 
     public byte[] Finish()
     {
         var result = new byte[Length];
-        _hmac.GetHashAndReset(result);
+        hmac.GetHashAndReset(result);
         return result;
     }
 
-    public void Dispose() => _hmac.Dispose();
+    public void Dispose() => hmac.Dispose();
 }

@@ -24,12 +24,12 @@ namespace KernelIpsec.Ike.Exchanges.Phase1;
 /// </summary>
 internal sealed class AggressiveMode : Phase1Exchange
 {
-    private Step _step;
-    private IdentificationPayload? _ownId;
+    private Step step;
+    private IdentificationPayload? ownId;
 
     public AggressiveMode(IsakmpSa sa, ExchangeServices services) : base(sa, services)
     {
-        _step = sa.IsInitiator ? Step.Start : Step.AwaitFirst;
+        step = sa.IsInitiator ? Step.Start : Step.AwaitFirst;
     }
 
     private enum Step
@@ -60,20 +60,20 @@ internal sealed class AggressiveMode : Phase1Exchange
         PublicI = Dh.PublicValue.ToArray();
         NonceI = NewNonce();
         var signatures = offers.Any(o => o.AuthenticationMethod == Phase1Offer.RsaSignature);
-        _ownId = Identities.Own(Sa.Remote, Sa.Local, signatures ? OwnCertificate() : null);
-        var payloads = new List<Payload> { sa, new KeyExchangePayload(PublicI), new NoncePayload(NonceI), _ownId };
+        ownId = Identities.Own(Sa.Remote, Sa.Local, signatures ? OwnCertificate() : null);
+        var payloads = new List<Payload> { sa, new KeyExchangePayload(PublicI), new NoncePayload(NonceI), ownId };
         if (signatures && Sa.Remote.SendCertificateRequest)
         {
             payloads.Add(new CertificateRequestPayload(CertificateEncoding.X509Signature, []));
         }
         payloads.AddRange(VendorIds());
         Send(MessageCrypto.Plain(Sa.Header(Exchange), payloads), expectAnswer: true);
-        _step = Step.AwaitSecond;
+        step = Step.AwaitSecond;
     }
 
     protected override void Receive(InboundMessage message, byte[]? nextIv)
     {
-        switch (_step)
+        switch (step)
         {
             case Step.AwaitFirst when !message.Header.IsEncrypted:
                 ResponderGotFirst(message);
@@ -85,7 +85,7 @@ internal sealed class AggressiveMode : Phase1Exchange
                 ResponderGotThird(message, nextIv);
                 break;
             default:
-                throw ExchangeException.Drop($"unexpected aggressive mode message in step {_step}");
+                throw ExchangeException.Drop($"unexpected aggressive mode message in step {step}");
         }
     }
 
@@ -113,13 +113,13 @@ internal sealed class AggressiveMode : Phase1Exchange
         NonceR = NewNonce();
         var keys = DeriveKeys(Dh, ke.Data, nonceI, NonceR, PublicI, PublicR, peerId);
         Adopt(keys);
-        _ownId = Identities.Own(Sa.Remote, Sa.Local, UsesSignatures ? OwnCertificate() : null);
+        ownId = Identities.Own(Sa.Remote, Sa.Local, UsesSignatures ? OwnCertificate() : null);
         var payloads = new List<Payload> { AnswerSa(chosen, original, peerOffer), new KeyExchangePayload(PublicR), new NoncePayload(NonceR) };
-        payloads.AddRange(IdentityAndProof(keys, _ownId, asInitiator: false));
+        payloads.AddRange(IdentityAndProof(keys, ownId, asInitiator: false));
         payloads.AddRange(CertificateRequests());
         payloads.AddRange(VendorIds());
         Send(MessageCrypto.Plain(Sa.Header(Exchange), payloads), expectAnswer: true);
-        _step = Step.AwaitThird;
+        step = Step.AwaitThird;
     }
 
     // I: R1 -> I2, established
@@ -156,10 +156,10 @@ internal sealed class AggressiveMode : Phase1Exchange
         NoteVendorIds(message);
         Sa.PeerId = peerId;
         Adopt(keys);
-        var proof = IdentityAndProof(keys, _ownId!, asInitiator: true).Skip(1).ToList();
+        var proof = IdentityAndProof(keys, ownId!, asInitiator: true).Skip(1).ToList();
         proof.AddRange(InitialContact(FirstContact));
         Send(MessageCrypto.Encrypted(Sa.Header(Exchange), proof, Sa.Keys!.Cipher, Iv!), expectAnswer: false);
-        _step = Step.Done;
+        step = Step.Done;
         Established();
     }
 
@@ -175,7 +175,7 @@ internal sealed class AggressiveMode : Phase1Exchange
         }
         NoteInitialContact(message);
         Retransmit = null;
-        _step = Step.Done;
+        step = Step.Done;
         Established();
         if (PeerSentInitialContact)
         {

@@ -22,11 +22,11 @@ namespace KernelIpsec.Ike.Exchanges.Phase1;
 /// </summary>
 internal sealed class MainMode : Phase1Exchange
 {
-    private Step _step;
+    private Step step;
 
     public MainMode(IsakmpSa sa, ExchangeServices services) : base(sa, services)
     {
-        _step = sa.IsInitiator ? Step.Start : Step.AwaitSa;
+        step = sa.IsInitiator ? Step.Start : Step.AwaitSa;
     }
 
     private enum Step
@@ -52,13 +52,13 @@ internal sealed class MainMode : Phase1Exchange
         var payloads = new List<Payload> { sa };
         payloads.AddRange(VendorIds());
         Send(MessageCrypto.Plain(Sa.Header(Exchange), payloads), expectAnswer: true);
-        _step = Step.AwaitSa;
+        step = Step.AwaitSa;
     }
 
     protected override void Receive(InboundMessage message, byte[]? nextIv)
     {
         var encrypted = message.Header.IsEncrypted;
-        switch (_step)
+        switch (step)
         {
             case Step.AwaitSa when Sa.IsInitiator && !encrypted:
                 InitiatorGotSa(message);
@@ -73,7 +73,7 @@ internal sealed class MainMode : Phase1Exchange
                 GotAuth(message, nextIv!);
                 break;
             default:
-                throw ExchangeException.Drop($"unexpected {(encrypted ? "encrypted" : "cleartext")} main mode message in step {_step}");
+                throw ExchangeException.Drop($"unexpected {(encrypted ? "encrypted" : "cleartext")} main mode message in step {step}");
         }
     }
 
@@ -91,7 +91,7 @@ internal sealed class MainMode : Phase1Exchange
         var payloads = new List<Payload> { new KeyExchangePayload(PublicI), new NoncePayload(NonceI) };
         payloads.AddRange(CertificateRequests());
         Send(MessageCrypto.Plain(Sa.Header(Exchange), payloads), expectAnswer: true);
-        _step = Step.AwaitKe;
+        step = Step.AwaitKe;
     }
 
     // R: I1 arrived -> R1
@@ -108,7 +108,7 @@ internal sealed class MainMode : Phase1Exchange
         var payloads = new List<Payload> { AnswerSa(chosen, original, peerOffer) };
         payloads.AddRange(VendorIds());
         Send(MessageCrypto.Plain(Sa.Header(Exchange), payloads), expectAnswer: true);
-        _step = Step.AwaitKe;
+        step = Step.AwaitKe;
     }
 
     private void GotKe(InboundMessage message)
@@ -145,7 +145,7 @@ internal sealed class MainMode : Phase1Exchange
             payloads.AddRange(CertificateRequests());
             Send(MessageCrypto.Plain(Sa.Header(Exchange), payloads), expectAnswer: true);
         }
-        _step = Step.AwaitAuth;
+        step = Step.AwaitAuth;
     }
 
     private void GotAuth(InboundMessage message, byte[] nextIv)
@@ -168,7 +168,7 @@ internal sealed class MainMode : Phase1Exchange
         {
             Retransmit = null;
         }
-        _step = Step.Done;
+        step = Step.Done;
         Established();
         if (PeerSentInitialContact)
         {

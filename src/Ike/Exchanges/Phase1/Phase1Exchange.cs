@@ -23,7 +23,7 @@ namespace KernelIpsec.Ike.Exchanges.Phase1;
 /// </summary>
 internal abstract class Phase1Exchange : IDisposable
 {
-    private Outbox? _out;
+    private Outbox? @out;
 
     protected Phase1Exchange(IsakmpSa sa, ExchangeServices services)
     {
@@ -64,14 +64,14 @@ internal abstract class Phase1Exchange : IDisposable
 
     private void Step(Outbox outbox, Action step)
     {
-        _out = outbox;
+        @out = outbox;
         try
         {
             step();
         }
         finally
         {
-            _out = null;
+            @out = null;
         }
     }
 
@@ -81,7 +81,7 @@ internal abstract class Phase1Exchange : IDisposable
 
     public abstract string ModeName { get; }
 
-    protected Outbox Out => _out ?? throw new InvalidOperationException("an exchange step runs only inside Start or Handle");
+    protected Outbox Out => @out ?? throw new InvalidOperationException("an exchange step runs only inside Start or Handle");
 
     protected void Send(byte[] datagram, bool expectAnswer)
     {

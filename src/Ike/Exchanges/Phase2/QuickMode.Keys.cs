@@ -44,36 +44,36 @@ internal sealed partial class QuickMode
                 }
             }
         }
-        ExchangeLog.ResponderLifetimeReceived(_s.Log, seconds, kilobytes != 0 ? $", {kilobytes} kbytes" : "");
+        ExchangeLog.ResponderLifetimeReceived(s.Log, seconds, kilobytes != 0 ? $", {kilobytes} kbytes" : "");
         return choice with { LifetimeSeconds = seconds, LifetimeKilobytes = kilobytes };
     }
 
     /// <summary>KEYMAT for both directions of every protocol, then the install intents and racoon's log lines.</summary>
     private void Install()
     {
-        var choice = _choice!;
+        var choice = this.choice!;
         byte[] gqm = [];
-        if (_dh is not null)
+        if (dh is not null)
         {
             try
             {
-                gqm = _dh.DeriveSharedSecret(_peerKe);
+                gqm = dh.DeriveSharedSecret(peerKe);
             }
             catch (DhPublicValueException e)
             {
                 throw ExchangeException.Abort($"invalid PFS public value: {e.Message}", NotifyType.InvalidKeyInformation);
             }
         }
-        var nonceI = _nonceI!;
-        var nonceR = _nonceR!;
+        var nonceI = this.nonceI!;
+        var nonceR = this.nonceR!;
         var pairs = new List<IpsecSaPair>();
-        using (var prfD = _ph1.Keys!.PrfD())
+        using (var prfD = ph1.Keys!.PrfD())
         {
             foreach (var p in choice.Protocols)
             {
                 var template = Policy.Templates.First(t => t.Protocol == p.Protocol);
                 var (local, remote) = Endpoints(template);
-                var inbound = _inboundSpis[p.Protocol];
+                var inbound = inboundSpis[p.Protocol];
                 var (encLength, authLength) = IpsecKeyLengths.For(p.Protocol, p.Transform);
                 var length = encLength + authLength;
                 var keyIn = length == 0 ? [] : Keymat.Derive(prfD, gqm, (byte)p.Protocol, inbound, nonceI, nonceR, length);
@@ -85,16 +85,16 @@ internal sealed partial class QuickMode
             }
         }
         CryptographicOperations.ZeroMemory(gqm);
-        _dh?.Dispose();
-        _dh = null;
+        dh?.Dispose();
+        dh = null;
         foreach (var pair in pairs)
         {
             Out.Add(new InstallSaPair(pair));
         }
         foreach (var pair in pairs)
         {
-            ExchangeLog.IPsecSAEstablished(_s.Log, RacoonText.IpsecSa(pair.Protocol, pair.Mode, pair.RemoteAddress, pair.LocalAddress, pair.InboundSpi));
-            ExchangeLog.IPsecSAEstablished(_s.Log, RacoonText.IpsecSa(pair.Protocol, pair.Mode, pair.LocalAddress, pair.RemoteAddress, pair.OutboundSpi));
+            ExchangeLog.IPsecSAEstablished(s.Log, RacoonText.IpsecSa(pair.Protocol, pair.Mode, pair.RemoteAddress, pair.LocalAddress, pair.InboundSpi));
+            ExchangeLog.IPsecSAEstablished(s.Log, RacoonText.IpsecSa(pair.Protocol, pair.Mode, pair.LocalAddress, pair.RemoteAddress, pair.OutboundSpi));
         }
         Installed = pairs;
         State = Step.Done;
@@ -104,17 +104,17 @@ internal sealed partial class QuickMode
     private void SendProtected(List<Payload> rest, byte[]? nonceI, bool expectAnswer, bool commit = false, bool resetResend = true)
     {
         var chain = PayloadChain.ToArray([.. rest]);
-        var hash = ComputeHash(_ph1, MessageId, nonceI, chain);
+        var hash = ComputeHash(ph1, MessageId, nonceI, chain);
         var full = new byte[Payload.GenericHeaderSize + hash.Length + chain.Length];
         new HashPayload(hash).Write(full, rest[0].Type);
         chain.CopyTo(full, Payload.GenericHeaderSize + hash.Length);
-        var header = _ph1.Header(ExchangeType.QuickMode, MessageId, commit ? IsakmpFlags.Commit : IsakmpFlags.None);
-        var datagram = MessageCrypto.Encrypted(header, PayloadType.Hash, full, _ph1.Keys!.Cipher, Iv);
+        var header = ph1.Header(ExchangeType.QuickMode, MessageId, commit ? IsakmpFlags.Commit : IsakmpFlags.None);
+        var datagram = MessageCrypto.Encrypted(header, PayloadType.Hash, full, ph1.Keys!.Cipher, Iv);
         LastSent = datagram;
-        Out.Send(_ph1.Local, _ph1.Peer, datagram, _s.Timers.PerSend);
+        Out.Send(ph1.Local, ph1.Peer, datagram, s.Timers.PerSend);
         if (resetResend)
         {
-            Resend = expectAnswer ? new Retransmission(_s.Timers, datagram, _s.Now) : null;
+            Resend = expectAnswer ? new Retransmission(s.Timers, datagram, s.Now) : null;
         }
     }
 

@@ -28,25 +28,25 @@ namespace KernelIpsec.Ike.Exchanges.Phase2;
 /// </summary>
 internal sealed partial class QuickMode : IDisposable
 {
-    private readonly IsakmpSa _ph1;
-    private readonly ExchangeServices _s;
-    private readonly Dictionary<long, IpsecSaProtocol> _spiRequests = [];
-    private Outbox? _out;
-    private readonly Dictionary<IpsecSaProtocol, uint> _inboundSpis = [];
-    private IReadOnlyList<Phase2Proposal>? _ourProposals;
-    private Phase2Choice? _choice;
-    private byte[]? _nonceI;
-    private byte[]? _nonceR;
-    private DhKeyPair? _dh;
-    private byte[]? _peerKe;
-    private bool _sendIds;
-    private IReadOnlyList<IdentificationPayload> _peerIds = [];
-    private bool _commit;
+    private readonly IsakmpSa ph1;
+    private readonly ExchangeServices s;
+    private readonly Dictionary<long, IpsecSaProtocol> spiRequests = [];
+    private Outbox? @out;
+    private readonly Dictionary<IpsecSaProtocol, uint> inboundSpis = [];
+    private IReadOnlyList<Phase2Proposal>? ourProposals;
+    private Phase2Choice? choice;
+    private byte[]? nonceI;
+    private byte[]? nonceR;
+    private DhKeyPair? dh;
+    private byte[]? peerKe;
+    private bool sendIds;
+    private IReadOnlyList<IdentificationPayload> peerIds = [];
+    private bool commit;
 
     private QuickMode(IsakmpSa ph1, ExchangeServices services, uint messageId, bool isInitiator, IpsecPolicy policy, SainfoConfig sainfo)
     {
-        _ph1 = ph1;
-        _s = services;
+        this.ph1 = ph1;
+        s = services;
         MessageId = messageId;
         IsInitiator = isInitiator;
         Policy = policy;
@@ -87,9 +87,9 @@ internal sealed partial class QuickMode : IDisposable
     /// <summary>The SA pairs this exchange produced (set once, when done).</summary>
     public IReadOnlyList<IpsecSaPair> Installed { get; private set; } = [];
 
-    public IEnumerable<long> SpiRequestIds => _spiRequests.Keys;
+    public IEnumerable<long> SpiRequestIds => spiRequests.Keys;
 
-    public string Index => RacoonText.Index(_ph1.InitiatorCookie, _ph1.ResponderCookie, MessageId);
+    public string Index => RacoonText.Index(ph1.InitiatorCookie, ph1.ResponderCookie, MessageId);
 
     /// <summary>Initiator: ask the kernel for one inbound SPI per protocol of the policy's bundle.</summary>
     public static (QuickMode Exchange, IReadOnlyList<EngineIntent> Intents) Initiate(IsakmpSa ph1, ExchangeServices s, AcquireRequest acquire,
@@ -150,12 +150,12 @@ internal sealed partial class QuickMode : IDisposable
         var qm = new QuickMode(ph1, s, message.Header.MessageId, false, policy, sainfo)
         {
             Iv = nextIv,
-            _nonceI = nonceI,
-            _peerKe = ke?.Data,
-            _choice = choice,
-            _sendIds = ids.Count == 2,
-            _peerIds = ids,
-            _commit = (message.Header.Flags & IsakmpFlags.Commit) != 0,
+            nonceI = nonceI,
+            peerKe = ke?.Data,
+            choice = choice,
+            sendIds = ids.Count == 2,
+            peerIds = ids,
+            commit = (message.Header.Flags & IsakmpFlags.Commit) != 0,
         };
         if (choice.PfsGroup is { } g)
         {
@@ -164,7 +164,7 @@ internal sealed partial class QuickMode : IDisposable
             {
                 throw ExchangeException.Abort($"KE payload of {ke.Data.Length} bytes, {group.Name} needs {group.PublicValueLength}", NotifyType.InvalidKeyInformation);
             }
-            qm._dh = group.GenerateKeyPair();
+            qm.dh = group.GenerateKeyPair();
         }
         var intents = qm.Run(() =>
         {
@@ -180,23 +180,23 @@ internal sealed partial class QuickMode : IDisposable
     /// <summary>One step of the exchange with its own outbox: what it wants done is returned, not appended anywhere.</summary>
     private IReadOnlyList<EngineIntent> Run(Action step) => Outbox.Run(o =>
     {
-        _out = o;
+        @out = o;
         try
         {
             step();
         }
         finally
         {
-            _out = null;
+            @out = null;
         }
     });
 
-    private Outbox Out => _out ?? throw new InvalidOperationException("a quick mode step runs only inside Run");
+    private Outbox Out => @out ?? throw new InvalidOperationException("a quick mode step runs only inside Run");
 
     private void RequestSpi(SaTemplate template, long id)
     {
         var (local, remote) = Endpoints(template);
-        _spiRequests[id] = template.Protocol;
+        spiRequests[id] = template.Protocol;
         Out.Add(new AllocateSpi(id, template.Protocol, remote, local, template.Reqid));
     }
 
@@ -204,14 +204,14 @@ internal sealed partial class QuickMode : IDisposable
     private (System.Net.IPAddress Local, System.Net.IPAddress Remote) Endpoints(SaTemplate template) =>
         template.Mode == IpsecSaMode.Tunnel && template.TunnelSource is not null && template.TunnelDestination is not null
             ? (template.TunnelSource, template.TunnelDestination)
-            : (_ph1.Local.Address, _ph1.Peer.Address);
+            : (ph1.Local.Address, ph1.Peer.Address);
 
     /// <summary>The kernel's answer to one of our SPI requests.</summary>
     public IReadOnlyList<EngineIntent> SpiAllocated(SpiAllocation allocation) => Run(() => OnSpiAllocated(allocation));
 
     private void OnSpiAllocated(SpiAllocation allocation)
     {
-        if (!_spiRequests.Remove(allocation.RequestId, out var protocol))
+        if (!spiRequests.Remove(allocation.RequestId, out var protocol))
         {
             return;
         }
@@ -219,8 +219,8 @@ internal sealed partial class QuickMode : IDisposable
         {
             throw ExchangeException.Abort($"failed to get SPI for {RacoonText.ProtocolName(protocol)}: {allocation.Error ?? "kernel refused"}", null);
         }
-        _inboundSpis[protocol] = spi;
-        if (_spiRequests.Count == 0 && State == Step.AwaitSpi)
+        inboundSpis[protocol] = spi;
+        if (spiRequests.Count == 0 && State == Step.AwaitSpi)
         {
             if (IsInitiator)
             {
@@ -235,38 +235,38 @@ internal sealed partial class QuickMode : IDisposable
 
     private void SendFirst()
     {
-        _ourProposals = Phase2Offers.Build(Policy.Templates, Sainfo, _inboundSpis);
-        _nonceI = _s.RandomBytes(Math.Clamp(_ph1.Remote.NonceSize, NoncePayload.MinimumLength, NoncePayload.MaximumLength));
-        var rest = new List<Payload> { Phase2SaCodec.Build(_ourProposals), new NoncePayload(_nonceI) };
+        ourProposals = Phase2Offers.Build(Policy.Templates, Sainfo, inboundSpis);
+        nonceI = s.RandomBytes(Math.Clamp(ph1.Remote.NonceSize, NoncePayload.MinimumLength, NoncePayload.MaximumLength));
+        var rest = new List<Payload> { Phase2SaCodec.Build(ourProposals), new NoncePayload(nonceI) };
         if (Sainfo.PfsGroup is { } g)
         {
-            var group = _s.Groups.Find((DhGroupId)g) ?? throw ExchangeException.Abort($"pfs_group {g} is not supported", null);
-            _dh = group.GenerateKeyPair();
-            rest.Add(new KeyExchangePayload(_dh.PublicValue.ToArray()));
+            var group = s.Groups.Find((DhGroupId)g) ?? throw ExchangeException.Abort($"pfs_group {g} is not supported", null);
+            dh = group.GenerateKeyPair();
+            rest.Add(new KeyExchangePayload(dh.PublicValue.ToArray()));
         }
         rest.Add(Selectors.ToId(Policy.Local));
         rest.Add(Selectors.ToId(Policy.Remote));
-        _sendIds = true;
+        sendIds = true;
         SendProtected(rest, nonceI: null, expectAnswer: true);
         State = Step.AwaitAnswer;
     }
 
     private void SendSecond()
     {
-        var choice = _choice!;
-        _nonceR = _s.RandomBytes(Math.Clamp(_ph1.Remote.NonceSize, NoncePayload.MinimumLength, NoncePayload.MaximumLength));
-        var answer = new Phase2Proposal(choice.ProposalNumber, [.. choice.Protocols.Select(p => new Phase2ProtocolOffer(p.Protocol, _inboundSpis[p.Protocol],
+        var choice = this.choice!;
+        nonceR = s.RandomBytes(Math.Clamp(ph1.Remote.NonceSize, NoncePayload.MinimumLength, NoncePayload.MaximumLength));
+        var answer = new Phase2Proposal(choice.ProposalNumber, [.. choice.Protocols.Select(p => new Phase2ProtocolOffer(p.Protocol, inboundSpis[p.Protocol],
             [choice.LifetimeClaimed ? p.Transform with { LifetimeSeconds = choice.LifetimeSeconds } : p.Transform]))]);
-        var rest = new List<Payload> { Phase2SaCodec.Build([answer]), new NoncePayload(_nonceR) };
-        if (_dh is not null)
+        var rest = new List<Payload> { Phase2SaCodec.Build([answer]), new NoncePayload(nonceR) };
+        if (dh is not null)
         {
-            rest.Add(new KeyExchangePayload(_dh.PublicValue.ToArray()));
+            rest.Add(new KeyExchangePayload(dh.PublicValue.ToArray()));
         }
-        if (_sendIds)
+        if (sendIds)
         {
             // Echo the initiator's IDs exactly as received (RFC 2409 5.5): it compares them with what it sent.
-            rest.Add(_peerIds[0]);
-            rest.Add(_peerIds[1]);
+            rest.Add(peerIds[0]);
+            rest.Add(peerIds[1]);
         }
         if (choice.LifetimeClaimed)
         {
@@ -277,7 +277,7 @@ internal sealed partial class QuickMode : IDisposable
                     DataAttribute.Variable32((ushort)IpsecAttributeType.SaLifeDuration, choice.LifetimeSeconds)));
             }
         }
-        SendProtected(rest, _nonceI, expectAnswer: true, commit: _commit);
+        SendProtected(rest, nonceI, expectAnswer: true, commit: commit);
         State = Step.AwaitHash3;
     }
 
@@ -305,16 +305,16 @@ internal sealed partial class QuickMode : IDisposable
     private void InitiatorGotAnswer(InboundMessage message, byte[] nextIv)
     {
         var rest = message.AfterHash("quick mode");
-        CheckHash(message, ComputeHash(_ph1, MessageId, _nonceI, rest), "HASH(2)");
+        CheckHash(message, ComputeHash(ph1, MessageId, nonceI, rest), "HASH(2)");
         var skipped = new List<string>();
         var answer = Phase2SaCodec.Parse(message.Require(PayloadType.SecurityAssociation, SecurityAssociationPayload.Read, "quick mode"), skipped);
-        var choice = Phase2ProposalMatcher.Verify(answer, _ourProposals!, out var why)
+        var choice = Phase2ProposalMatcher.Verify(answer, ourProposals!, out var why)
             ?? throw ExchangeException.Abort($"the responder's proposal is unacceptable: {why}", NotifyType.NoProposalChosen);
         var nonceR = message.Require(PayloadType.Nonce, NoncePayload.Read, "quick mode").Data;
         var ke = message.Optional(PayloadType.KeyExchange, KeyExchangePayload.Read);
-        if ((_dh is null) != (ke is null))
+        if ((dh is null) != (ke is null))
         {
-            throw ExchangeException.Abort(_dh is null ? "KE payload without PFS" : "PFS requested but the responder sent no KE payload", NotifyType.NoProposalChosen);
+            throw ExchangeException.Abort(dh is null ? "KE payload without PFS" : "PFS requested but the responder sent no KE payload", NotifyType.NoProposalChosen);
         }
         var ids = message.ReadAll(PayloadType.Identification, IdentificationPayload.Read).ToList();
         if (ids.Count == 2 && (!Selectors.FromId(ids[0]).Equals(Policy.Local) || !Selectors.FromId(ids[1]).Equals(Policy.Remote)))
@@ -325,22 +325,22 @@ internal sealed partial class QuickMode : IDisposable
         {
             choice = ApplyResponderLifetime(choice, n);
         }
-        _choice = choice;
-        _nonceR = nonceR;
-        _peerKe = ke?.Data;
+        this.choice = choice;
+        this.nonceR = nonceR;
+        peerKe = ke?.Data;
         Iv = nextIv;
-        var hash3 = new byte[_ph1.Keys!.Hash.HashLength];
-        using (var prfA = _ph1.Keys!.PrfA())
+        var hash3 = new byte[ph1.Keys!.Hash.HashLength];
+        using (var prfA = ph1.Keys!.PrfA())
         {
-            Phase2Hash.QuickModeHash3(prfA, MessageId, _nonceI, _nonceR, hash3);
+            Phase2Hash.QuickModeHash3(prfA, MessageId, nonceI, this.nonceR, hash3);
         }
-        var datagram = MessageCrypto.Encrypted(_ph1.Header(ExchangeType.QuickMode, MessageId), [new HashPayload(hash3)], _ph1.Keys!.Cipher, Iv);
+        var datagram = MessageCrypto.Encrypted(ph1.Header(ExchangeType.QuickMode, MessageId), [new HashPayload(hash3)], ph1.Keys!.Cipher, Iv);
         LastSent = datagram;
-        Out.Send(_ph1.Local, _ph1.Peer, datagram, _s.Timers.PerSend);
+        Out.Send(ph1.Local, ph1.Peer, datagram, s.Timers.PerSend);
         if ((message.Header.Flags & IsakmpFlags.Commit) != 0)
         {
             // The responder committed: keep I2 for resending until CONNECTED says its SAs are in place.
-            Resend = new Retransmission(_s.Timers, datagram, _s.Now);
+            Resend = new Retransmission(s.Timers, datagram, s.Now);
             State = Step.AwaitConnected;
             return;
         }
@@ -351,7 +351,7 @@ internal sealed partial class QuickMode : IDisposable
     private void InitiatorGotConnected(InboundMessage message, byte[] nextIv)
     {
         var rest = message.AfterHash("quick mode");
-        CheckHash(message, ComputeHash(_ph1, MessageId, null, rest), "HASH(4)");
+        CheckHash(message, ComputeHash(ph1, MessageId, null, rest), "HASH(4)");
         if (!message.ReadAll(PayloadType.Notification, NotificationPayload.Read).Any(n => n.NotifyType == NotifyType.Connected))
         {
             throw ExchangeException.Drop("commit bit set but no CONNECTED notification", NotifyType.PayloadMalformed);
@@ -366,10 +366,10 @@ internal sealed partial class QuickMode : IDisposable
         var hash = message.Payloads.Count > 0 && message.Payloads[0].Type == PayloadType.Hash
             ? message.Read(message.Payloads[0], HashPayload.Read)
             : throw ExchangeException.Drop("quick mode: HASH(3) is not the first payload", NotifyType.InvalidHashInformation);
-        var expected = new byte[_ph1.Keys!.Hash.HashLength];
-        using (var prfA = _ph1.Keys!.PrfA())
+        var expected = new byte[ph1.Keys!.Hash.HashLength];
+        using (var prfA = ph1.Keys!.PrfA())
         {
-            Phase2Hash.QuickModeHash3(prfA, MessageId, _nonceI, _nonceR, expected);
+            Phase2Hash.QuickModeHash3(prfA, MessageId, nonceI, nonceR, expected);
         }
         if (!CryptographicOperations.FixedTimeEquals(hash.Data, expected))
         {
@@ -378,15 +378,15 @@ internal sealed partial class QuickMode : IDisposable
         Iv = nextIv;
         Resend = null;
         Install();
-        if (_commit)
+        if (commit)
         {
             var connected = new NotificationPayload(Doi.Ipsec, ProtocolId.Isakmp, NotifyType.Connected,
-                [.. _ph1.CookieI, .. _ph1.CookieR], []);
+                [.. ph1.CookieI, .. ph1.CookieR], []);
             SendProtected([connected], nonceI: null, expectAnswer: false, resetResend: false);
         }
     }
 
     public void Fail() => State = Step.Failed;
 
-    public void Dispose() => _dh?.Dispose();
+    public void Dispose() => dh?.Dispose();
 }

@@ -19,7 +19,7 @@ namespace KernelIpsec.Ike.Wire;
 public readonly struct DataAttribute : IEquatable<DataAttribute>
 {
     private const ushort FormatBit = 0x8000;
-    private readonly byte[]? _value;
+    private readonly byte[]? value;
 
     private DataAttribute(ushort type, bool isBasic, ushort basicValue, byte[]? value)
     {
@@ -31,7 +31,7 @@ public readonly struct DataAttribute : IEquatable<DataAttribute>
         Type = type;
         IsBasic = isBasic;
         BasicValue = basicValue;
-        _value = value;
+        this.value = value;
     }
 
     /// <summary>The attribute type without the AF bit (see <see cref="Phase1AttributeType"/>, <see cref="IpsecAttributeType"/>, <see cref="ModeCfgAttributeType"/>).</summary>
@@ -44,10 +44,10 @@ public readonly struct DataAttribute : IEquatable<DataAttribute>
     public ushort BasicValue { get; }
 
     /// <summary>The value of a variable attribute (empty for a basic one).</summary>
-    public ReadOnlySpan<byte> VariableValue => _value;
+    public ReadOnlySpan<byte> VariableValue => value;
 
     /// <summary>Bytes on the wire.</summary>
-    public int Length => IsBasic ? 4 : 4 + (_value?.Length ?? 0);
+    public int Length => IsBasic ? 4 : 4 + (value?.Length ?? 0);
 
     public static DataAttribute Basic(ushort type, ushort value) => new(type, true, value, null);
 
@@ -97,7 +97,7 @@ public readonly struct DataAttribute : IEquatable<DataAttribute>
         }
 
         value = 0;
-        ReadOnlySpan<byte> bytes = _value;
+        ReadOnlySpan<byte> bytes = this.value;
         int start = 0;
         while (start < bytes.Length && bytes[start] == 0)
         {
@@ -126,7 +126,7 @@ public readonly struct DataAttribute : IEquatable<DataAttribute>
             return;
         }
 
-        ReadOnlySpan<byte> value = _value;
+        ReadOnlySpan<byte> value = this.value;
         BinaryPrimitives.WriteUInt16BigEndian(destination, Type);
         BinaryPrimitives.WriteUInt16BigEndian(destination[2..], (ushort)value.Length);
         value.CopyTo(destination[4..]);
@@ -220,11 +220,11 @@ public readonly struct DataAttribute : IEquatable<DataAttribute>
 
     public override bool Equals(object? obj) => obj is DataAttribute other && Equals(other);
 
-    public override int GetHashCode() => HashCode.Combine(Type, IsBasic, BasicValue, _value?.Length ?? 0);
+    public override int GetHashCode() => HashCode.Combine(Type, IsBasic, BasicValue, value?.Length ?? 0);
 
     public static bool operator ==(DataAttribute left, DataAttribute right) => left.Equals(right);
 
     public static bool operator !=(DataAttribute left, DataAttribute right) => !left.Equals(right);
 
-    public override string ToString() => IsBasic ? $"{Type}={BasicValue}" : $"{Type}=0x{Convert.ToHexStringLower(_value ?? [])}";
+    public override string ToString() => IsBasic ? $"{Type}={BasicValue}" : $"{Type}=0x{Convert.ToHexStringLower(value ?? [])}";
 }

@@ -43,7 +43,7 @@ public sealed record IdentificationPayload(IdType IdType, byte Protocol, ushort 
         }
 
         var type = (IdType)body[0];
-        ReadOnlySpan<byte> data = body[4..];
+        var data = body[4..];
         string? problem = type switch
         {
             IdType.Ipv4Address => data.Length == 4 ? null : $"IPV4_ADDR of {data.Length} bytes, expected 4",

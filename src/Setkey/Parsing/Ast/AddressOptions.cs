@@ -17,6 +17,7 @@ public sealed record AddressOptions(IReadOnlyList<Lexeme> Flags)
         {
             var family = AddressFamily.Unspecified;
             foreach (var flag in Flags)
+            {
                 foreach (var c in flag.Text.AsSpan(1))
                 {
                     if (c == '4')
@@ -24,6 +25,8 @@ public sealed record AddressOptions(IReadOnlyList<Lexeme> Flags)
                     else if (c == '6')
                         family = AddressFamily.InterNetworkV6;
                 }
+            }
+
             return family;
         }
     }

@@ -1,7 +1,7 @@
-using KernelIpsec.Ike.Wire;
 using System.Text;
 using KernelIpsec.Ike.Crypto;
 using KernelIpsec.Ike.Crypto.Ciphers;
+using KernelIpsec.Ike.Wire;
 using KernelIpsec.Tests.Infrastructure;
 using NUnit.Framework;
 

@@ -1,8 +1,8 @@
-using KernelIpsec.Ike.Wire;
 using System.Security.Cryptography;
 using KernelIpsec.Ike.Crypto;
 using KernelIpsec.Ike.Crypto.Derivation;
 using KernelIpsec.Ike.Crypto.Hashes;
+using KernelIpsec.Ike.Wire;
 using KernelIpsec.Tests.Infrastructure;
 using NUnit.Framework;
 

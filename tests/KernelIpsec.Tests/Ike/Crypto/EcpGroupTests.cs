@@ -1,5 +1,5 @@
-using KernelIpsec.Ike.Wire;
 using KernelIpsec.Ike.Crypto.DiffieHellman;
+using KernelIpsec.Ike.Wire;
 using KernelIpsec.Tests.Infrastructure;
 using NUnit.Framework;
 

@@ -1,6 +1,6 @@
-using KernelIpsec.Ike.Wire;
 using System.Text;
 using KernelIpsec.Ike.Crypto.Hashes;
+using KernelIpsec.Ike.Wire;
 using KernelIpsec.Tests.Infrastructure;
 using NUnit.Framework;
 

@@ -1,7 +1,7 @@
-using KernelIpsec.Ike.Wire;
 using System.Numerics;
 using System.Security.Cryptography;
 using KernelIpsec.Ike.Crypto.DiffieHellman;
+using KernelIpsec.Ike.Wire;
 using KernelIpsec.Tests.Infrastructure;
 using NUnit.Framework;
 

@@ -1,6 +1,6 @@
-using KernelIpsec.Ike.Wire;
 using System.Numerics;
 using KernelIpsec.Ike.Crypto.DiffieHellman;
+using KernelIpsec.Ike.Wire;
 using KernelIpsec.Tests.Infrastructure;
 using NUnit.Framework;
 

@@ -21,7 +21,7 @@ public class EngineTablesTests
     private static readonly IPEndPoint PeerA = new(IPAddress.Parse("10.77.0.2"), 500);
     private static readonly IPEndPoint PeerB = new(IPAddress.Parse("10.77.0.3"), 500);
 
-    private readonly ExchangeServices _services = new()
+    private readonly ExchangeServices services = new()
     {
         Config = new RacoonConfig(),
         PreSharedKeys = PreSharedKeyTable.Parse(""),
@@ -37,7 +37,7 @@ public class EngineTablesTests
     {
         var remote = new Scenario().ConfigFor(left: true).Remotes[0];
         var sa = new IsakmpSa(initiator, ExchangeMode.Main, Local, peer, remote, ci) { ResponderCookie = cr };
-        return new IsakmpSaEntry(sa, new MainMode(sa, _services), table.NextSequence(), T0);
+        return new IsakmpSaEntry(sa, new MainMode(sa, services), table.NextSequence(), T0);
     }
 
     [Test]

@@ -5,9 +5,9 @@ namespace KernelIpsec.Tests.Ike.Engine;
 /// <summary>Collects log lines as racoon would print them ("INFO: ..."), for assertions.</summary>
 internal sealed class ListLogger : ILogger
 {
-    private readonly List<string> _lines = [];
+    private readonly List<string> lines = [];
 
-    public IReadOnlyList<string> Lines => _lines;
+    public IReadOnlyList<string> Lines => lines;
 
     public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
@@ -22,10 +22,10 @@ internal sealed class ListLogger : ILogger
             LogLevel.Information => "INFO",
             _ => "DEBUG",
         };
-        _lines.Add($"{prefix}: {formatter(state, exception)}");
+        lines.Add($"{prefix}: {formatter(state, exception)}");
     }
 
-    public bool Contains(string fragment) => _lines.Any(l => l.Contains(fragment, StringComparison.Ordinal));
+    public bool Contains(string fragment) => lines.Any(l => l.Contains(fragment, StringComparison.Ordinal));
 
-    public override string ToString() => string.Join(Environment.NewLine, _lines);
+    public override string ToString() => string.Join(Environment.NewLine, lines);
 }

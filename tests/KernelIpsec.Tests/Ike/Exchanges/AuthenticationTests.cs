@@ -12,30 +12,30 @@ namespace KernelIpsec.Tests.Ike.Exchanges;
 [TestFixture, Category(Tier.Unit)]
 public class AuthenticationTests
 {
-    private X509Certificate2 _ca = null!;
-    private X509Certificate2 _otherCa = null!;
-    private X509Certificate2 _left = null!;
-    private X509Certificate2 _right = null!;
-    private X509Certificate2 _rogueRight = null!;
+    private X509Certificate2 ca = null!;
+    private X509Certificate2 otherCa = null!;
+    private X509Certificate2 left = null!;
+    private X509Certificate2 right = null!;
+    private X509Certificate2 rogueRight = null!;
 
     [OneTimeSetUp]
     public void MakePki()
     {
-        _ca = TestCertificates.CreateCa("ikev1-rig CA");
-        _otherCa = TestCertificates.CreateCa("someone else's CA");
-        _left = TestCertificates.CreateLeaf(_ca, "left.ikev1.test", Scenario.LeftAddress, "left.ikev1.test");
-        _right = TestCertificates.CreateLeaf(_ca, "right.ikev1.test", Scenario.RightAddress, "right.ikev1.test");
-        _rogueRight = TestCertificates.CreateLeaf(_otherCa, "right.ikev1.test", Scenario.RightAddress, "right.ikev1.test");
+        ca = TestCertificates.CreateCa("ikev1-rig CA");
+        otherCa = TestCertificates.CreateCa("someone else's CA");
+        left = TestCertificates.CreateLeaf(ca, "left.ikev1.test", Scenario.LeftAddress, "left.ikev1.test");
+        right = TestCertificates.CreateLeaf(ca, "right.ikev1.test", Scenario.RightAddress, "right.ikev1.test");
+        rogueRight = TestCertificates.CreateLeaf(otherCa, "right.ikev1.test", Scenario.RightAddress, "right.ikev1.test");
     }
 
     [OneTimeTearDown]
     public void Dispose()
     {
-        _ca.Dispose();
-        _otherCa.Dispose();
-        _left.Dispose();
-        _right.Dispose();
-        _rogueRight.Dispose();
+        ca.Dispose();
+        otherCa.Dispose();
+        left.Dispose();
+        right.Dispose();
+        rogueRight.Dispose();
     }
 
     private static Scenario RsaScenario(ExchangeMode mode) => new()
@@ -59,7 +59,7 @@ public class AuthenticationTests
     public void Rsasig_with_certificates_from_one_ca_establishes(ExchangeMode mode)
     {
         var scenario = RsaScenario(mode);
-        using var pair = scenario.CreatePair(leftCerts: new CaVerifier(_ca, _left), rightCerts: new CaVerifier(_ca, _right));
+        using var pair = scenario.CreatePair(leftCerts: new CaVerifier(ca, left), rightCerts: new CaVerifier(ca, right));
 
         pair.Run(pair.Left, pair.Left.Engine.HandleAcquire(scenario.AcquireFor(left: true)));
 
@@ -71,7 +71,7 @@ public class AuthenticationTests
     public void A_certificate_from_an_untrusted_ca_is_refused_with_the_reason()
     {
         var scenario = RsaScenario(ExchangeMode.Main);
-        using var pair = scenario.CreatePair(leftCerts: new CaVerifier(_ca, _left), rightCerts: new CaVerifier(_ca, _rogueRight));
+        using var pair = scenario.CreatePair(leftCerts: new CaVerifier(ca, left), rightCerts: new CaVerifier(ca, rogueRight));
 
         pair.Run(pair.Left, pair.Left.Engine.HandleAcquire(scenario.AcquireFor(left: true)));
         pair.RunTimers(TimeSpan.FromMinutes(2));
@@ -92,7 +92,7 @@ public class AuthenticationTests
         {
             RightExpects = [new IdentifierConfig(IdentifierType.Asn1Dn, "C=XX, O=ikev1-rig, CN=somebody.else")],
         };
-        using var pair = scenario.CreatePair(leftCerts: new CaVerifier(_ca, _left), rightCerts: new CaVerifier(_ca, _right));
+        using var pair = scenario.CreatePair(leftCerts: new CaVerifier(ca, left), rightCerts: new CaVerifier(ca, right));
 
         pair.Run(pair.Left, pair.Left.Engine.HandleAcquire(scenario.AcquireFor(left: true)));
         pair.RunTimers(TimeSpan.FromMinutes(2));
@@ -107,7 +107,7 @@ public class AuthenticationTests
     public void An_id_that_does_not_name_the_certificate_is_refused()
     {
         var scenario = RsaScenario(ExchangeMode.Main) with { LeftId = new IdentifierConfig(IdentifierType.Fqdn, "not-in-the-cert.test"), VerifyIdentifier = false };
-        using var pair = scenario.CreatePair(leftCerts: new CaVerifier(_ca, _left), rightCerts: new CaVerifier(_ca, _right));
+        using var pair = scenario.CreatePair(leftCerts: new CaVerifier(ca, left), rightCerts: new CaVerifier(ca, right));
 
         pair.Run(pair.Left, pair.Left.Engine.HandleAcquire(scenario.AcquireFor(left: true)));
 
@@ -213,7 +213,7 @@ public class AuthenticationTests
     public void Without_a_cert_payload_the_peers_certfile_is_used()
     {
         var scenario = RsaScenario(ExchangeMode.Main);
-        using var pair = scenario.CreatePair(leftCerts: new CaVerifier(_ca, _left, pinnedPeer: _right), rightCerts: new CaVerifier(_ca, _right, pinnedPeer: _left),
+        using var pair = scenario.CreatePair(leftCerts: new CaVerifier(ca, left, pinnedPeer: right), rightCerts: new CaVerifier(ca, right, pinnedPeer: left),
             adjustRight: r => r with { SendCertificate = false });
 
         pair.Run(pair.Left, pair.Left.Engine.HandleAcquire(scenario.AcquireFor(left: true)));
@@ -228,7 +228,7 @@ public class AuthenticationTests
     public void Without_a_cert_payload_or_a_peers_certfile_rsasig_fails_clearly()
     {
         var scenario = RsaScenario(ExchangeMode.Main);
-        using var pair = scenario.CreatePair(leftCerts: new CaVerifier(_ca, _left), rightCerts: new CaVerifier(_ca, _right), adjustRight: r => r with { SendCertificate = false });
+        using var pair = scenario.CreatePair(leftCerts: new CaVerifier(ca, left), rightCerts: new CaVerifier(ca, right), adjustRight: r => r with { SendCertificate = false });
 
         pair.Run(pair.Left, pair.Left.Engine.HandleAcquire(scenario.AcquireFor(left: true)));
 

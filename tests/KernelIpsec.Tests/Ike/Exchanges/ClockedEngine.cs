@@ -10,17 +10,17 @@ namespace KernelIpsec.Tests.Ike.Exchanges;
 /// </summary>
 internal sealed class ClockedEngine : IDisposable
 {
-    private readonly TimeProvider _clock;
+    private readonly TimeProvider clock;
 
     public ClockedEngine(KernelIpsec.Ike.Engine.Engine engine, TimeProvider clock)
     {
         Inner = engine;
-        _clock = clock;
+        this.clock = clock;
     }
 
     public KernelIpsec.Ike.Engine.Engine Inner { get; }
 
-    private DateTimeOffset Now => _clock.GetUtcNow();
+    private DateTimeOffset Now => clock.GetUtcNow();
 
     public IReadOnlyList<Phase1Status> Phase1Sas => Inner.Phase1Sas;
 

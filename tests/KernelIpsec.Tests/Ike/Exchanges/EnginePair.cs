@@ -15,7 +15,7 @@ namespace KernelIpsec.Tests.Ike.Exchanges;
 internal sealed class EnginePair : IDisposable
 {
     private static readonly DhGroups Groups = DhGroups.CreateDefault();
-    private readonly Queue<(EnginePeer To, SendDatagram Datagram)> _wire = new();
+    private readonly Queue<(EnginePeer To, SendDatagram Datagram)> wire = new();
 
     public EnginePair(RacoonConfig leftConfig, RacoonConfig rightConfig, IPreSharedKeyStore leftPsk, IPreSharedKeyStore rightPsk,
         ICertificateVerifier? leftCerts = null, ICertificateVerifier? rightCerts = null, IPAddress? left = null, IPAddress? right = null)
@@ -47,7 +47,7 @@ internal sealed class EnginePair : IDisposable
     public void Pump()
     {
         var guard = 0;
-        while (_wire.TryDequeue(out var item))
+        while (wire.TryDequeue(out var item))
         {
             if (++guard > 1000)
             {
@@ -92,10 +92,10 @@ internal sealed class EnginePair : IDisposable
         }
     }
 
-    private int _sentCount;
+    private int sentCount;
 
     /// <summary>How many datagrams the engines sent, dropped ones included.</summary>
-    public int SentCount => _sentCount;
+    public int SentCount => sentCount;
 
     private void Apply(EnginePeer side, IReadOnlyList<EngineIntent> intents)
     {
@@ -107,12 +107,12 @@ internal sealed class EnginePair : IDisposable
             {
                 case SendDatagram d:
                     Assert.That(d.Local, Is.EqualTo(side.Endpoint), $"{side} sends from its own address");
-                    var n = ++_sentCount;
+                    var n = ++sentCount;
                     var bytes = Filter is null ? d.Datagram : Filter(n, side, d.Datagram);
                     if (bytes is not null)
                     {
                         Sent.Add((side, bytes));
-                        _wire.Enqueue((Other(side), d with { Datagram = bytes }));
+                        wire.Enqueue((Other(side), d with { Datagram = bytes }));
                     }
                     break;
                 case AllocateSpi a:

@@ -9,7 +9,7 @@ namespace KernelIpsec.Tests.Ike.Exchanges;
 /// <summary>One side of the back-to-back harness: an engine with its config, log and what it asked the "kernel" for.</summary>
 internal sealed class EnginePeer : IDisposable
 {
-    private uint _nextSpi;
+    private uint nextSpi;
 
     public EnginePeer(string name, IPAddress address, RacoonConfig config, IPreSharedKeyStore psk, ICertificateVerifier certificates,
         ListPolicyLookup policies, DhGroups groups, TimeProvider clock, uint spiBase)
@@ -18,18 +18,18 @@ internal sealed class EnginePeer : IDisposable
         Address = address;
         Endpoint = new IPEndPoint(address, 500);
         Policies = policies;
-        _nextSpi = spiBase;
-        _create = () => new ClockedEngine(new KernelIpsec.Ike.Engine.Engine(config, psk, certificates, policies, groups, new SystemIkeRandom(), Log), clock);
-        Engine = _create();
+        nextSpi = spiBase;
+        create = () => new ClockedEngine(new KernelIpsec.Ike.Engine.Engine(config, psk, certificates, policies, groups, new SystemIkeRandom(), Log), clock);
+        Engine = create();
     }
 
-    private readonly Func<ClockedEngine> _create;
+    private readonly Func<ClockedEngine> create;
 
     /// <summary>racoon restarted: a fresh engine with the same configuration, knowing no SA and no peer.</summary>
     public void Restart()
     {
         Engine.Dispose();
-        Engine = _create();
+        Engine = create();
         TimerDue = null;
     }
 
@@ -51,7 +51,7 @@ internal sealed class EnginePeer : IDisposable
     /// <summary>The kernel's SPI allocator: sequential SPIs from a per-side base, so both sides' SPIs differ.</summary>
     public SpiAllocation Allocate(AllocateSpi request) =>
         FailSpiAllocation ? new SpiAllocation(request.RequestId, null, "No such process")
-            : new SpiAllocation(request.RequestId, request.Protocol == IpsecSaProtocol.IpComp ? (_nextSpi++ & 0xffff) | 0x100 : _nextSpi++);
+            : new SpiAllocation(request.RequestId, request.Protocol == IpsecSaProtocol.IpComp ? (nextSpi++ & 0xffff) | 0x100 : nextSpi++);
 
     public void Dispose() => Engine.Dispose();
 

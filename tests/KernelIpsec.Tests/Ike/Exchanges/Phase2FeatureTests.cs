@@ -5,8 +5,8 @@ using KernelIpsec.Ike.Wire;
 using KernelIpsec.Tests.Infrastructure;
 using NUnit.Framework;
 using AuthenticationMethod = KernelIpsec.Ike.Config.AuthenticationMethod;
-using IsakmpMessage = KernelIpsec.Ike.Wire.IsakmpMessage;
 using IsakmpFlags = KernelIpsec.Ike.Wire.IsakmpFlags;
+using IsakmpMessage = KernelIpsec.Ike.Wire.IsakmpMessage;
 using NoncePayload = KernelIpsec.Ike.Wire.NoncePayload;
 using SecurityAssociationPayload = KernelIpsec.Ike.Wire.SecurityAssociationPayload;
 

@@ -42,27 +42,27 @@ internal static class TestCertificates
 /// <summary>Trusts certificates that chain to one CA (X509Chain with a custom trust store, no revocation).</summary>
 internal sealed class CaVerifier : ICertificateVerifier
 {
-    private readonly X509Certificate2 _ca;
-    private readonly X509Certificate2? _own;
+    private readonly X509Certificate2 ca;
+    private readonly X509Certificate2? own;
 
     public CaVerifier(X509Certificate2 ca, X509Certificate2? own, X509Certificate2? pinnedPeer = null)
     {
-        _ca = ca;
-        _own = own;
-        _pinned = pinnedPeer;
+        this.ca = ca;
+        this.own = own;
+        pinned = pinnedPeer;
     }
 
-    private readonly X509Certificate2? _pinned;
+    private readonly X509Certificate2? pinned;
 
-    public X509Certificate2? PeerCertificate(RemoteConfig remote) => _pinned is null ? null : X509CertificateLoader.LoadCertificate(_pinned.RawData);
+    public X509Certificate2? PeerCertificate(RemoteConfig remote) => pinned is null ? null : X509CertificateLoader.LoadCertificate(pinned.RawData);
 
-    public X509Certificate2? OwnCertificate(RemoteConfig remote) => _own;
+    public X509Certificate2? OwnCertificate(RemoteConfig remote) => own;
 
     public string? Verify(RemoteConfig remote, X509Certificate2 peer, IReadOnlyList<X509Certificate2> extra)
     {
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(_ca);
+        chain.ChainPolicy.CustomTrustStore.Add(ca);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         chain.ChainPolicy.ExtraStore.AddRange(extra.ToArray());
         return chain.Build(peer) ? null : string.Join("; ", chain.ChainStatus.Select(s => s.StatusInformation.Trim()));

@@ -1,6 +1,6 @@
 using KernelIpsec.Ike.Wire;
-using KernelIpsec.Tests.Infrastructure;
 using KernelIpsec.Tests.Ike.Wire.Vectors;
+using KernelIpsec.Tests.Infrastructure;
 using NUnit.Framework;
 
 namespace KernelIpsec.Tests.Ike.Wire;

@@ -2,8 +2,8 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Diagnostics;
 using KernelIpsec.Ike.Wire;
-using KernelIpsec.Tests.Infrastructure;
 using KernelIpsec.Tests.Ike.Wire.Vectors;
+using KernelIpsec.Tests.Infrastructure;
 using NUnit.Framework;
 
 namespace KernelIpsec.Tests.Ike.Wire;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using KernelIpsec.Ike.Wire;
-using KernelIpsec.Tests.Infrastructure;
 using KernelIpsec.Tests.Ike.Wire.Vectors;
+using KernelIpsec.Tests.Infrastructure;
 using NUnit.Framework;
 
 namespace KernelIpsec.Tests.Ike.Wire;

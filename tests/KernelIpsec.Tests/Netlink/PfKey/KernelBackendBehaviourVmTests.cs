@@ -1,7 +1,7 @@
-using KernelIpsec.Netlink.Backends;
 using System.Net;
 using System.Net.Sockets;
 using KernelIpsec.Netlink;
+using KernelIpsec.Netlink.Backends;
 using KernelIpsec.Netlink.Events;
 using KernelIpsec.Netlink.Model;
 using KernelIpsec.Netlink.Model.Algorithms;

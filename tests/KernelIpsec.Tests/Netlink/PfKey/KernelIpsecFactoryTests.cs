@@ -1,6 +1,6 @@
-using KernelIpsec.Netlink.Backends;
 using KernelIpsec.Keyd.Config;
 using KernelIpsec.Netlink;
+using KernelIpsec.Netlink.Backends;
 using KernelIpsec.Netlink.InMemory;
 using KernelIpsec.Setkey.Cli;
 using KernelIpsec.Tests.Infrastructure;

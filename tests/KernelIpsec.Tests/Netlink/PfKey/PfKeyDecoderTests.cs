@@ -103,7 +103,8 @@ public class PfKeyDecoderTests
     {
         var acquire = Parse(AfKeyCaptures.Acquire);
         var full = new SecurityPolicy(new Selector(AddressPrefix.Host(Left), AddressPrefix.Parse("10.77.0.5/32"), 17), PolicyDirection.Out, PolicyAction.Allow,
-            [new IpsecRequest(IpsecProtocol.Esp, IpsecMode.Transport)]) { Index = 25 };
+            [new IpsecRequest(IpsecProtocol.Esp, IpsecMode.Transport)])
+        { Index = 25 };
         var e = PfKeyDecoder.Acquire(acquire, full);
         Assert.That(e, Is.EqualTo(new AcquireEvent(Left, IPAddress.Parse("10.77.0.5"), IpsecProtocol.Esp, full.Selector, full, 1)));
         var withoutPolicy = PfKeyDecoder.Acquire(acquire, null);

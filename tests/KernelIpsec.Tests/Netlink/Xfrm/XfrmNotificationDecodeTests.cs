@@ -19,7 +19,8 @@ public class XfrmNotificationDecodeTests
 
     private static SecurityPolicy V4TransportPolicy => new(
         new Selector(AddressPrefix.Host(Local), AddressPrefix.Host(Remote), 17), PolicyDirection.Out, PolicyAction.Allow,
-        [new IpsecRequest(IpsecProtocol.Esp, IpsecMode.Transport, IpsecLevel.Unique, 42)]) { Priority = 0 };
+        [new IpsecRequest(IpsecProtocol.Esp, IpsecMode.Transport, IpsecLevel.Unique, 42)])
+    { Priority = 0 };
 
     [Test]
     public void NewPolicy()
@@ -35,7 +36,8 @@ public class XfrmNotificationDecodeTests
         var e = (PolicyDeletedEvent)Decode(20, KernelNotificationCaptures.DelPolicyV6Tunnel)!;
         Assert.That(e.Policy with { Current = null, Index = 0 }, Is.EqualTo(new SecurityPolicy(
             new Selector(AddressPrefix.Parse("fd77:1::/64"), AddressPrefix.Parse("fd77:2::/64")), PolicyDirection.In, PolicyAction.Allow,
-            [new IpsecRequest(IpsecProtocol.Esp, IpsecMode.Tunnel, IpsecLevel.Require, 0, IPAddress.Parse("fd77::1"), IPAddress.Parse("fd77::2"))]) { Priority = 0 }));
+            [new IpsecRequest(IpsecProtocol.Esp, IpsecMode.Tunnel, IpsecLevel.Require, 0, IPAddress.Parse("fd77::1"), IPAddress.Parse("fd77::2"))])
+        { Priority = 0 }));
     }
 
     [Test]

@@ -24,12 +24,14 @@ public class XfrmPolicyKernelTests : XfrmKernelTestBase
     {
         yield return new TestCaseData(
             new SecurityPolicy(Sel("10.1.0.0/16", "10.2.0.0/16", 6, 80), PolicyDirection.Out, PolicyAction.Allow,
-                [new IpsecRequest(IpsecProtocol.Esp, IpsecMode.Tunnel, IpsecLevel.Unique, 5, Left, Right)]) { Priority = 100 },
+                [new IpsecRequest(IpsecProtocol.Esp, IpsecMode.Tunnel, IpsecLevel.Unique, 5, Left, Right)])
+            { Priority = 100 },
             "src 10.1.0.0/16 dst 10.2.0.0/16 proto tcp sport 80 dir out priority 100 tmpl src 10.77.0.1 dst 10.77.0.2 proto esp mode tunnel reqid 5 level required")
             .SetName("v4 tunnel, tcp source port, priority, reqid");
         yield return new TestCaseData(
             new SecurityPolicy(Sel("fd77:1::/64", "fd77:2::/64", 17, 0, 500), PolicyDirection.In, PolicyAction.Allow,
-                [new IpsecRequest(IpsecProtocol.Ah, IpsecMode.Transport, IpsecLevel.Use), new IpsecRequest(IpsecProtocol.Esp, IpsecMode.Transport, IpsecLevel.Unique, 7)]) { Priority = 0 },
+                [new IpsecRequest(IpsecProtocol.Ah, IpsecMode.Transport, IpsecLevel.Use), new IpsecRequest(IpsecProtocol.Esp, IpsecMode.Transport, IpsecLevel.Unique, 7)])
+            { Priority = 0 },
             "src fd77:1::/64 dst fd77:2::/64 proto udp dport 500 dir in tmpl proto ah mode transport level use tmpl proto esp mode transport reqid 7")
             .SetName("v6 AH+ESP bundle, use level, udp destination port");
         yield return new TestCaseData(

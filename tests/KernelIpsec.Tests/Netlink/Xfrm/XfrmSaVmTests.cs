@@ -94,7 +94,8 @@ public class XfrmSaVmTests
             AlgorithmKind.Compression => IpsecProtocol.IpComp,
             AlgorithmKind.Authentication when name != "null" => IpsecProtocol.Ah,
             _ => IpsecProtocol.Esp,
-        }, spi) { Mode = mode, ReqId = spi & 0xff };
+        }, spi)
+        { Mode = mode, ReqId = spi & 0xff };
         return kind switch
         {
             AlgorithmKind.Encryption => sa with { Encryption = new SaAlgorithm(alg, Key(alg, 1)), Authentication = new SaAlgorithm(sha1, Key(sha1, 2)) },

@@ -61,8 +61,11 @@ public static class ReferenceTokens
             if (p + 1 < s.Length && s[p + 1] is 'n' or '4' or '6')
                 return 1 + Run(s, p + 1, ch => ch is 'n' or '4' or '6');
             foreach (var option in Options)
+            {
                 if (string.CompareOrdinal(s, p + 1, option, 0, option.Length) == 0)
                     return 1 + option.Length;
+            }
+
             return 1 + Run(s, p + 1, char.IsAsciiLetterOrDigit);
         }
         var word = char.IsAsciiLetterOrDigit(c) || c == ':' ? 1 + Run(s, p + 1, ch => char.IsAsciiLetterOrDigit(ch) || ch is ':' or '%' or '.' or '-') : 0;

@@ -51,7 +51,10 @@ public partial class RespacingPropertyTests
         foreach (var file in Directory.GetFiles(Path.Combine(root, "tests/golden/setkey/scripts"), "*.conf")
                      .Concat(Directory.GetFiles(Path.Combine(root, "tests/KernelIpsec.Tests/Setkey/Styles"), "*.conf"))
                      .Order(StringComparer.Ordinal))
+        {
             yield return new TestCaseData(File.ReadAllText(file)).SetArgDisplayNames(Path.GetFileName(file));
+        }
+
         var fromTests = new[] { typeof(GrammarTests).GetMethods(), typeof(BinderTests).GetMethods(), typeof(GluedTokenTests).GetMethods(), typeof(SetkeyCliTests).GetMethods() }
             .SelectMany(methods => methods)
             .SelectMany(m => m.GetCustomAttributes<TestCaseAttribute>())

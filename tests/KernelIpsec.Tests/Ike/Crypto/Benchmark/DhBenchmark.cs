@@ -1,4 +1,3 @@
-using KernelIpsec.Ike.Wire;
 using System.Diagnostics;
 using System.Globalization;
 using System.Numerics;
@@ -7,6 +6,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using KernelIpsec.Ike.Crypto.DiffieHellman;
+using KernelIpsec.Ike.Wire;
 using NUnit.Framework;
 
 namespace KernelIpsec.Tests.Ike.Crypto.Benchmark;

@@ -9,7 +9,7 @@ namespace KernelIpsec.Tests.Ike.Crypto.CharonReplay;
 /// </summary>
 internal sealed partial class CharonKeyLog
 {
-    private readonly Dictionary<string, List<byte[]>> _blobs = [];
+    private readonly Dictionary<string, List<byte[]>> blobs = [];
 
     public CharonKeyLog(string path)
     {
@@ -52,17 +52,17 @@ internal sealed partial class CharonKeyLog
     /// <summary>The n-th blob logged under <paramref name="label"/> (0 = first).</summary>
     public byte[] Get(string label, int index = 0)
     {
-        if (!_blobs.TryGetValue(label, out var list) || list.Count <= index)
+        if (!blobs.TryGetValue(label, out var list) || list.Count <= index)
             throw new InvalidOperationException($"{Path}: charon logged no '{label}' #{index}");
         return list[index];
     }
 
-    public int Count(string label) => _blobs.TryGetValue(label, out var list) ? list.Count : 0;
+    public int Count(string label) => blobs.TryGetValue(label, out var list) ? list.Count : 0;
 
     private void Add(string label, List<byte> bytes)
     {
-        if (!_blobs.TryGetValue(label, out var list))
-            _blobs[label] = list = [];
+        if (!blobs.TryGetValue(label, out var list))
+            blobs[label] = list = [];
         list.Add([.. bytes]);
     }
 
