@@ -114,6 +114,7 @@ public sealed class RacoonRuntime : IRacoonRuntime
         var daemon = new KeyDaemon(config, kernel,
             spd => new EngineAdapter(config, spd, loggers.CreateLogger("KernelIpsec.Ike.Engine")),
             daemonSettings, loggers, time);
+        InheritedSignals.ResetToDefault();
         using var hup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c =>
         {
             c.Cancel = true;

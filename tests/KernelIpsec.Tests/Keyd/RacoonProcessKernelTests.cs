@@ -49,12 +49,16 @@ public class RacoonProcessKernelTests
         Start(ns, _ => { }, listen, topLevel, flags);
 
     /// <summary>As above; <paramref name="prepare"/> gets the racoon directory before racoon starts.</summary>
-    private static RacoonProcess Start(TestNetns ns, Action<string> prepare, string listen, string topLevel, params string[] flags)
+    private static RacoonProcess Start(TestNetns ns, Action<string> prepare, string listen, string topLevel, params string[] flags) =>
+        Start(ns, prepare, listen, topLevel, [], flags);
+
+    /// <summary>As above, racoon exec'd through <paramref name="wrapper"/> (e.g. nohup), which keeps its pid.</summary>
+    private static RacoonProcess Start(TestNetns ns, Action<string> prepare, string listen, string topLevel, string[] wrapper, params string[] flags)
     {
         var dir = WriteConfig(listen, topLevel);
         prepare(dir);
         var psi = new ProcessStartInfo("ip") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "netns", "exec", ns.Name, Tool("racoon"), "-F", "-d", "-f", Path.Combine(dir, "racoon.conf"), "-l", Path.Combine(dir, "racoon.log") }.Concat(flags))
+        foreach (var a in new[] { "netns", "exec", ns.Name }.Concat(wrapper).Concat([Tool("racoon"), "-F", "-d", "-f", Path.Combine(dir, "racoon.conf"), "-l", Path.Combine(dir, "racoon.log")]).Concat(flags))
             psi.ArgumentList.Add(a);
         var process = Process.Start(psi)!;
         process.BeginOutputReadLine();
@@ -227,6 +231,23 @@ public class RacoonProcessKernelTests
         Assert.That(File.Exists(racoon.PidFile), Is.False);
         Assert.That(File.Exists(racoon.Socket), Is.False);
         Assert.That(ns.Exec("ip xfrm policy"), Does.Not.Contain("socket"));
+    }
+
+    [Test]
+    public void SighupReloadsAndSigtermStopsWhenStartedUnderNohup()
+    {
+        // nohup (and a shell's background job) hands racoon SIGHUP (SIGINT) ignored; racoon still answers them.
+        Requirements.Root();
+        using var ns = TestNetns.Create();
+        using var racoon = Start(ns, _ => { }, "isakmp 127.0.0.1 [500];", "", wrapper: ["nohup"]);
+
+        racoon.Signal("HUP");
+        racoon.WaitForLog("configuration reloaded");
+        Assert.That(racoon.Process.HasExited, Is.False);
+
+        racoon.Signal("TERM");
+        Assert.That(racoon.Process.WaitForExit(20000), Is.True, racoon.LogText());
+        Assert.That(racoon.Process.ExitCode, Is.Zero);
     }
 
     [Test]
