@@ -17,6 +17,18 @@ public sealed record AllocateSpi(long RequestId, IpsecSaProtocol Protocol, IPAdd
 /// <summary>Install both SAs of one protocol (inbound: update the larval SA of the allocated SPI; outbound: add).</summary>
 public sealed record InstallSaPair(IpsecSaPair Pair) : EngineIntent;
 
+/// <summary>
+/// Both SAs of <paramref name="Pair"/> exist; replace them in place with this description (XFRM_MSG_UPDSA). Sent
+/// when the NAT in front of the peer moved its mapping: <see cref="IpsecSaPair.Encapsulation"/> has the new port.
+/// </summary>
+public sealed record UpdateSaPair(IpsecSaPair Pair) : EngineIntent;
+
+/// <summary>
+/// Send a NAT-T keepalive (RFC 3948 2.3: one 0xFF byte, no non-ESP marker) from <paramref name="Local"/> (our
+/// NAT-T port) to <paramref name="Remote"/>, so the NAT in front of us keeps the mapping.
+/// </summary>
+public sealed record SendNatKeepalive(IPEndPoint Local, IPEndPoint Remote) : EngineIntent;
+
 /// <summary>Delete one IPsec SA from the kernel (the peer deleted it, or INITIAL-CONTACT purged it).</summary>
 public sealed record DeleteIpsecSa(IpsecSaProtocol Protocol, uint Spi, IPAddress Source, IPAddress Destination) : EngineIntent;
 

@@ -9,6 +9,7 @@ namespace KernelIpsec.Ike.Sa;
 /// <see cref="AuthenticationAlgorithm"/> the IPsec DOI Authentication Algorithm attribute
 /// (HMAC-MD5 = 1, HMAC-SHA = 2, HMAC-SHA2-256 = 5 ...; 0 = none).
 /// Inbound: <see cref="RemoteAddress"/> → <see cref="LocalAddress"/> with <see cref="InboundSpi"/>; outbound the reverse.
+/// <see cref="Encapsulation"/> is set when NAT-T negotiated ESP in UDP (ESP only).
 /// </summary>
 public sealed record IpsecSaPair(
     IpsecSaProtocol Protocol,
@@ -25,4 +26,5 @@ public sealed record IpsecSaPair(
     IpsecLifetime Lifetime,
     uint Reqid,
     TrafficSelector LocalSelector,
-    TrafficSelector RemoteSelector);
+    TrafficSelector RemoteSelector,
+    UdpEncapsulation? Encapsulation = null);

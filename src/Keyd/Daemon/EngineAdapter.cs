@@ -47,6 +47,8 @@ public sealed class EngineAdapter : IKeyEngine, IDisposable
 
     public IReadOnlyList<EngineIntent> OnTimer(DateTimeOffset now) => engine.HandleTimer(now);
 
+    public IReadOnlyList<EngineIntent> OnNatMapping(NatMappingChange change, DateTimeOffset now) => engine.HandleNatMapping(change, now);
+
     public IReadOnlyList<EngineIntent> Reconfigure(RacoonConfig config, DateTimeOffset now) => engine.Reconfigure(config, now);
 
     public IReadOnlyList<EngineIntent> EstablishPhase1(IPAddress? local, IPAddress remote, string? remoteName, DateTimeOffset now)

@@ -22,6 +22,9 @@ public interface IKeyEngine
 
     IReadOnlyList<EngineIntent> OnTimer(DateTimeOffset now);
 
+    /// <summary>The kernel saw an ESP-in-UDP SA's peer at a new port (XFRM_MSG_MAPPING / SADB_X_NAT_T_NEW_MAPPING).</summary>
+    IReadOnlyList<EngineIntent> OnNatMapping(NatMappingChange change, DateTimeOffset now);
+
     /// <summary>SIGHUP with a good configuration: new settings for new negotiations, established SAs kept.</summary>
     IReadOnlyList<EngineIntent> Reconfigure(RacoonConfig config, DateTimeOffset now);
 

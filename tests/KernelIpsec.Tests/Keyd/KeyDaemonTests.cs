@@ -49,6 +49,8 @@ public class KeyDaemonTests
 
         public IReadOnlyList<EngineIntent> OnTimer(DateTimeOffset now) => [];
 
+        public IReadOnlyList<EngineIntent> OnNatMapping(NatMappingChange change, DateTimeOffset now) => [];
+
         public IReadOnlyList<EngineIntent> Reconfigure(RacoonConfig config, DateTimeOffset now)
         {
             Calls.Add("reconfigure");
