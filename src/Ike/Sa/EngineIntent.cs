@@ -36,10 +36,10 @@ public sealed record DeleteIpsecSa(IpsecSaProtocol Protocol, uint Spi, IPAddress
 public sealed record ArmTimer(DateTimeOffset Due) : EngineIntent;
 
 /// <summary>An ISAKMP SA is up (racoon's <c>phase1_up</c> script hook, racoonctl event).</summary>
-public sealed record Phase1Up(IPEndPoint Local, IPEndPoint Remote, ulong InitiatorCookie, ulong ResponderCookie) : EngineIntent;
+public sealed record Phase1Up(IPEndPoint Local, IPEndPoint Remote, ulong InitiatorCookie, ulong ResponderCookie, Phase1Details? Details = null) : EngineIntent;
 
 /// <summary>An ISAKMP SA is gone (deleted, expired, or its peer dead).</summary>
-public sealed record Phase1Down(IPEndPoint Local, IPEndPoint Remote, ulong InitiatorCookie, ulong ResponderCookie, string Reason) : EngineIntent;
+public sealed record Phase1Down(IPEndPoint Local, IPEndPoint Remote, ulong InitiatorCookie, ulong ResponderCookie, string Reason, Phase1Details? Details = null) : EngineIntent;
 
 /// <summary>
 /// A negotiation failed. <paramref name="Acquire"/> is the kernel request it served, if any, so the daemon
