@@ -15,9 +15,10 @@ public sealed partial class Engine
 {
     /// <summary>
     /// Start phase 1 with a peer (racoonctl establish-sa isakmp), with the remote section for its address or the one
-    /// named <paramref name="remoteName"/>.
+    /// named <paramref name="remoteName"/>; <paramref name="credentials"/> is the XAuth login racoonctl vpn-connect -u gave.
     /// </summary>
-    public IReadOnlyList<EngineIntent> InitiatePhase1(IPEndPoint local, IPEndPoint remote, DateTimeOffset now, string? remoteName = null)
+    public IReadOnlyList<EngineIntent> InitiatePhase1(IPEndPoint local, IPEndPoint remote, DateTimeOffset now, string? remoteName = null,
+        XauthCredentials? credentials = null)
     {
         Begin(now);
         if (sas.WithPeer(remote.Address).Any(e => e.Sa.State != IsakmpSaState.Dead))
@@ -33,7 +34,10 @@ public sealed partial class Engine
         }
         else
         {
-            StartPhase1(local, remote, config);
+            if (StartPhase1(local, remote, config) is { } started)
+            {
+                started.Sa.XauthClientCredentials = credentials;
+            }
         }
         return Finish();
     }

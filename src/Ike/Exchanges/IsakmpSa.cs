@@ -44,6 +44,9 @@ internal sealed class IsakmpSa : IDisposable
     /// <summary>The peer's authenticated identity (phase 1 ID payload).</summary>
     public IdentificationPayload? PeerId { get; set; }
 
+    /// <summary>Our XAuth login when we are the XAuth client and racoonctl vpn-connect -u gave one.</summary>
+    public XauthCredentials? XauthClientCredentials { get; set; }
+
     /// <summary>The peer announced RFC 3706 dead peer detection.</summary>
     public bool PeerSupportsDpd { get; set; }
 
