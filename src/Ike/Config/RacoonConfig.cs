@@ -19,6 +19,9 @@ public sealed record RacoonConfig
     /// <summary>`gss_id_enc`: "utf-16le" or "latin1".</summary>
     public string GssIdEncoding { get; init; } = "utf-16le";
     public ModeConfigServer? ModeConfig { get; init; }
+
+    /// <summary>The NAT-T port (racoon -P, default 4500): where IKE floats when a NAT is found, ours and the peer's.</summary>
+    public int NattPort { get; init; } = 4500;
     public IReadOnlyList<RemoteConfig> Remotes { get; init; } = [];
     public IReadOnlyList<SainfoConfig> Sainfos { get; init; } = [];
 

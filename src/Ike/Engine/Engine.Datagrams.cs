@@ -52,10 +52,10 @@ public sealed partial class Engine
                     Phase1Message(local, remote, h, bytes, fingerprint);
                     break;
                 case ExchangeType.QuickMode:
-                    QuickModeMessage(remote, h, bytes, fingerprint);
+                    QuickModeMessage(local, remote, h, bytes, fingerprint);
                     break;
                 case ExchangeType.Informational:
-                    InformationalMessage(remote, h, bytes, fingerprint);
+                    InformationalMessage(local, remote, h, bytes, fingerprint);
                     break;
                 default:
                     EngineLog.UnsupportedExchangeFrom(Log, (byte)h.Exchange, RacoonText.Endpoint(remote));
@@ -97,6 +97,7 @@ public sealed partial class Engine
         var exchange = entry.Exchange;
         var learnsCookie = sa.IsInitiator && sa.ResponderCookie == 0;
         var before = exchange.LastSent;
+        var unfloat = isNew ? null : FloatWithPeer(sa, local, remote);
         try
         {
             if (learnsCookie)
@@ -109,6 +110,7 @@ public sealed partial class Engine
         catch (ExchangeException f)
         {
             Emit(f.Done);
+            unfloat?.Invoke();
             if (learnsCookie && !f.Fatal)
             {
                 sas.SetResponderCookie(entry, 0);

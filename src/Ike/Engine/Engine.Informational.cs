@@ -14,7 +14,7 @@ namespace KernelIpsec.Ike.Engine;
 // Informational messages: the exchange opens and verifies them and reports each payload; the engine acts on it.
 public sealed partial class Engine : IInformationalHandler
 {
-    private void InformationalMessage(IPEndPoint remote, IsakmpHeader h, byte[] bytes, string fingerprint)
+    private void InformationalMessage(IPEndPoint local, IPEndPoint remote, IsakmpHeader h, byte[] bytes, string fingerprint)
     {
         var entry = sas.Find(h.InitiatorCookie, h.ResponderCookie, remote);
         if (!h.IsEncrypted)
@@ -48,6 +48,7 @@ public sealed partial class Engine : IInformationalHandler
         }
         received.Remember(fingerprint, null, Now);
         Touch(entry);
+        FollowPeer(entry, local, remote);
         InformationalExchange.Receive(sa, message, this, Log);
     }
 

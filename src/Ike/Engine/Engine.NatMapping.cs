@@ -1,10 +1,12 @@
 using System.Net;
+using KernelIpsec.Ike.Exchanges;
 using KernelIpsec.Ike.Sa;
 using Microsoft.Extensions.Logging;
 
 namespace KernelIpsec.Ike.Engine;
 
-// The NAT in front of a peer moved its mapping: the ISAKMP SA and the peer's ESP-in-UDP SAs follow the new port.
+// The NAT in front of a peer moved its mapping, or IKE floated to the NAT-T port: the ISAKMP SA and the peer's
+// ESP-in-UDP SAs follow the peer to its new port.
 public sealed partial class Engine
 {
     /// <summary>
@@ -29,21 +31,44 @@ public sealed partial class Engine
                 RacoonText.Endpoint(change.OldPeer), RacoonText.Endpoint(change.NewPeer));
             return Finish();
         }
-        var oldPort = change.OldPeer.Port;
-        var newPort = change.NewPeer.Port;
-        if (oldPort == newPort)
+        if (change.OldPeer.Port == change.NewPeer.Port)
         {
             return Finish();
         }
         Log.LogInformation("NAT-T: peer mapping changed {Old} -> {New}", RacoonText.Endpoint(change.OldPeer), RacoonText.Endpoint(change.NewPeer));
         var endpoints = found.Phase1.Endpoints;
-        if (endpoints.Peer.Address.Equals(change.OldPeer.Address) && endpoints.Peer.Port == oldPort)
+        if (endpoints.Peer.Equals(change.OldPeer))
         {
             endpoints.Peer = change.NewPeer;
         }
-        foreach (var entry in installed.WithPeer(change.OldPeer.Address).ToList())
+        MoveEncapsulatedSas(change.OldPeer, change.NewPeer.Port);
+        return Finish();
+    }
+
+    /// <summary>
+    /// A protected message of an established ISAKMP SA (its HASH checked) came from somewhere else on the NAT-T port:
+    /// the NAT in front of the peer re-mapped it (RFC 3947 4: follow the port of authenticated messages). IKE and the
+    /// SAs' encapsulation move to it.
+    /// </summary>
+    private void FollowPeer(IsakmpSaEntry entry, IPEndPoint local, IPEndPoint remote)
+    {
+        var sa = entry.Sa;
+        if (!sa.NatT.InUse || local.Port != s.Config.NattPort || remote.Equals(sa.Peer) || !remote.Address.Equals(sa.Peer.Address))
         {
-            if (entry.Pair.Encapsulation is { } encap && encap.RemotePort == oldPort)
+            return;
+        }
+        var old = sa.Peer;
+        Log.LogInformation("NAT-T: peer mapping changed {Old} -> {New}", RacoonText.Endpoint(old), RacoonText.Endpoint(remote));
+        sa.Endpoints.Peer = remote;
+        MoveEncapsulatedSas(old, remote.Port);
+    }
+
+    /// <summary>Every ESP-in-UDP pair with the peer at <paramref name="old"/> gets <paramref name="newPort"/> in place.</summary>
+    private void MoveEncapsulatedSas(IPEndPoint old, int newPort)
+    {
+        foreach (var entry in installed.WithPeer(old.Address).ToList())
+        {
+            if (entry.Pair.Encapsulation is { } encap && encap.RemotePort == old.Port)
             {
                 var moved = entry.Pair with { Encapsulation = encap with { RemotePort = newPort } };
                 installed.Remove(entry);
@@ -51,6 +76,33 @@ public sealed partial class Engine
                 Emit(new UpdateSaPair(moved));
             }
         }
-        return Finish();
+    }
+
+    /// <summary>
+    /// Responder: a phase 1 message of an SA doing NAT-T arrived on the NAT-T port (the initiator floated, RFC 3947
+    /// 4): the SA answers there from now on. Returns the undo for a message that then proves bad.
+    /// </summary>
+    private Action? FloatWithPeer(IsakmpSa sa, IPEndPoint local, IPEndPoint remote)
+    {
+        if (sa.NatT.Version == Exchanges.NatTraversal.NatTVersion.None || local.Port != s.Config.NattPort
+            || (local.Equals(sa.Local) && remote.Equals(sa.Peer)))
+        {
+            return null;
+        }
+        var (oldLocal, oldPeer, wasFloated) = (sa.Local, sa.Peer, sa.NatT.Floated);
+        var (originalLocal, originalPeer) = (sa.NatT.OriginalLocal, sa.NatT.OriginalPeer);
+        sa.NatT.OriginalLocal ??= sa.Local;
+        sa.NatT.OriginalPeer ??= sa.Peer;
+        sa.Endpoints.Local = local;
+        sa.Endpoints.Peer = remote;
+        sa.NatT.Floated = true;
+        return () =>
+        {
+            sa.Endpoints.Local = oldLocal;
+            sa.Endpoints.Peer = oldPeer;
+            sa.NatT.Floated = wasFloated;
+            sa.NatT.OriginalLocal = originalLocal;
+            sa.NatT.OriginalPeer = originalPeer;
+        };
     }
 }

@@ -89,6 +89,12 @@ public sealed partial class Engine
         {
             entry.Dpd.Next = Now + sa.Remote.DpdDelay;
         }
+        if (sa.NatT.InUse && sa.NatT.WeBehindNat && s.Config.Timers.NattKeepalive > TimeSpan.Zero)
+        {
+            // racoon sends keepalives only from behind the NAT: only our side's mapping can time out.
+            entry.NextKeepalive = Now + s.Config.Timers.NattKeepalive;
+            Log.LogDebug("KA list add: {Local}->{Peer}", RacoonText.Endpoint(sa.Local), RacoonText.Endpoint(sa.Peer));
+        }
         contacted.Add(sa.Peer.Address);
         if (entry.Exchange.PeerSentInitialContact)
         {

@@ -90,7 +90,7 @@ public sealed partial class Engine
         Touch(entry);
     }
 
-    private void QuickModeMessage(IPEndPoint remote, IsakmpHeader h, byte[] bytes, string fingerprint)
+    private void QuickModeMessage(IPEndPoint local, IPEndPoint remote, IsakmpHeader h, byte[] bytes, string fingerprint)
     {
         var entry = sas.Find(h.InitiatorCookie, h.ResponderCookie, remote);
         if (entry is null || entry.Sa.State != IsakmpSaState.Established)
@@ -118,7 +118,9 @@ public sealed partial class Engine
             var message = MessageCrypto.Open(h, bytes, plain);
             if (qm is null)
             {
+                // QuickMode.Respond checks HASH(1) first: only a message that proves itself moves the peer.
                 var (responder, intents) = QuickMode.Respond(sa, s, message, nextIv, () => ++nextRequestId);
+                FollowPeer(entry, local, remote);
                 Emit(intents);
                 AddQuickMode(entry, responder);
                 received.Remember(fingerprint, null, Now);
@@ -126,7 +128,9 @@ public sealed partial class Engine
                 return;
             }
             var before = qm.LastSent;
-            Emit(qm.Handle(message, nextIv));
+            var handled = qm.Handle(message, nextIv);
+            FollowPeer(entry, local, remote);
+            Emit(handled);
             received.Remember(fingerprint, ReferenceEquals(before, qm.LastSent) ? null : qm.LastSent, Now);
             CollectQuickMode(entry, qm);
         }

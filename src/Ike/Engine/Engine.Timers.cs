@@ -77,6 +77,12 @@ public sealed partial class Engine
             RemovePhase1(entry, "ISAKMP-SA expired");
             return;
         }
+        if (entry.NextKeepalive is { } keepalive && now >= keepalive)
+        {
+            // RFC 3948 2.3: one 0xFF byte from our NAT-T port keeps the NAT's mapping for us alive.
+            Emit(new SendNatKeepalive(sa.Local, sa.Peer));
+            entry.NextKeepalive = now + s.Config.Timers.NattKeepalive;
+        }
         var dpd = entry.Dpd;
         if (dpd.Next is { } next && now >= next)
         {

@@ -37,6 +37,9 @@ internal sealed class IsakmpSaEntry : IDisposable
 
     public DpdState Dpd { get; } = new();
 
+    /// <summary>When the next NAT-T keepalive goes out (we are behind a NAT; null: none).</summary>
+    public DateTimeOffset? NextKeepalive { get; set; }
+
     /// <summary>Quick modes running under this SA, by message id.</summary>
     public Dictionary<uint, QuickMode> QuickModes { get; } = [];
 
@@ -69,6 +72,7 @@ internal sealed class IsakmpSaEntry : IDisposable
         {
             Consider(ExpiresAt);
             Consider(Dpd.Next);
+            Consider(NextKeepalive);
         }
         foreach (var qm in QuickModes.Values)
         {

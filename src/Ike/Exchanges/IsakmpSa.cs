@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Net;
 using KernelIpsec.Ike.Config;
 using KernelIpsec.Ike.Crypto.Derivation;
+using KernelIpsec.Ike.Exchanges.NatTraversal;
 using KernelIpsec.Ike.Sa;
 using KernelIpsec.Ike.Wire;
 
@@ -46,6 +47,9 @@ internal sealed class IsakmpSa : IDisposable
 
     /// <summary>Our XAuth login when we are the XAuth client and racoonctl vpn-connect -u gave one.</summary>
     public XauthCredentials? XauthClientCredentials { get; set; }
+
+    /// <summary>NAT traversal: the dialect agreed, what NAT-D showed, whether IKE moved to the NAT-T port.</summary>
+    public NatTState NatT { get; } = new();
 
     /// <summary>The peer announced RFC 3706 dead peer detection.</summary>
     public bool PeerSupportsDpd { get; set; }

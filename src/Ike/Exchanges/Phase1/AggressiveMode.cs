@@ -15,9 +15,11 @@ namespace KernelIpsec.Ike.Exchanges.Phase1;
 /// Aggressive mode (RFC 2409 5, racoon <c>isakmp_agg.c</c>), three messages:
 /// <code>
 ///  I1: HDR, SA, KE, Ni, IDii [, CR] [, VID]
-///  R1: HDR, SA, KE, Nr, IDir, [CERT,] HASH_R|SIG_R [, CR] [, VID]
-///  I2: HDR*, [CERT,] HASH_I|SIG_I [, N(INITIAL-CONTACT)]
+///  R1: HDR, SA, KE, Nr, IDir, [CERT,] HASH_R|SIG_R [, CR] [, VID] [, NAT-D, NAT-D]
+///  I2: HDR*, [CERT,] HASH_I|SIG_I [, N(INITIAL-CONTACT)] [, NAT-D, NAT-D]
 /// </code>
+/// NAT-T (RFC 3947): vendor IDs on I1/R1, NAT-D payloads on R1/I2; when they show a NAT the initiator sends I2
+/// from and to the NAT-T port.
 /// Every proposal must share one DH group (the KE goes out before the choice). The pre-shared key is chosen by the
 /// peer's ID first, then by its address (unless <c>verify_identifier</c>). The last message goes out encrypted
 /// as racoon and charon send it; a cleartext one is accepted too, as RFC 2409 writes it.
@@ -118,6 +120,7 @@ internal sealed class AggressiveMode : Phase1Exchange
         payloads.AddRange(IdentityAndProof(keys, ownId, asInitiator: false));
         payloads.AddRange(CertificateRequests());
         payloads.AddRange(VendorIds());
+        payloads.AddRange(NatDiscoveryPayloads());
         Send(MessageCrypto.Plain(Sa.Header(Exchange), payloads), expectAnswer: true);
         step = Step.AwaitThird;
     }
@@ -154,10 +157,13 @@ internal sealed class AggressiveMode : Phase1Exchange
             throw;
         }
         NoteVendorIds(message);
+        CheckNatDiscovery(message);
         Sa.PeerId = peerId;
         Adopt(keys);
         var proof = IdentityAndProof(keys, ownId!, asInitiator: true).Skip(1).ToList();
         proof.AddRange(InitialContact(FirstContact));
+        proof.AddRange(NatDiscoveryPayloads());
+        FloatIfNatDetected();
         Send(MessageCrypto.Encrypted(Sa.Header(Exchange), proof, Sa.Keys!.Cipher, Iv!), expectAnswer: false);
         step = Step.Done;
         Established();
@@ -169,6 +175,7 @@ internal sealed class AggressiveMode : Phase1Exchange
         var keys = Sa.Keys!;
         var peerId = Sa.PeerId!;
         VerifyPeer(keys, message, peerId, peerId.ToBodyArray(), peerIsInitiator: true);
+        CheckNatDiscovery(message);
         if (nextIv is not null)
         {
             Iv = nextIv;

@@ -14,10 +14,13 @@ namespace KernelIpsec.Ike.Exchanges.Phase1;
 /// Main mode, identity protection (RFC 2409 5, racoon <c>isakmp_ident.c</c>), six messages:
 /// <code>
 ///  I1: HDR, SA [, VID]              R1: HDR, SA [, VID]
-///  I2: HDR, KE, Ni [, CR]           R2: HDR, KE, Nr [, CR]
+///  I2: HDR, KE, Ni [, CR] [, NAT-D, NAT-D]
+///                                   R2: HDR, KE, Nr [, CR] [, NAT-D, NAT-D]
 ///  I3: HDR*, IDii, [CERT,] HASH_I|SIG_I [, N(INITIAL-CONTACT)]
 ///                                   R3: HDR*, IDir, [CERT,] HASH_R|SIG_R
 /// </code>
+/// NAT-T (RFC 3947): the NAT-T vendor IDs ride on I1/R1, the NAT-D payloads on I2/R2; when they show a NAT the
+/// initiator sends I3 from and to the NAT-T port, and the responder answers where I3 came from.
 /// With pre-shared keys the key is chosen by the peer's address, as racoon does (the ID arrives encrypted).
 /// </summary>
 internal sealed class MainMode : Phase1Exchange
@@ -90,6 +93,7 @@ internal sealed class MainMode : Phase1Exchange
         NonceI = NewNonce();
         var payloads = new List<Payload> { new KeyExchangePayload(PublicI), new NoncePayload(NonceI) };
         payloads.AddRange(CertificateRequests());
+        payloads.AddRange(NatDiscoveryPayloads());
         Send(MessageCrypto.Plain(Sa.Header(Exchange), payloads), expectAnswer: true);
         step = Step.AwaitKe;
     }
@@ -120,9 +124,11 @@ internal sealed class MainMode : Phase1Exchange
         {
             // I: R2 arrived -> I3, the first encrypted message.
             var keys = DeriveKeys(Dh!, ke, NonceI!, nonce, PublicI!, ke, null);
+            CheckNatDiscovery(message);
             PublicR = ke;
             NonceR = nonce;
             Adopt(keys);
+            FloatIfNatDetected();
             var ownId = Identities.Own(Sa.Remote, Sa.Local, UsesSignatures ? OwnCertificate() : null);
             var payloads = IdentityAndProof(keys, ownId, asInitiator: true);
             payloads.AddRange(InitialContact(FirstContact));
@@ -135,6 +141,7 @@ internal sealed class MainMode : Phase1Exchange
             var publicR = dh.PublicValue.ToArray();
             var nonceR = NewNonce();
             var keys = DeriveKeys(dh, ke, nonce, nonceR, ke, publicR, null);
+            CheckNatDiscovery(message);
             Dh = dh;
             PublicI = ke;
             PublicR = publicR;
@@ -143,6 +150,7 @@ internal sealed class MainMode : Phase1Exchange
             Adopt(keys);
             var payloads = new List<Payload> { new KeyExchangePayload(publicR), new NoncePayload(nonceR) };
             payloads.AddRange(CertificateRequests());
+            payloads.AddRange(NatDiscoveryPayloads());
             Send(MessageCrypto.Plain(Sa.Header(Exchange), payloads), expectAnswer: true);
         }
         step = Step.AwaitAuth;

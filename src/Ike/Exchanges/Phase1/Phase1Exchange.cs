@@ -21,7 +21,7 @@ namespace KernelIpsec.Ike.Exchanges.Phase1;
 /// key derivation, authentication by pre-shared key or RSA signature, identity checks and the end of phase 1.
 /// Every step computes into locals and commits to the SA only when the whole message proved good.
 /// </summary>
-internal abstract class Phase1Exchange : IDisposable
+internal abstract partial class Phase1Exchange : IDisposable
 {
     private Outbox? @out;
 
@@ -103,7 +103,7 @@ internal abstract class Phase1Exchange : IDisposable
 
     protected IReadOnlyList<Phase1Offer> OurOffers() => Phase1Offer.FromConfig(Sa.Remote);
 
-    /// <summary>The vendor ids we send: DPD when <c>dpd</c> is on (RFC 3706).</summary>
+    /// <summary>The vendor ids we send: DPD when <c>dpd</c> is on (RFC 3706), NAT-T's when <c>nat_traversal</c> is.</summary>
     protected List<Payload> VendorIds()
     {
         var list = new List<Payload>();
@@ -111,6 +111,7 @@ internal abstract class Phase1Exchange : IDisposable
         {
             list.Add(new VendorIdPayload(KnownVendorIds.DeadPeerDetection.ToArray()));
         }
+        list.AddRange(NatTVendorIds());
         return list;
     }
 
@@ -127,6 +128,7 @@ internal abstract class Phase1Exchange : IDisposable
                 Sa.PeerSupportsDpd = true;
             }
         }
+        NoteNatTVendorIds(message);
     }
 
     /// <summary>Initiator: the responder must have picked exactly one of our transforms.</summary>

@@ -78,10 +78,12 @@ internal sealed partial class QuickMode
                 var length = encLength + authLength;
                 var keyIn = length == 0 ? [] : Keymat.Derive(prfD, gqm, (byte)p.Protocol, inbound, nonceI, nonceR, length);
                 var keyOut = length == 0 ? [] : Keymat.Derive(prfD, gqm, (byte)p.Protocol, p.PeerSpi, nonceI, nonceR, length);
+                var (localSelector, remoteSelector) = SaSelectors(p.Protocol, p.Transform.Mode, local, remote);
                 pairs.Add(new IpsecSaPair(p.Protocol, p.Transform.Mode, local, remote, inbound, p.PeerSpi, p.Transform.TransformId,
                     Phase2ProposalMatcher.EffectiveKeyBits(p.Protocol, p.Transform), IpsecKeyLengths.AuthenticationAlgorithm(p.Protocol, p.Transform),
                     new SaKeys(keyIn[..encLength], keyIn[encLength..]), new SaKeys(keyOut[..encLength], keyOut[encLength..]),
-                    new IpsecLifetime(choice.LifetimeSeconds, choice.LifetimeKilobytes), template.Reqid, Policy.Local, Policy.Remote));
+                    new IpsecLifetime(choice.LifetimeSeconds, choice.LifetimeKilobytes), template.Reqid, localSelector, remoteSelector,
+                    EncapsulationFor(p.Protocol, p.Transform.Mode)));
             }
         }
         CryptographicOperations.ZeroMemory(gqm);

@@ -126,8 +126,20 @@ internal sealed partial class QuickMode : IDisposable
         var remoteTs = ids.Count == 2 ? Selectors.FromId(ids[0]) : TrafficSelector.Host(ph1.Peer.Address);
         var localTs = ids.Count == 2 ? Selectors.FromId(ids[1]) : TrafficSelector.Host(ph1.Local.Address);
         ExchangeLog.RespondNewPhase2Negotiation(s.Log, RacoonText.Endpoint(ph1.Local), RacoonText.Endpoint(ph1.Peer));
-        var policy = s.Policies.FindOutbound(localTs, remoteTs)
-            ?? throw ExchangeException.Abort($"no policy found: {localTs} <=> {remoteTs}", NotifyType.InvalidIdInformation);
+        var policy = s.Policies.FindOutbound(localTs, remoteTs);
+        var peerOriginal = ReadPeerOriginalAddress(ph1, message, peerIsInitiator: true, s.Log);
+        if (policy is null && ph1.NatT.InUse)
+        {
+            var (natLocal, natRemote) = NatTransportSelectors(ph1, localTs, remoteTs);
+            if (s.Policies.FindOutbound(natLocal, natRemote) is { } natPolicy && natPolicy.Templates.All(t => t.Mode == IpsecSaMode.Transport))
+            {
+                (policy, localTs, remoteTs) = (natPolicy, natLocal, natRemote);
+            }
+        }
+        if (policy is null)
+        {
+            throw ExchangeException.Abort($"no policy found: {localTs} <=> {remoteTs}", NotifyType.InvalidIdInformation);
+        }
         var sainfo = SainfoSelector.Select(s.Config.Sainfos, new SainfoQuery
         {
             Local = Selectors.ToSainfoId(localTs),
@@ -136,7 +148,7 @@ internal sealed partial class QuickMode : IDisposable
             PeerIdentityMatches = ph1.PeerId is { } pid ? c => Identities.Matches(pid, c, ph1.Peer.Address) : null,
         }) ?? throw ExchangeException.Abort($"failed to get sainfo for {localTs} <=> {remoteTs}", NotifyType.InvalidIdInformation);
         var skipped = new List<string>();
-        var proposals = Phase2SaCodec.Parse(message.Read(saRaw, SecurityAssociationPayload.Read), skipped);
+        var proposals = Phase2SaCodec.Parse(message.Read(saRaw, SecurityAssociationPayload.Read), skipped, udp: ph1.NatT.InUse);
         var choice = Phase2ProposalMatcher.Select(proposals, policy.Templates, sainfo, ph1.Remote.ProposalCheck, out var why)
             ?? throw ExchangeException.Abort($"no suitable policy found: {why}{(skipped.Count > 0 ? $"; {string.Join("; ", skipped)}" : "")}", NotifyType.NoProposalChosen);
         if (choice.PfsGroup is not null && ke is null)
@@ -156,6 +168,7 @@ internal sealed partial class QuickMode : IDisposable
             sendIds = ids.Count == 2,
             peerIds = ids,
             commit = (message.Header.Flags & IsakmpFlags.Commit) != 0,
+            peerOriginalAddress = peerOriginal,
         };
         if (choice.PfsGroup is { } g)
         {
@@ -237,7 +250,7 @@ internal sealed partial class QuickMode : IDisposable
     {
         ourProposals = Phase2Offers.Build(Policy.Templates, Sainfo, inboundSpis);
         nonceI = s.RandomBytes(Math.Clamp(ph1.Remote.NonceSize, NoncePayload.MinimumLength, NoncePayload.MaximumLength));
-        var rest = new List<Payload> { Phase2SaCodec.Build(ourProposals), new NoncePayload(nonceI) };
+        var rest = new List<Payload> { Phase2SaCodec.Build(ourProposals, UdpValues), new NoncePayload(nonceI) };
         if (Sainfo.PfsGroup is { } g)
         {
             var group = s.Groups.Find((DhGroupId)g) ?? throw ExchangeException.Abort($"pfs_group {g} is not supported", null);
@@ -246,6 +259,7 @@ internal sealed partial class QuickMode : IDisposable
         }
         rest.Add(Selectors.ToId(Policy.Local));
         rest.Add(Selectors.ToId(Policy.Remote));
+        rest.AddRange(NatOaPayloads(Policy.Templates.Any(t => t.Protocol == IpsecSaProtocol.Esp && t.Mode == IpsecSaMode.Transport)));
         sendIds = true;
         SendProtected(rest, nonceI: null, expectAnswer: true);
         State = Step.AwaitAnswer;
@@ -257,7 +271,7 @@ internal sealed partial class QuickMode : IDisposable
         nonceR = s.RandomBytes(Math.Clamp(ph1.Remote.NonceSize, NoncePayload.MinimumLength, NoncePayload.MaximumLength));
         var answer = new Phase2Proposal(choice.ProposalNumber, [.. choice.Protocols.Select(p => new Phase2ProtocolOffer(p.Protocol, inboundSpis[p.Protocol],
             [choice.LifetimeClaimed ? p.Transform with { LifetimeSeconds = choice.LifetimeSeconds } : p.Transform]))]);
-        var rest = new List<Payload> { Phase2SaCodec.Build([answer]), new NoncePayload(nonceR) };
+        var rest = new List<Payload> { Phase2SaCodec.Build([answer], UdpValues), new NoncePayload(nonceR) };
         if (dh is not null)
         {
             rest.Add(new KeyExchangePayload(dh.PublicValue.ToArray()));
@@ -268,6 +282,7 @@ internal sealed partial class QuickMode : IDisposable
             rest.Add(peerIds[0]);
             rest.Add(peerIds[1]);
         }
+        rest.AddRange(NatOaPayloads(choice.Protocols.Any(p => p.Protocol == IpsecSaProtocol.Esp && p.Transform.Mode == IpsecSaMode.Transport)));
         if (choice.LifetimeClaimed)
         {
             foreach (var p in choice.Protocols)
@@ -307,7 +322,7 @@ internal sealed partial class QuickMode : IDisposable
         var rest = message.AfterHash("quick mode");
         CheckHash(message, ComputeHash(ph1, MessageId, nonceI, rest), "HASH(2)");
         var skipped = new List<string>();
-        var answer = Phase2SaCodec.Parse(message.Require(PayloadType.SecurityAssociation, SecurityAssociationPayload.Read, "quick mode"), skipped);
+        var answer = Phase2SaCodec.Parse(message.Require(PayloadType.SecurityAssociation, SecurityAssociationPayload.Read, "quick mode"), skipped, udp: ph1.NatT.InUse);
         var choice = Phase2ProposalMatcher.Verify(answer, ourProposals!, out var why)
             ?? throw ExchangeException.Abort($"the responder's proposal is unacceptable: {why}", NotifyType.NoProposalChosen);
         var nonceR = message.Require(PayloadType.Nonce, NoncePayload.Read, "quick mode").Data;
@@ -325,8 +340,10 @@ internal sealed partial class QuickMode : IDisposable
         {
             choice = ApplyResponderLifetime(choice, n);
         }
+        var peerOriginal = ReadPeerOriginalAddress(ph1, message, peerIsInitiator: false, s.Log);
         this.choice = choice;
         this.nonceR = nonceR;
+        peerOriginalAddress = peerOriginal;
         peerKe = ke?.Data;
         Iv = nextIv;
         var hash3 = new byte[ph1.Keys!.Hash.HashLength];

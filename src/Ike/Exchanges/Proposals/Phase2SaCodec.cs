@@ -16,10 +16,14 @@ public static class Phase2SaCodec
     private const ushort LifeTypeSeconds = 1;
     private const ushort LifeTypeKilobytes = 2;
 
-    public static SecurityAssociationPayload Build(IReadOnlyList<Phase2Proposal> proposals) =>
-        new([.. proposals.SelectMany(p => p.Protocols.Select(o => ToProposal(p.Number, o)))]);
+    /// <summary>
+    /// The SA payload of <paramref name="proposals"/>; with NAT-T in use (<paramref name="udp"/>) ESP's tunnel and
+    /// transport modes go out as UDP-Encapsulated-Tunnel/Transport in that dialect's values (RFC 3947 5.1).
+    /// </summary>
+    public static SecurityAssociationPayload Build(IReadOnlyList<Phase2Proposal> proposals, UdpEncapsulationValues udp = UdpEncapsulationValues.None) =>
+        new([.. proposals.SelectMany(p => p.Protocols.Select(o => ToProposal(p.Number, o, udp)))]);
 
-    private static Proposal ToProposal(byte number, Phase2ProtocolOffer offer)
+    private static Proposal ToProposal(byte number, Phase2ProtocolOffer offer, UdpEncapsulationValues udp)
     {
         byte[] spi;
         if (offer.Protocol == IpsecSaProtocol.IpComp)
@@ -32,10 +36,20 @@ public static class Phase2SaCodec
             spi = new byte[4];
             BinaryPrimitives.WriteUInt32BigEndian(spi, offer.Spi);
         }
-        return new Proposal(number, (ProtocolId)offer.Protocol, spi, [.. offer.Transforms.Select(ToTransform)]);
+        var encapsulated = offer.Protocol == IpsecSaProtocol.Esp ? udp : UdpEncapsulationValues.None;
+        return new Proposal(number, (ProtocolId)offer.Protocol, spi, [.. offer.Transforms.Select(t => ToTransform(t, encapsulated))]);
     }
 
-    public static Transform ToTransform(Phase2Transform t)
+    public static Transform ToTransform(Phase2Transform t) => ToTransform(t, UdpEncapsulationValues.None);
+
+    private static ushort ModeValue(IpsecSaMode mode, UdpEncapsulationValues udp) => udp switch
+    {
+        UdpEncapsulationValues.Rfc3947 => (ushort)(mode == IpsecSaMode.Tunnel ? EncapsulationMode.UdpTunnel : EncapsulationMode.UdpTransport),
+        UdpEncapsulationValues.Draft => (ushort)(mode == IpsecSaMode.Tunnel ? EncapsulationMode.UdpTunnelDraft : EncapsulationMode.UdpTransportDraft),
+        _ => (ushort)mode,
+    };
+
+    private static Transform ToTransform(Phase2Transform t, UdpEncapsulationValues udp)
     {
         var a = new List<DataAttribute>();
         if (t.LifetimeSeconds != 0)
@@ -52,7 +66,7 @@ public static class Phase2SaCodec
         {
             a.Add(DataAttribute.Basic((ushort)IpsecAttributeType.GroupDescription, (ushort)g));
         }
-        a.Add(DataAttribute.Basic((ushort)IpsecAttributeType.EncapsulationMode, (ushort)t.Mode));
+        a.Add(DataAttribute.Basic((ushort)IpsecAttributeType.EncapsulationMode, ModeValue(t.Mode, udp)));
         if (t.AuthenticationAlgorithm != 0)
         {
             a.Add(DataAttribute.Basic((ushort)IpsecAttributeType.AuthenticationAlgorithm, (ushort)t.AuthenticationAlgorithm));
@@ -64,8 +78,12 @@ public static class Phase2SaCodec
         return new Transform(t.Number, t.TransformId, [.. a]);
     }
 
-    /// <summary>The proposals of a received quick mode SA, grouped into bundles by proposal number.</summary>
-    public static IReadOnlyList<Phase2Proposal> Parse(SecurityAssociationPayload sa, List<string> skipped)
+    /// <summary>
+    /// The proposals of a received quick mode SA, grouped into bundles by proposal number. UDP-Encapsulated modes
+    /// (RFC or draft values) are accepted only when NAT-T is in use on the ISAKMP SA (<paramref name="udp"/>), and
+    /// read as the tunnel or transport mode they wrap.
+    /// </summary>
+    public static IReadOnlyList<Phase2Proposal> Parse(SecurityAssociationPayload sa, List<string> skipped, bool udp = false)
     {
         var result = new List<Phase2Proposal>();
         foreach (var group in sa.Proposals.GroupBy(p => p.Number))
@@ -81,7 +99,7 @@ public static class Phase2SaCodec
                 var transforms = new List<Phase2Transform>();
                 foreach (var t in p.Transforms)
                 {
-                    if (TryParse(t, out var parsed, out var why))
+                    if (TryParse(t, udp, out var parsed, out var why))
                     {
                         transforms.Add(parsed!);
                     }
@@ -97,7 +115,7 @@ public static class Phase2SaCodec
         return result;
     }
 
-    private static bool TryParse(Transform t, out Phase2Transform? parsed, out string why)
+    private static bool TryParse(Transform t, bool udp, out Phase2Transform? parsed, out string why)
     {
         parsed = null;
         uint seconds = 0, kilobytes = 0;
@@ -133,12 +151,24 @@ public static class Phase2SaCodec
                     break;
                 case IpsecAttributeType.GroupDescription: group = (DhGroupId)value; break;
                 case IpsecAttributeType.EncapsulationMode:
-                    if (value is not ((ulong)EncapsulationMode.Tunnel or (ulong)EncapsulationMode.Transport))
+                    switch ((EncapsulationMode)value)
                     {
-                        why = $"encapsulation mode {value} (UDP encapsulation needs NAT-T, which is not negotiated)";
-                        return false;
+                        case EncapsulationMode.Tunnel or EncapsulationMode.Transport:
+                            mode = (IpsecSaMode)value;
+                            break;
+                        case EncapsulationMode.UdpTunnel or EncapsulationMode.UdpTunnelDraft when udp:
+                            mode = IpsecSaMode.Tunnel;
+                            break;
+                        case EncapsulationMode.UdpTransport or EncapsulationMode.UdpTransportDraft when udp:
+                            mode = IpsecSaMode.Transport;
+                            break;
+                        case EncapsulationMode.UdpTunnel or EncapsulationMode.UdpTunnelDraft or EncapsulationMode.UdpTransport or EncapsulationMode.UdpTransportDraft:
+                            why = $"encapsulation mode {value} (UDP encapsulation needs NAT-T, which is not negotiated)";
+                            return false;
+                        default:
+                            why = $"unknown encapsulation mode {value}";
+                            return false;
                     }
-                    mode = (IpsecSaMode)value;
                     break;
                 case IpsecAttributeType.AuthenticationAlgorithm: auth = (int)value; break;
                 case IpsecAttributeType.KeyLength: keyBits = (int)value; break;
