@@ -45,6 +45,9 @@ internal sealed class NatPath : IDisposable
     /// <summary>Every datagram in flight, after translation: sender, the ends as the receiver sees them, the bytes.</summary>
     public List<(EnginePeer From, IPEndPoint Source, IPEndPoint Destination, byte[] Bytes)> Wire { get; } = [];
 
+    /// <summary>Changes (or drops, with null) a datagram before the NAT sees it.</summary>
+    public Func<EnginePeer, byte[], byte[]?>? Filter { get; set; }
+
     public List<SendNatKeepalive> Keepalives { get; } = [];
     public List<(EnginePeer Side, UpdateSaPair Update)> Updates { get; } = [];
     public int DroppedAtNat { get; private set; }
@@ -167,8 +170,12 @@ internal sealed class NatPath : IDisposable
         }
     }
 
-    private void Send(EnginePeer side, IPEndPoint local, IPEndPoint remote, byte[] bytes)
+    private void Send(EnginePeer side, IPEndPoint local, IPEndPoint remote, byte[] original)
     {
+        if ((Filter is null ? original : Filter(side, original)) is not { } bytes)
+        {
+            return;
+        }
         if (side == Left)
         {
             if (!local.Address.Equals(Private) || !remote.Address.Equals(Server))

@@ -19,7 +19,7 @@ public class NatTraversalEngineTests
     private static readonly TrafficSelector LeftHost = TrafficSelector.Host(NatPath.Private);
     private static readonly TrafficSelector ServerHost = TrafficSelector.Host(NatPath.Server);
 
-    private static NatPath Create(Tristate leftNatT = Tristate.On, Tristate rightNatT = Tristate.On, bool tunnel = false,
+    internal static NatPath Create(Tristate leftNatT = Tristate.On, Tristate rightNatT = Tristate.On, bool tunnel = false,
         ExchangeMode mode = ExchangeMode.Main, bool translate = true, TimeSpan? keepalive = null, TimeSpan? dpd = null)
     {
         var scenario = new Scenario
