@@ -61,12 +61,14 @@ public sealed class RacoonRuntime : IRacoonRuntime
             LeaveTerminal();
         _ = umask((Tmds.Linux.mode_t)Convert.ToUInt32("077", 8));
         var loaded = RacoonConfLoader.Read(options.ConfigFile);
-        if (loaded.Config is not { } config)
+        if (loaded.Config is not { } parsed)
         {
             foreach (var diagnostic in loaded.Diagnostics)
                 Console.Error.WriteLine(diagnostic);
             return 1;
         }
+        // -P: where IKE floats when a NAT is found (ours and the peer's NAT-T port, as racoon's port_isakmp_natt).
+        var config = parsed with { NattPort = options.EffectiveNattPort };
 
         var settings = new RacoonLogSettings(RacoonLogSettings.Effective(config.LogLevel, options.DebugLevel), options.PrintLocation);
         IRacoonLogSink sink = options.LogFile is { } logFile ? new FileLogSink(logFile)
@@ -161,7 +163,7 @@ public sealed class RacoonRuntime : IRacoonRuntime
         var wanted = KernelChoice.Resolve(options.Kernel, result.Kernel);
         if (wanted.Interface != running.Interface)
             logger.LogWarning("kernel interface {Wanted} takes effect at the next start; this run keeps {Running}", wanted, running);
-        return config;
+        return config with { NattPort = options.EffectiveNattPort };
     }
 
     private static IKernelIpsec OpenKernel(RacoonOptions options, KernelInterface kernelInterface, ILoggerFactory loggers)
