@@ -112,7 +112,7 @@ public sealed partial class Engine
     private void PurgePeerSas(IsakmpSaEntry keep, bool includeThisPhase1)
     {
         var peer = keep.Sa.Peer.Address;
-        foreach (var entry in installed.WithPeer(peer).Where(i => includeThisPhase1 || i.Phase1 != keep.Sa).ToList())
+        foreach (var entry in installed.WithPeer(peer).Where(i => (includeThisPhase1 || i.Phase1 != keep.Sa) && SameHost(i.Phase1, keep.Sa)).ToList())
         {
             installed.Remove(entry);
             var p = entry.Pair;
@@ -122,13 +122,20 @@ public sealed partial class Engine
         }
         if (!includeThisPhase1)
         {
-            foreach (var old in sas.WithPeer(peer).Where(s => s != keep && s.Sa.State == IsakmpSaState.Established).ToList())
+            foreach (var old in sas.WithPeer(peer).Where(s => s != keep && s.Sa.State == IsakmpSaState.Established && SameHost(s.Sa, keep.Sa)).ToList())
             {
                 EngineLog.PurgedISAKMPSASpi(Log, old.Sa.Index);
                 RemovePhase1(old, "purged by INITIAL-CONTACT");
             }
         }
     }
+
+    /// <summary>
+    /// Whether two ISAKMP SAs are with the same host. Behind a NAT several hosts share one address and differ in
+    /// their NAT-T port: one client's INITIAL-CONTACT or death must not take its neighbours' SAs.
+    /// </summary>
+    private static bool SameHost(IsakmpSa a, IsakmpSa b) =>
+        a.Peer.Address.Equals(b.Peer.Address) && (!(a.NatT.PeerBehindNat || b.NatT.PeerBehindNat) || a.Peer.Port == b.Peer.Port);
 
     /// <summary>Tells the peer (when the SA is up) and removes the SA.</summary>
     private void DeletePhase1Entry(IsakmpSaEntry entry, string reason)

@@ -29,10 +29,22 @@ internal sealed class NatPath : IDisposable
         PublicAddress = translate ? Public : Private;
         Clock = new ManualTimeProvider(new DateTimeOffset(2026, 12, 7, 12, 0, 0, TimeSpan.Zero));
         Left = new EnginePeer("left", Private, leftConfig, leftPsk, EnginePair.NoCertificates.Instance, new ListPolicyLookup(), Groups, Clock, 0x1000);
+        clients.Add(Left);
         Right = new EnginePeer("right", Server, rightConfig, rightPsk, EnginePair.NoCertificates.Instance, new ListPolicyLookup(), Groups, Clock, 0x2000);
     }
 
+    private readonly List<EnginePeer> clients = [];
+
     public ManualTimeProvider Clock { get; }
+
+    /// <summary>Another host behind the same NAT (its own private address, its own SPI range).</summary>
+    public EnginePeer AddClient(IPAddress privateAddress, RacoonConfig config, IPreSharedKeyStore psk)
+    {
+        var client = new EnginePeer($"left{clients.Count + 1}", privateAddress, config, psk, EnginePair.NoCertificates.Instance, new ListPolicyLookup(), Groups, Clock,
+            (uint)(0x1000 + (0x100 * clients.Count)));
+        clients.Add(client);
+        return client;
+    }
 
     /// <summary>What right sees as left's address.</summary>
     public IPAddress PublicAddress { get; }
@@ -84,7 +96,7 @@ internal sealed class NatPath : IDisposable
         var end = Clock.GetUtcNow() + horizon;
         while (true)
         {
-            var due = new[] { Left.TimerDue, Right.TimerDue }.Where(d => d is not null).Select(d => d!.Value).DefaultIfEmpty(DateTimeOffset.MaxValue).Min();
+            var due = clients.Append(Right).Select(p => p.TimerDue).Where(d => d is not null).Select(d => d!.Value).DefaultIfEmpty(DateTimeOffset.MaxValue).Min();
             if (due > end)
             {
                 break;
@@ -93,7 +105,7 @@ internal sealed class NatPath : IDisposable
             {
                 Clock.Advance(due - Clock.GetUtcNow());
             }
-            foreach (var p in new[] { Left, Right })
+            foreach (var p in clients.Append(Right).ToList())
             {
                 if (p.TimerDue is { } d && d <= Clock.GetUtcNow())
                 {
@@ -109,12 +121,16 @@ internal sealed class NatPath : IDisposable
         }
     }
 
-    /// <summary>Left's private endpoint as the NAT shows it (a new mapping if it has none).</summary>
+    /// <summary>A private endpoint as the NAT shows it (a new mapping if it has none; the port kept while free, as Linux does).</summary>
     public IPEndPoint Translate(IPEndPoint source)
     {
         if (!outbound.TryGetValue(source, out var port))
         {
             port = PublicPortFor(source.Port);
+            while (inbound.ContainsKey(port))
+            {
+                port++;
+            }
             outbound[source] = port;
             inbound[port] = source;
         }
@@ -133,7 +149,7 @@ internal sealed class NatPath : IDisposable
                     break;
                 case SendNatKeepalive k:
                     Keepalives.Add(k);
-                    if (side == Left)
+                    if (side != Right)
                     {
                         Translate(k.Local);
                     }
@@ -176,9 +192,9 @@ internal sealed class NatPath : IDisposable
         {
             return;
         }
-        if (side == Left)
+        if (side != Right)
         {
-            if (!local.Address.Equals(Private) || !remote.Address.Equals(Server))
+            if (!local.Address.Equals(side.Address) || !remote.Address.Equals(Server))
             {
                 throw new InvalidOperationException($"left sent from {local} to {remote}");
             }
@@ -197,11 +213,15 @@ internal sealed class NatPath : IDisposable
             return;
         }
         Wire.Add((side, local, target, bytes));
-        wire.Enqueue((Left, target, local, bytes));
+        wire.Enqueue((clients.Single(c => c.Address.Equals(target.Address)), target, local, bytes));
     }
 
     public void Dispose()
     {
+        foreach (var client in clients.Skip(1))
+        {
+            client.Dispose();
+        }
         Left.Dispose();
         Right.Dispose();
     }

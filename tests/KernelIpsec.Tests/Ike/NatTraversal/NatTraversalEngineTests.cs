@@ -238,4 +238,37 @@ public class NatTraversalEngineTests
             Assert.That(path.Right.Phase1Downs, Is.Empty);
         });
     }
+    [Test]
+    public void Two_clients_behind_the_same_nat_get_their_own_phase1_and_sas_and_one_initial_contact_spares_the_other()
+    {
+        using var path = Create(tunnel: true);
+        var second = IPAddress.Parse("10.77.3.2");
+        var secondLan = new TrafficSelector(IPNetwork.Parse("10.77.5.0/24"), 0, 0);
+        var serverLan = new TrafficSelector(IPNetwork.Parse("10.77.2.0/24"), 0, 0);
+        var secondScenario = new Scenario
+        {
+            Left = second, Right = NatPath.Server, Tunnel = true, Cipher = new(EncryptionAlgorithm.AesCbc, 128), Group = DhGroupId.Modp2048,
+            Pfs = DhGroupId.Modp2048, EspCipher = new(Phase2Encryption.Aes, 128),
+        };
+        var client2 = path.AddClient(second, secondScenario.ConfigFor(true, r => r with { NatTraversal = Tristate.On },
+            s => s with { LocalId = SainfoId.ForSubnet(secondLan.Network.BaseAddress, 24) }), Scenario.PskTable(NatPath.Server.ToString(), Scenario.Psk));
+        var client2Policy = new IpsecPolicy(secondLan, serverLan, [new SaTemplate(IpsecSaProtocol.Esp, IpsecSaMode.Tunnel, second, NatPath.Server, 0)], 3);
+        client2.Policies.Policies.Add(client2Policy);
+        path.Right.Policies.Policies.Add(new IpsecPolicy(serverLan, secondLan,
+            [new SaTemplate(IpsecSaProtocol.Esp, IpsecSaMode.Tunnel, NatPath.Server, NatPath.Public, 0)], 4));
+
+        path.Run(path.Left, path.Left.Engine.HandleAcquire(LeftAcquire(path, tunnel: true)));
+        path.Run(client2, client2.Engine.HandleAcquire(new AcquireRequest(2, second, NatPath.Server, client2Policy)));
+
+        Assert.That(path.Right.Failures, Is.Empty, path.Right.Log.ToString());
+        Assert.Multiple(() =>
+        {
+            Assert.That(path.Right.Engine.Phase1Sas.Select(p => p.Remote.ToString()), Is.EquivalentTo(new[] { "10.77.0.3:4500", "10.77.0.3:4501" }));
+            Assert.That(path.Right.Installed.Select(p => p.Encapsulation!.RemotePort), Is.EqualTo(new[] { 4500, 4501 }));
+            Assert.That(path.Right.Installed.Select(p => p.RemoteSelector), Is.EqualTo(new[] { new TrafficSelector(IPNetwork.Parse("10.77.1.0/24"), 0, 0), secondLan }));
+            Assert.That(path.Right.Engine.IpsecSas, Has.Count.EqualTo(2), "the second client's INITIAL-CONTACT purged nothing of the first's");
+            Assert.That(path.Right.Deleted, Is.Empty);
+            Assert.That(client2.Installed.Single().Encapsulation, Is.EqualTo(new UdpEncapsulation(4500, 4500)));
+        });
+    }
 }
