@@ -20,7 +20,16 @@ public sealed partial class Engine : IInformationalHandler
         if (!h.IsEncrypted)
         {
             // Unauthenticated: anyone could have sent it. Log what it says, act on nothing (weak_phase1_check off).
-            var said = InformationalExchange.Describe(MessageCrypto.Open(h, bytes, bytes.AsSpan(IsakmpHeader.Size)));
+            // A broken payload chain is one more thing to log, not an internal error.
+            string said;
+            try
+            {
+                said = InformationalExchange.Describe(MessageCrypto.Open(h, bytes, bytes.AsSpan(IsakmpHeader.Size)));
+            }
+            catch (ExchangeException e)
+            {
+                said = $"malformed ({e.Message})";
+            }
             EngineLog.IgnoreUnauthenticatedInformationalFrom(Log, RacoonText.Endpoint(remote), said);
             if (entry is not null && entry.Sa.State == IsakmpSaState.Negotiating)
             {

@@ -1,3 +1,4 @@
+using KernelIpsec.Ike.Crypto.Ciphers;
 using KernelIpsec.Ike.Config;
 using KernelIpsec.Ike.Exchanges.Messages;
 using KernelIpsec.Ike.Wire;
@@ -121,6 +122,13 @@ public static class Phase1SaCodec
         if (enc is null || hash is null || auth is null || group is null)
         {
             why = "a mandatory attribute (encryption, hash, authentication, group) is missing";
+            return false;
+        }
+        // Checked here, where proposals are chosen: a length the cipher cannot take (AES 144, 32640 ...) must not
+        // win the match and then fail in key derivation.
+        if (IkeCipherAlgorithm.Find((EncryptionAlgorithm)enc.Value) is { } cipher && !cipher.IsValidKeyBits(keyBits))
+        {
+            why = $"key length {keyBits} bits is not allowed for {cipher.Name} ({(cipher.HasVariableKeyLength ? $"{cipher.MinKeyBits}..{cipher.MaxKeyBits} in steps of {cipher.KeyBitsStep}" : $"{cipher.DefaultKeyBits} only")})";
             return false;
         }
         offer = new Phase1Offer(t.Number, (EncryptionAlgorithm)enc.Value, keyBits, (HashAlgorithm)hash.Value, auth.Value,

@@ -130,6 +130,23 @@ public class InformationalTests
     }
 
     [Test]
+    public void An_unencrypted_informational_with_a_broken_payload_chain_is_logged_as_malformed_not_as_an_internal_error()
+    {
+        using var pair = Established(new Scenario());
+        var sa = pair.Right.Engine.Phase1Sas.Single();
+        var good = IsakmpMessage.ToArray(new IsakmpHeader(sa.InitiatorCookie, sa.ResponderCookie, PayloadType.None, ExchangeType.Informational, IsakmpFlags.None, 0x1234, 0),
+            DeletePayload.ForIsakmp(sa.InitiatorCookie, sa.ResponderCookie));
+        // The Delete payload claims 200 bytes more than the datagram holds.
+        good[IsakmpHeader.Size + 3] = 200;
+
+        pair.Run(pair.Right, pair.Right.Engine.HandleDatagram(pair.Right.Endpoint, pair.Left.Endpoint, good));
+
+        Assert.That(pair.Right.Log.Lines.Any(l => l.StartsWith("WARNING: ignore unauthenticated informational from 10.77.0.1[500]: malformed (", StringComparison.Ordinal)), pair.Right.Log.ToString());
+        Assert.That(pair.Right.Log.ToString(), Does.Not.Contain("internal error"));
+        Assert.That(pair.Right.Engine.Phase1Sas.Single().Established, Is.True);
+    }
+
+    [Test]
     public void Shutdown_deletes_every_sa_and_tells_the_peer()
     {
         using var pair = Established(new Scenario());

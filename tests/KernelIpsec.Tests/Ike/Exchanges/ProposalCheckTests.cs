@@ -50,6 +50,18 @@ public class ProposalCheckTests
         Assert.That(parsed, Is.EqualTo(offers));
     }
 
+    [TestCase(144)]
+    [TestCase(160)]
+    [TestCase(32640)]
+    public void Phase_1_aes_with_a_key_length_aes_cannot_take_is_refused_where_proposals_are_chosen(int keyBits)
+    {
+        var body = Phase1SaCodec.Build([Offer(keyBits, 3600)]).ToBodyArray();
+        var skipped = new List<string>();
+        var parsed = Phase1SaCodec.Parse(SecurityAssociationPayload.Read(body).Value, skipped);
+        Assert.That(parsed, Is.Empty);
+        Assert.That(skipped.Single(), Does.Contain($"key length {keyBits} bits is not allowed for aes (128..256 in steps of 64)"));
+    }
+
     private static SainfoConfig Sainfo(DhGroupId? pfs = null, int? key = 128) => new()
     {
         Lifetime = TimeSpan.FromHours(1),
