@@ -1,5 +1,4 @@
 using System.Net;
-using System.Threading.Channels;
 using KernelIpsec.Ike.Config;
 using KernelIpsec.Ike.Sa;
 using KernelIpsec.Keyd.Transport;
@@ -44,7 +43,7 @@ public sealed record KeyDaemonSettings
 /// </summary>
 public sealed partial class KeyDaemon : IAsyncDisposable
 {
-    private readonly Channel<DaemonEvent> events = Channel.CreateUnbounded<DaemonEvent>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly DaemonQueue events = new();
     private readonly IKernelIpsec kernel;
     private readonly IKeyEngine engine;
     private readonly KeyDaemonSettings settings;
@@ -73,7 +72,7 @@ public sealed partial class KeyDaemon : IAsyncDisposable
         this.loggers = loggers;
         logger = loggers.CreateLogger("KernelIpsec.Keyd.Daemon.KeyDaemon");
         timer = new EngineTimer(this.time, () => Post(new TimerDue()));
-        transport = new IkeTransport(kernel, d => events.Writer.WriteAsync(new DatagramArrived(d)), loggers.CreateLogger("KernelIpsec.Keyd.Transport.IkeTransport"));
+        transport = new IkeTransport(kernel, d => { events.Post(new DatagramArrived(d)); return ValueTask.CompletedTask; }, loggers.CreateLogger("KernelIpsec.Keyd.Transport.IkeTransport"));
         Phase1s = new Phase1Table(this.time);
         Installed = new InstalledSas(settings.Journal, this.time);
         reporter = new EventReporter(Phase1s);
@@ -107,7 +106,10 @@ public sealed partial class KeyDaemon : IAsyncDisposable
     public Task Started => started.Task;
 
     /// <summary>Queues an event for the loop; safe from any thread (signal handlers, sockets, admin clients).</summary>
-    public void Post(DaemonEvent daemonEvent) => events.Writer.TryWrite(daemonEvent);
+    public void Post(DaemonEvent daemonEvent) => events.Post(daemonEvent);
+
+    /// <summary>Datagrams dropped unread because the loop was behind (a flood), since start.</summary>
+    public long DroppedDatagrams => events.Dropped;
 
     /// <summary>Runs <paramref name="work"/> on the loop and returns its result.</summary>
     public Task<T> OnLoopAsync<T>(Func<Task<T>> work)
@@ -141,7 +143,7 @@ public sealed partial class KeyDaemon : IAsyncDisposable
         }
         started.TrySetResult();
         using var registration = cancellation.Register(() => Post(new TerminateRequested("cancellation")));
-        await foreach (var daemonEvent in events.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+        while (await events.ReadAsync().ConfigureAwait(false) is { } daemonEvent)
         {
             if (daemonEvent is TerminateRequested terminate)
             {
@@ -423,7 +425,7 @@ public sealed partial class KeyDaemon : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        events.Writer.TryComplete();
+        events.Complete();
         transport.Dispose();
         adminServer?.Dispose();
         timer.Dispose();
