@@ -23,18 +23,27 @@ public sealed partial class Engine
         var header = IsakmpHeader.Read(bytes);
         if (!header.TryGetValue(out var h, out var error))
         {
-            EngineLog.InvalidISAKMPPacketFrom(Log, RacoonText.Endpoint(remote), error.Message);
+            if (MayLogAbout(remote))
+            {
+                EngineLog.InvalidISAKMPPacketFrom(Log, RacoonText.Endpoint(remote), error.Message);
+            }
             return Finish();
         }
         if (h.Length != bytes.Length)
         {
-            EngineLog.PacketLengthMismatchFromHeaderSays(Log, RacoonText.Endpoint(remote), h.Length, bytes.Length);
+            if (MayLogAbout(remote))
+            {
+                EngineLog.PacketLengthMismatchFromHeaderSays(Log, RacoonText.Endpoint(remote), h.Length, bytes.Length);
+            }
             return Finish();
         }
         var fingerprint = ReceivedPacketCache.Fingerprint(bytes);
         if (received.TryGet(fingerprint, now, out var answer, out var times))
         {
-            EngineLog.ThePacketIsRetransmittedBy(Log, RacoonText.Endpoint(remote), times);
+            if (MayLogAbout(remote))
+            {
+                EngineLog.ThePacketIsRetransmittedBy(Log, RacoonText.Endpoint(remote), times);
+            }
             if (answer is not null)
             {
                 for (var i = 0; i < s.Timers.PerSend; i++)
@@ -58,7 +67,10 @@ public sealed partial class Engine
                     InformationalMessage(local, remote, h, bytes, fingerprint);
                     break;
                 default:
-                    EngineLog.UnsupportedExchangeFrom(Log, (byte)h.Exchange, RacoonText.Endpoint(remote));
+                    if (MayLogAbout(remote))
+                    {
+                        EngineLog.UnsupportedExchangeFrom(Log, (byte)h.Exchange, RacoonText.Endpoint(remote));
+                    }
                     break;
             }
         }
@@ -78,7 +90,10 @@ public sealed partial class Engine
         {
             if (h.ResponderCookie != 0 || h.IsEncrypted)
             {
-                EngineLog.UnknownISAKMPSAFromPacketIgnored(Log, RacoonText.Index(h.InitiatorCookie, h.ResponderCookie), RacoonText.Endpoint(remote));
+                if (MayLogAbout(remote))
+                {
+                    EngineLog.UnknownISAKMPSAFromPacketIgnored(Log, RacoonText.Index(h.InitiatorCookie, h.ResponderCookie), RacoonText.Endpoint(remote));
+                }
                 return;
             }
             entry = NewResponder(local, remote, h);

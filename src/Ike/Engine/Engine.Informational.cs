@@ -30,7 +30,10 @@ public sealed partial class Engine : IInformationalHandler
             {
                 said = $"malformed ({e.Message})";
             }
-            EngineLog.IgnoreUnauthenticatedInformationalFrom(Log, RacoonText.Endpoint(remote), said);
+            if (MayLogAbout(remote))
+            {
+                EngineLog.IgnoreUnauthenticatedInformationalFrom(Log, RacoonText.Endpoint(remote), said);
+            }
             if (entry is not null && entry.Sa.State == IsakmpSaState.Negotiating)
             {
                 entry.LastError = $"the peer sent an unauthenticated {said}";
@@ -39,7 +42,10 @@ public sealed partial class Engine : IInformationalHandler
         }
         if (entry is null || entry.Sa.State != IsakmpSaState.Established)
         {
-            EngineLog.InformationalPacketFromIgnored(Log, entry is null ? "unknown ISAKMP-SA" : "ISAKMP-SA not established yet", RacoonText.Index(h.InitiatorCookie, h.ResponderCookie), RacoonText.Endpoint(remote));
+            if (MayLogAbout(remote))
+            {
+                EngineLog.InformationalPacketFromIgnored(Log, entry is null ? "unknown ISAKMP-SA" : "ISAKMP-SA not established yet", RacoonText.Index(h.InitiatorCookie, h.ResponderCookie), RacoonText.Endpoint(remote));
+            }
             return;
         }
         var sa = entry.Sa;

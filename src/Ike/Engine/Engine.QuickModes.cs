@@ -95,7 +95,10 @@ public sealed partial class Engine
         var entry = sas.Find(h.InitiatorCookie, h.ResponderCookie, remote);
         if (entry is null || entry.Sa.State != IsakmpSaState.Established)
         {
-            EngineLog.QuickModePacketFromIgnored(Log, entry is null ? "unknown ISAKMP-SA" : "ISAKMP-SA not established yet", RacoonText.Index(h.InitiatorCookie, h.ResponderCookie), RacoonText.Endpoint(remote));
+            if (MayLogAbout(remote))
+            {
+                EngineLog.QuickModePacketFromIgnored(Log, entry is null ? "unknown ISAKMP-SA" : "ISAKMP-SA not established yet", RacoonText.Index(h.InitiatorCookie, h.ResponderCookie), RacoonText.Endpoint(remote));
+            }
             return;
         }
         var sa = entry.Sa;

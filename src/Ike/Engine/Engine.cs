@@ -61,6 +61,7 @@ public sealed partial class Engine : IDisposable
     private readonly DeadlineQueue<IsakmpSaEntry> deadlines = new(e => e.Scheduled);
     private readonly HashSet<IsakmpSaEntry> touched = [];
     private readonly List<EngineIntent> @out = [];
+    private readonly SourceLogLimiter noisy = new(burst: 10, window: TimeSpan.FromSeconds(10), capacity: 4096);
     private long nextRequestId;
     private DateTimeOffset? armed;
 
@@ -94,6 +95,20 @@ public sealed partial class Engine : IDisposable
 
     /// <summary>The IPsec SA pairs installed and not deleted since.</summary>
     public IReadOnlyList<IpsecSaPair> IpsecSas => [.. installed.All().Select(i => i.Pair)];
+
+    /// <summary>
+    /// Whether a warning caused by <paramref name="remote"/>'s datagram may be logged (at most 10 per source per 10 s);
+    /// what was held back is reported in one line first.
+    /// </summary>
+    private bool MayLogAbout(IPEndPoint remote)
+    {
+        var allowed = noisy.Allow(remote.Address, Now, out var suppressed);
+        if (suppressed > 0)
+        {
+            EngineLog.SuppressedWarningsFrom(Log, suppressed, remote.Address);
+        }
+        return allowed;
+    }
 
     /// <summary>Every event starts here: the one clock is the caller's.</summary>
     private void Begin(DateTimeOffset now) => s.Now = now;

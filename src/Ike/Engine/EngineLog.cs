@@ -8,6 +8,9 @@ namespace KernelIpsec.Ike.Engine;
 /// </summary>
 internal static partial class EngineLog
 {
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} more warnings about packets from {Source} were suppressed")]
+    public static partial void SuppressedWarningsFrom(ILogger logger, int count, System.Net.IPAddress source);
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "ignore the acquire because ph2 found")]
     public static partial void IgnoreTheAcquireBecausePh2Found(ILogger logger);
 

@@ -12,6 +12,40 @@ namespace KernelIpsec.Tests.Ike.Exchanges;
 public class HostileInputTests
 {
     [Test]
+    public void A_junk_flood_from_one_source_logs_a_few_lines_and_a_count_while_another_source_still_gets_its_lines()
+    {
+        var scenario = new Scenario();
+        using var pair = scenario.CreatePair();
+        var right = pair.Right;
+        var flooder = new System.Net.IPEndPoint(System.Net.IPAddress.Parse("10.77.0.66"), 500);
+        var junk = new byte[40];
+        junk[17] = 0x10;
+        junk[18] = 2; // main mode
+        junk[15] = 7; // a responder cookie no SA has: "unknown ISAKMP-SA"
+        junk[7] = 1; // and never a zero initiator cookie
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(junk.AsSpan(24), 40);
+        for (var i = 0; i < 1000; i++)
+        {
+            junk[0] = (byte)i; // a new packet each time (a copy would count as a retransmission)
+            junk[1] = (byte)(i >> 8);
+            right.Engine.HandleDatagram(right.Endpoint, flooder, junk);
+        }
+        right.Engine.HandleDatagram(right.Endpoint, pair.Left.Endpoint, junk);
+        pair.Clock.Advance(TimeSpan.FromSeconds(11));
+        junk[2] = 1;
+        right.Engine.HandleDatagram(right.Endpoint, flooder, junk);
+
+        var lines = right.Log.Lines;
+        Assert.Multiple(() =>
+        {
+            Assert.That(lines.Count(l => l.Contains("10.77.0.66[500]", StringComparison.Ordinal) && l.Contains("unknown ISAKMP-SA", StringComparison.OrdinalIgnoreCase)), Is.EqualTo(11),
+                "10 in the first window, 1 in the next");
+            Assert.That(lines, Has.One.EqualTo("WARNING: 990 more warnings about packets from 10.77.0.66 were suppressed"));
+            Assert.That(lines.Count(l => l.Contains("10.77.0.1[500]", StringComparison.Ordinal) && l.Contains("unknown ISAKMP-SA", StringComparison.OrdinalIgnoreCase)), Is.EqualTo(1));
+        });
+    }
+
+    [Test]
     public void Mutated_datagrams_never_throw_and_never_disturb_established_sas()
     {
         var scenario = new Scenario();
