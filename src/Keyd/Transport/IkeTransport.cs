@@ -80,6 +80,31 @@ public sealed partial class IkeTransport : IDisposable
         }
     }
 
+    /// <summary>
+    /// Sends a NAT-T keepalive from the NAT-T socket bound at <paramref name="local"/> (address and port); false (and
+    /// logged) when there is none: from any other socket it would keep the wrong NAT mapping alive.
+    /// </summary>
+    public bool SendNatKeepalive(IPEndPoint local, IPEndPoint remote)
+    {
+        var socket = sockets.Values.Select(s => s.Socket)
+            .FirstOrDefault(s => s.Endpoint.NatTraversal && s.BoundEndPoint.Port == local.Port && SameAddress(s.Endpoint.EndPoint.Address, local.Address));
+        if (socket == null)
+        {
+            LogNoNattSocket(logger, Format(local), Format(remote));
+            return false;
+        }
+        try
+        {
+            socket.SendNatKeepalive(remote);
+            return true;
+        }
+        catch (SocketException e)
+        {
+            LogSendFailed(logger, Format(remote), Format(local), e.Message);
+            return false;
+        }
+    }
+
     public void Dispose()
     {
         foreach (var endpoint in sockets.Keys.ToList())

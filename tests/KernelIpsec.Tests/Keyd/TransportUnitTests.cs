@@ -29,6 +29,29 @@ public class TransportUnitTests
     }
 
     [Test]
+    public void AKeepaliveLeavesTheNattSocketAsOneFfByteWhereIkeGetsTheMarker()
+    {
+        using var transport = new IkeTransport(new InMemoryKernel(), _ => ValueTask.CompletedTask, NullLogger.Instance);
+        transport.Reconcile([new ListenEndpoint(new IPEndPoint(IPAddress.Loopback, 0), NatTraversal: false), new ListenEndpoint(new IPEndPoint(IPAddress.Loopback, 0), NatTraversal: true)]);
+        var bound = transport.Sockets.ToDictionary(s => s.Endpoint.NatTraversal, s => s.BoundEndPoint);
+        using var peer = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        peer.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        peer.ReceiveTimeout = 5000;
+        var peerEndPoint = (IPEndPoint)peer.LocalEndPoint!;
+
+        Assert.That(transport.SendNatKeepalive(new IPEndPoint(IPAddress.Loopback, bound[false].Port), peerEndPoint), Is.False, "never from the ISAKMP socket");
+        Assert.That(transport.SendNatKeepalive(bound[true], peerEndPoint), Is.True);
+        Assert.That(transport.Send(bound[true], peerEndPoint, [0xaa, 0xbb]), Is.True);
+
+        var buffer = new byte[64];
+        EndPoint from = new IPEndPoint(IPAddress.Any, 0);
+        var length = peer.ReceiveFrom(buffer, ref from);
+        Assert.That((buffer[..length], ((IPEndPoint)from).Port), Is.EqualTo((new byte[] { 0xff }, bound[true].Port)), "the first datagram: the keepalive, from the NAT-T port");
+        length = peer.ReceiveFrom(buffer, ref from);
+        Assert.That(buffer[..length], Is.EqualTo(new byte[] { 0, 0, 0, 0, 0xaa, 0xbb }));
+    }
+
+    [Test]
     public void NonEspMarkerClassifiesNattPortTraffic()
     {
         Assert.That(NonEspMarker.Classify([0xff]), Is.EqualTo(NonEspMarker.Kind.Keepalive));
