@@ -455,6 +455,31 @@ public class KeyDaemonTests
     }
 
     [Test]
+    public async Task MinusBRestoresANatTraversalSaWithItsEncapsulation()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var encapsulation = new NatTraversal(EncapsulationType.EspInUdp, 4500, 31000, IPAddress.Parse("192.168.1.20"));
+        var saved = new SecurityAssociation(Left, Right, IpsecProtocol.Esp, 0x5003)
+        {
+            Mode = IpsecMode.Tunnel,
+            ReqId = 3,
+            ReplayWindow = 4,
+            Encryption = new SaAlgorithm(AlgorithmRegistry.Get(AlgorithmKind.Encryption, "aes-cbc"), new byte[16]),
+            Authentication = new SaAlgorithm(AlgorithmRegistry.Get(AlgorithmKind.Authentication, "hmac-sha1"), new byte[20]),
+            Lifetime = new Lifetime(null, new LifetimeLimits(AddSeconds: 600)),
+            NatTraversal = encapsulation,
+        };
+        KernelIpsec.Keyd.State.BackupSaFile.Write(BackupPath, [new(now.AddSeconds(-100), saved)], TimeZoneInfo.Local, 1);
+
+        var (daemon, kernel, _, _, _) = Start(records: true, restore: true);
+        await using var _ = daemon;
+
+        var restored = (await kernel.DumpSasAsync()).Single();
+        Assert.That((restored.Id, restored.NatTraversal), Is.EqualTo((saved.Id, encapsulation)));
+        Assert.That(File.ReadAllLines(BackupPath)[1], Is.EqualTo("#nat_t 2 4500 31000 192.168.1.20"), "saved again as it came back");
+    }
+
+    [Test]
     public async Task MinusBRefusesABackupFileOthersCanRead()
     {
         KernelIpsec.Keyd.State.BackupSaFile.Write(BackupPath, [], TimeZoneInfo.Local, 1);
