@@ -94,6 +94,17 @@ public class NatMappingDecodeTests
     }
 
     [Test]
+    public void SetkeyDashXOverXfrmShowsItAsAfKeysBroadcast()
+    {
+        var e = XfrmDecoder.Event(38, Convert.FromHexString(XfrmMappingV4))!;
+        using var stdout = new StringWriter();
+        new KernelIpsec.Setkey.Dump.Kdebug.KdebugMonitor(stdout, TextWriter.Null, false, true, TimeProvider.System, TimeZoneInfo.Utc).Show(e);
+
+        Assert.That(stdout.ToString(), Does.Contain("sadb_msg{ version=2 type=23 errno=0 satype=3\n")
+            .And.Contain("sadb_x_nat_t_port{ port=4500 }\n").And.Contain("sadb_x_nat_t_port{ port=31000 }\n"));
+    }
+
+    [Test]
     public void PfKeyNewMappingWithoutItsPortsIsRefused()
     {
         var withoutDport = Convert.FromHexString(PfKeyNewMapping)[..88];
