@@ -549,9 +549,12 @@ public class KeyDaemonTests
 
         // As SADB_X_NAT_T_NEW_MAPPING says it: SPI, the peer's old and new endpoints, no destination. Then one for an SA not ours.
         daemon.Post(new KernelEventArrived(new KernelIpsec.Netlink.Events.NatMappingEvent(IpsecProtocol.Esp, 0x9999, null, 0, new IPEndPoint(Right, 4500), new IPEndPoint(Right, 1))));
-        daemon.Post(new KernelEventArrived(new KernelIpsec.Netlink.Events.NatMappingEvent(IpsecProtocol.Esp, inbound.Spi, null, 0, new IPEndPoint(Right, 4500), new IPEndPoint(Right, 32000))));
+        var moved = new KernelIpsec.Netlink.Events.NatMappingEvent(IpsecProtocol.Esp, inbound.Spi, null, 0, new IPEndPoint(Right, 4500), new IPEndPoint(Right, 32000));
+        daemon.Post(new KernelEventArrived(moved));
+        daemon.Post(new KernelEventArrived(moved)); // the kernel reports each packet until the SA is updated
 
         await Eventually(async () => (await kernel.GetSaAsync(inbound))!.NatTraversal!.SourcePort == 32000);
+        Assert.That(await daemon.OnLoopAsync(() => Task.FromResult(true)), Is.True, "both reports handled");
         Assert.That(engine.Calls.Where(c => c.StartsWith("mapping", StringComparison.Ordinal)), Is.EqualTo(new[] { $"mapping Esp {inbound.Spi:x} at {Left}: {Right}:4500 -> {Right}:32000" }));
     }
 }
