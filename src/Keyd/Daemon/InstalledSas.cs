@@ -37,6 +37,15 @@ public sealed class InstalledSas(SaJournal? journal = null, TimeProvider? time =
         Save();
     }
 
+    /// <summary>An established SA changed in place (new encapsulation ports): it keeps the time it was installed at, as the kernel keeps its add time.</summary>
+    public void Replace(SecurityAssociation sa)
+    {
+        var created = established.TryGetValue(Key(sa.Id), out var before) ? before.Created : clock.GetUtcNow();
+        ids[Key(sa.Id)] = sa.Id;
+        established[Key(sa.Id)] = new BackupSaLine(created, sa);
+        Save();
+    }
+
     public bool Remove(SaId id)
     {
         established.Remove(Key(id));
@@ -45,6 +54,10 @@ public sealed class InstalledSas(SaJournal? journal = null, TimeProvider? time =
         Save();
         return true;
     }
+
+    /// <summary>Where our SA of this protocol and SPI from <paramref name="source"/> ends (us), or null when it is not ours.</summary>
+    public System.Net.IPAddress? DestinationOf(IpsecProtocol protocol, uint spi, System.Net.IPAddress source) =>
+        ids.Values.FirstOrDefault(id => id.Protocol == protocol && id.Spi == spi && id.Source.Equals(source))?.Destination;
 
     public bool Contains(SaId id) => ids.ContainsKey(Key(id));
 

@@ -31,6 +31,12 @@ public sealed partial class IntentExecutor
     [LoggerMessage(Level = LogLevel.Debug, Message = "outbound SA installed: {Sa}")]
     private static partial void LogOutboundInstalled(ILogger logger, SaId sa);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "cannot update IPsec-SA {Sa}: {Error}")]
+    private static partial void LogCannotUpdate(ILogger logger, string sa, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "IPsec-SA updated: {Sa} (UDP encapsulation {SourcePort}->{DestinationPort})")]
+    private static partial void LogUpdated(ILogger logger, SaId sa, int sourcePort, int destinationPort);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "{Operation} failed for {Sa}: {Error}")]
     private static partial void LogInstallFailed(ILogger logger, string operation, SaId sa, string error);
 

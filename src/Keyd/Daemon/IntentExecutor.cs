@@ -7,8 +7,8 @@ using Microsoft.Extensions.Logging;
 namespace KernelIpsec.Keyd.Daemon;
 
 /// <summary>
-/// Carries out the engine's intents, in order: datagrams to the transport, SPI allocations and SA
-/// installs/deletes to the kernel, timer requests to the loop's timer, phase 1 state to the admin view.
+/// Carries out the engine's intents, in order: datagrams and NAT-T keepalives to the transport, SPI allocations and SA
+/// installs/updates/deletes to the kernel, timer requests to the loop's timer, phase 1 state to the admin view.
 /// Kernel answers that the engine must hear about (allocated SPIs) come back as <see cref="SpiAllocation"/>s.
 /// One failed intent is logged and does not stop the others (racoon logs and goes on, too).
 /// </summary>
@@ -47,6 +47,12 @@ public sealed partial class IntentExecutor
                     break;
                 case InstallSaPair install:
                     await InstallAsync(install.Pair, cancellation).ConfigureAwait(false);
+                    break;
+                case UpdateSaPair update:
+                    await UpdateAsync(update.Pair, cancellation).ConfigureAwait(false);
+                    break;
+                case SendNatKeepalive keepalive:
+                    sender.SendNatKeepalive(keepalive.Local, keepalive.Remote);
                     break;
                 case DeleteIpsecSa delete:
                     await DeleteAsync(new SaId(delete.Source, delete.Destination, KernelTranslation.ToKernel(delete.Protocol), delete.Spi), cancellation).ConfigureAwait(false);
@@ -113,6 +119,37 @@ public sealed partial class IntentExecutor
             LogInboundInstalled(logger, inbound.Id);
         if (await InstallOneAsync(outbound, update: false, cancellation).ConfigureAwait(false))
             LogOutboundInstalled(logger, outbound.Id);
+    }
+
+    /// <summary>
+    /// Both SAs of the pair exist: replace them in place (XFRM_MSG_UPDSA, SADB_UPDATE), as after the NAT in front of
+    /// the peer moved its mapping. The kernel keeps each SA's counters and add time, so it expires when it would have.
+    /// </summary>
+    private async Task UpdateAsync(IpsecSaPair pair, CancellationToken cancellation)
+    {
+        SecurityAssociation inbound, outbound;
+        try
+        {
+            (inbound, outbound) = KernelTranslation.ToKernel(pair, kernel.Capabilities);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
+        {
+            LogCannotUpdate(logger, RacoonText.IpsecSa(pair.Protocol, pair.Mode, pair.RemoteAddress, pair.LocalAddress, pair.InboundSpi), e.Message);
+            return;
+        }
+        foreach (var (sa, what) in new[] { (inbound, "updating the inbound SA"), (outbound, "updating the outbound SA") })
+        {
+            try
+            {
+                await kernel.UpdateSaAsync(sa, cancellation).ConfigureAwait(false);
+                installed.Replace(sa);
+                LogUpdated(logger, sa.Id, sa.NatTraversal?.SourcePort ?? 0, sa.NatTraversal?.DestinationPort ?? 0);
+            }
+            catch (KernelIpsecException e)
+            {
+                LogInstallFailed(logger, what, sa.Id, e.Message);
+            }
+        }
     }
 
     private async Task<bool> InstallOneAsync(SecurityAssociation sa, bool update, CancellationToken cancellation)

@@ -61,6 +61,10 @@ public static class KernelTranslation
     public static ExpireEvent ToIke(SaExpiredEvent expired) =>
         new(ToIke(expired.Sa.Id.Protocol), expired.Sa.Id.Spi, expired.Sa.Id.Destination, expired.Hard);
 
+    /// <summary>A NAT mapping change of the inbound SA at <paramref name="destination"/> (the event's own, or found by the daemon where PF_KEY gives none).</summary>
+    public static NatMappingChange ToIke(NatMappingEvent mapping, IPAddress destination) =>
+        new(ToIke(mapping.Protocol), mapping.Spi, destination, mapping.OldSource, mapping.NewSource);
+
     /// <summary>The SPI request for an <see cref="AllocateSpi"/> intent (a larval SA from peer to us).</summary>
     public static SpiRequest ToKernel(AllocateSpi allocate) =>
         new(allocate.Source, allocate.Destination, ToKernel(allocate.Protocol), ReqId: allocate.Reqid);
@@ -75,9 +79,10 @@ public static class KernelTranslation
     {
         ArgumentNullException.ThrowIfNull(kernel);
         var protocol = ToKernel(pair.Protocol);
+        var (inboundEncapsulation, outboundEncapsulation) = Encapsulation(pair, protocol, kernel);
         var mode = ToKernel(pair.Mode);
         var lifetime = LifetimeFor(pair.Lifetime);
-        SecurityAssociation Build(IPAddress source, IPAddress destination, uint spi, SaKeys keys, TrafficSelector from, TrafficSelector to)
+        SecurityAssociation Build(IPAddress source, IPAddress destination, uint spi, SaKeys keys, TrafficSelector from, TrafficSelector to, NatTraversal? encapsulation)
         {
             var sa = new SecurityAssociation(source, destination, protocol, spi)
             {
@@ -88,6 +93,7 @@ public static class KernelTranslation
                 // strongSwan does the same: a transport SA is bound to its traffic; a tunnel SA carries any inner traffic.
                 // PF_KEY has no SA selector at all (racoon never set one), so there none is given.
                 Selector = mode == IpsecMode.Transport && kernel.SaSelectors ? ToKernelSelector(from, to) : null,
+                NatTraversal = encapsulation,
             };
             return protocol switch
             {
@@ -108,10 +114,35 @@ public static class KernelTranslation
             };
         }
 
-        var inbound = Build(pair.RemoteAddress, pair.LocalAddress, pair.InboundSpi, pair.InboundKeys, pair.RemoteSelector, pair.LocalSelector);
-        var outbound = Build(pair.LocalAddress, pair.RemoteAddress, pair.OutboundSpi, pair.OutboundKeys, pair.LocalSelector, pair.RemoteSelector);
+        var inbound = Build(pair.RemoteAddress, pair.LocalAddress, pair.InboundSpi, pair.InboundKeys, pair.RemoteSelector, pair.LocalSelector, inboundEncapsulation);
+        var outbound = Build(pair.LocalAddress, pair.RemoteAddress, pair.OutboundSpi, pair.OutboundKeys, pair.LocalSelector, pair.RemoteSelector, outboundEncapsulation);
         return (inbound, outbound);
     }
+
+    /// <summary>
+    /// ESP in UDP (RFC 3948) for both SAs of a NAT-T pair, or none. Inbound (peer to us) runs from the peer's port to
+    /// ours, outbound the reverse. The original address goes where racoon 0.8.2 put it (pfkey.c): the inbound SA
+    /// (pk_sendupdate) gets <c>natoa_src</c>, "the peer's view of my address" (<see cref="UdpEncapsulation.LocalOriginalAddress"/>),
+    /// the outbound SA (pk_sendadd) <c>natoa_dst</c>, "the peer's view of his address" (<see cref="UdpEncapsulation.RemoteOriginalAddress"/>):
+    /// the address each SA's far end used before its NAT (RFC 3947 5.2), which is what a transport-mode checksum fix-up
+    /// needs. Linux keeps it and does not use it (it skips the inner checksum check on NAT-T transport SAs instead).
+    /// </summary>
+    private static (NatTraversal? Inbound, NatTraversal? Outbound) Encapsulation(IpsecSaPair pair, IpsecProtocol protocol, KernelCapabilities kernel)
+    {
+        if (pair.Encapsulation is not { } encapsulation)
+            return (null, null);
+        if (protocol != IpsecProtocol.Esp)
+            throw new ArgumentException($"UDP encapsulation (NAT-T) applies to ESP only, not {protocol.ToString().ToUpperInvariant()}");
+        if (!kernel.NatTraversalEncapsulation)
+            throw new NotSupportedException("this kernel interface cannot install UDP-encapsulated (NAT-T) SAs");
+        var local = Port(encapsulation.LocalPort, "local");
+        var remote = Port(encapsulation.RemotePort, "remote");
+        return (new NatTraversal(EncapsulationType.EspInUdp, remote, local, encapsulation.LocalOriginalAddress),
+                new NatTraversal(EncapsulationType.EspInUdp, local, remote, encapsulation.RemoteOriginalAddress));
+    }
+
+    private static ushort Port(int port, string which) =>
+        port is > 0 and <= ushort.MaxValue ? (ushort)port : throw new ArgumentException($"NAT-T {which} port {port} is not a UDP port");
 
     /// <summary>Hard limits as negotiated, soft limits at 80 % of them (0 stays "no limit").</summary>
     public static Lifetime LifetimeFor(IpsecLifetime negotiated)

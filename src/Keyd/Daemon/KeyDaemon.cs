@@ -330,6 +330,9 @@ public sealed partial class KeyDaemon : IAsyncDisposable
                     SaGone(expired.Sa.Id);
                 await RunAsync(engine.OnExpire(KernelTranslation.ToIke(expired), now)).ConfigureAwait(false);
                 break;
+            case NatMappingEvent mapping:
+                await NatMappingAsync(mapping, now).ConfigureAwait(false);
+                break;
             case SaDeletedEvent deleted:
                 SaGone(deleted.Sa.Id);
                 break;
@@ -444,5 +447,7 @@ public sealed partial class KeyDaemon : IAsyncDisposable
                 LogSending(packetLog, message.Length, remote, local, Convert.ToHexStringLower(message));
             return transport.Send(local, remote, message);
         }
+
+        public bool SendNatKeepalive(IPEndPoint local, IPEndPoint remote) => transport.SendNatKeepalive(local, remote);
     }
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using KernelIpsec.Keyd.Config;
 using KernelIpsec.Netlink;
+using KernelIpsec.Netlink.Model;
 
 namespace KernelIpsec.Keyd.State;
 
@@ -10,7 +11,7 @@ public sealed record BackupSaRead(int Line, BackupSaLine? Entry, string? Problem
 /// <summary>racoon's `path backupsa` file: the installed SAs with their keys, one <see cref="BackupSaLine"/> each; `#` lines are comments.</summary>
 public static class BackupSaFile
 {
-    /// <summary>Writes the file anew (0600) with these SAs; those racoon's format cannot carry are left out and returned.</summary>
+    /// <summary>Writes the file anew (0600) with these SAs (NAT-T ones after their <c>#nat_t</c> line); those the format cannot carry are left out and returned.</summary>
     public static IReadOnlyList<BackupSaLine> Write(string path, IEnumerable<BackupSaLine> entries, TimeZoneInfo zone, int pid)
     {
         var text = new StringBuilder();
@@ -37,14 +38,36 @@ public static class BackupSaFile
             throw new IOException($"failed to open the backup file {path}: {problem}");
         var result = new List<BackupSaRead>();
         var number = 0;
+        // A #nat_t line belongs to the SA line right after it; one that cannot be read spoils that SA too, which
+        // without its encapsulation would only drop the peer's packets.
+        (NatTraversal? Encapsulation, string? Problem)? pending = null;
         foreach (var line in File.ReadLines(path))
         {
             number++;
+            if (line.StartsWith(BackupSaLine.NatTraversalPrefix, StringComparison.Ordinal))
+            {
+                try
+                {
+                    pending = (BackupSaLine.ParseNatTraversal(line), null);
+                }
+                catch (FormatException e)
+                {
+                    pending = (null, e.Message);
+                    result.Add(new BackupSaRead(number, null, e.Message));
+                }
+                continue;
+            }
             if (line.Length == 0 || line[0] == '#')
                 continue;
+            var (encapsulation, spoiled) = pending ?? (null, null);
+            pending = null;
             try
             {
-                result.Add(new BackupSaRead(number, BackupSaLine.Parse(line, zone, kernel), null));
+                var entry = BackupSaLine.Parse(line, zone, kernel);
+                if (spoiled is not null)
+                    result.Add(new BackupSaRead(number, null, $"its {BackupSaLine.NatTraversalPrefix.Trim()} line is unreadable: {spoiled}"));
+                else
+                    result.Add(new BackupSaRead(number, encapsulation is null ? entry : entry with { Sa = entry.Sa with { NatTraversal = encapsulation } }, null));
             }
             catch (Exception e) when (e is FormatException or ArgumentException)
             {

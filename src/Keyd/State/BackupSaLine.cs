@@ -14,6 +14,14 @@ namespace KernelIpsec.Keyd.State;
 /// l_usetime seq keymat</c>: PF_KEY numbers (SADB_SATYPE_*, IPSEC_MODE_*, SADB_EALG_*/SADB_X_CALG_*,
 /// SADB_AALG_*), decimal, key lengths in bytes, the hard lifetime, and the encryption key followed by the
 /// authentication key in hex (a space after every 8 bytes). The keys are secrets: the file is 0600.
+/// <para>
+/// racoon's line has no field for NAT-T (backupsa_to_file writes none of pfkey_send_sa_args' l_natt_* fields), and its
+/// reader cannot take one: the two addresses go through getaddrinfo (no <c>addr[port]</c>) and everything after the
+/// sequence number must be hex key material. It does skip lines that start with <c>#</c>. So a UDP-encapsulated SA is
+/// written as a comment line <c>#nat_t TYPE SPORT DPORT [OA]</c> (the PF_KEY NAT_T_TYPE, NAT_T_SPORT/DPORT and NAT_T_OA
+/// values, decimal) followed by its ordinary line: this racoon restores the encapsulation; ipsec-tools' racoon
+/// restores the SA without it, as it would have from its own file.
+/// </para>
 /// </summary>
 public sealed record BackupSaLine(DateTimeOffset Created, SecurityAssociation Sa)
 {
@@ -22,11 +30,17 @@ public sealed record BackupSaLine(DateTimeOffset Created, SecurityAssociation Sa
     private const int SatypeIpComp = 9;
     private static readonly string[] Months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
-    /// <summary>The line for <see cref="Sa"/>, or null when racoon's format cannot carry it (NAT-T encapsulation, a security context).</summary>
+    /// <summary>The comment that carries a NAT-T SA's encapsulation, in front of its line.</summary>
+    public const string NatTraversalPrefix = "#nat_t ";
+
+    /// <summary>
+    /// The text for <see cref="Sa"/>: its line, after its <see cref="NatTraversalPrefix"/> comment line when it is UDP
+    /// encapsulated; null when the format cannot carry it (a security context, an algorithm without a PF_KEY number).
+    /// </summary>
     public string? Format(TimeZoneInfo zone)
     {
         var sa = Sa;
-        if (sa.NatTraversal is not null || sa.SecurityContext is not null)
+        if (sa.SecurityContext is not null)
             return null;
         var satype = sa.Id.Protocol switch
         {
@@ -48,6 +62,13 @@ public sealed record BackupSaLine(DateTimeOffset Created, SecurityAssociation Sa
         var authenticationKey = integrity?.Key ?? ReadOnlyMemory<byte>.Empty;
         var local = TimeZoneInfo.ConvertTime(Created, zone);
         var text = new StringBuilder();
+        if (sa.NatTraversal is { } nat)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{NatTraversalPrefix}{(int)nat.Type} {nat.SourcePort} {nat.DestinationPort}");
+            if (nat.OriginalAddress is { } oa)
+                text.Append(' ').Append(oa);
+            text.Append('\n');
+        }
         text.Append(CultureInfo.InvariantCulture, $"{Months[local.Month - 1]} {local.Day:00} {local:HH:mm:ss} {local.Year:0000}%");
         text.Append(CultureInfo.InvariantCulture, $"{sa.Id.Source} {sa.Id.Destination} {satype} {sa.Id.Spi} {mode} {sa.ReqId} {sa.ReplayWindow} ");
         text.Append(CultureInfo.InvariantCulture, $"{cipher?.Algorithm.SadbId ?? 0} {encryptionKey.Length} {integrity?.Algorithm.SadbId ?? 0} {authenticationKey.Length} 0 ");
@@ -134,6 +155,27 @@ public sealed record BackupSaLine(DateTimeOffset Created, SecurityAssociation Sa
             sa = sa with { Authentication = new SaAlgorithm(integrity, keys.AsSpan(encryptionKeyLength), (kernel ?? KernelCapabilities.Xfrm).IcvBitsFor(integrity)) };
         }
         return new BackupSaLine(created, sa);
+    }
+
+    /// <summary>The encapsulation a <see cref="NatTraversalPrefix"/> comment line gives the SA line after it; throws <see cref="FormatException"/> naming what is wrong.</summary>
+    public static NatTraversal ParseNatTraversal(string line)
+    {
+        if (!line.StartsWith(NatTraversalPrefix, StringComparison.Ordinal))
+            throw new FormatException($"not a {NatTraversalPrefix.Trim()} line");
+        var fields = line[NatTraversalPrefix.Length..].Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+        if (fields.Length is < 3 or > 4)
+            throw new FormatException($"{NatTraversalPrefix.Trim()}: {fields.Length} fields, need type, source port, destination port and an optional original address");
+        var type = Number(fields[0], "NAT-T type");
+        if (!Enum.IsDefined((EncapsulationType)Math.Min(type, ushort.MaxValue)))
+            throw new FormatException($"NAT-T type {type} is not ESP in UDP (2) or non-IKE (1)");
+        return new NatTraversal((EncapsulationType)type, Port(fields[1], "NAT-T source port"), Port(fields[2], "NAT-T destination port"),
+            fields.Length == 4 ? Address(fields[3], "NAT-T original address") : null);
+    }
+
+    private static ushort Port(string text, string what)
+    {
+        var value = Number(text, what);
+        return value <= ushort.MaxValue ? (ushort)value : throw new FormatException($"{what} {value} is not a UDP port");
     }
 
     /// <summary>

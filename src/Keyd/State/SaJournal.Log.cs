@@ -6,7 +6,7 @@ namespace KernelIpsec.Keyd.State;
 // Source-generated log lines: the journal is rewritten on every SA change.
 public sealed partial class SaJournal
 {
-    [LoggerMessage(Level = LogLevel.Warning, Message = "IPsec-SA {Sa} not saved to {File}: racoon's backup format has no field for its NAT-T encapsulation or security context")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "IPsec-SA {Sa} not saved to {File}: racoon's backup format has no field for its security context or algorithm")]
     private static partial void LogUnsavable(ILogger logger, SaId sa, string file);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "cannot write {File}: {Error}")]

@@ -145,5 +145,8 @@ public sealed partial class IkeSocket : IDisposable
             socket.SendTo(message, SocketFlags.None, remote);
     }
 
+    /// <summary>Sends a NAT-T keepalive (RFC 3948 2.3): the single byte 0xFF, without the non-ESP marker.</summary>
+    public void SendNatKeepalive(IPEndPoint remote) => socket.SendTo(NonEspMarker.Keepalive, SocketFlags.None, remote);
+
     public void Dispose() => socket.Dispose();
 }

@@ -17,6 +17,9 @@ public sealed partial class IkeTransport
     [LoggerMessage(Level = LogLevel.Error, Message = "no socket bound to {Local} to send {Length} bytes to {Remote}")]
     private static partial void LogNoSocket(ILogger logger, string local, int length, string remote);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "no NAT-T socket bound to {Local} to send a keepalive to {Remote}")]
+    private static partial void LogNoNattSocket(ILogger logger, string local, string remote);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "sendto {Remote} from {Local} failed: {Error}")]
     private static partial void LogSendFailed(ILogger logger, string remote, string local, string error);
 }

@@ -80,27 +80,59 @@ public sealed partial class IkeTransport : IDisposable
         }
     }
 
+    /// <summary>
+    /// Sends a NAT-T keepalive from the NAT-T socket bound at <paramref name="local"/> (as <see cref="Send"/> finds it);
+    /// false (and logged) when that is not a NAT-T socket: from any other it would keep the wrong NAT mapping alive.
+    /// </summary>
+    public bool SendNatKeepalive(IPEndPoint local, IPEndPoint remote)
+    {
+        var socket = Find(local);
+        if (socket is not { Endpoint.NatTraversal: true })
+        {
+            LogNoNattSocket(logger, Format(local), Format(remote));
+            return false;
+        }
+        try
+        {
+            socket.SendNatKeepalive(remote);
+            return true;
+        }
+        catch (SocketException e)
+        {
+            LogSendFailed(logger, Format(remote), Format(local), e.Message);
+            return false;
+        }
+    }
+
     public void Dispose()
     {
         foreach (var endpoint in sockets.Keys.ToList())
             Close(endpoint);
     }
 
-    /// <summary>The socket bound to the address and port; else the address's ISAKMP socket (the engine says 500 when `-p` moved it).</summary>
+    /// <summary>
+    /// The socket bound to the address and port; else the address's NAT-T socket for port 4500 and its ISAKMP socket for
+    /// any other (the engine says 500 and 4500 when `-p` and `-P` moved them).
+    /// </summary>
     private IkeSocket? Find(IPEndPoint local)
     {
-        IkeSocket? sameAddress = null;
+        IkeSocket? isakmp = null, natt = null;
         foreach (var (endpoint, entry) in sockets)
         {
             if (!SameAddress(endpoint.EndPoint.Address, local.Address))
                 continue;
             if (entry.Socket.BoundEndPoint.Port == local.Port)
                 return entry.Socket;
-            if (!endpoint.NatTraversal)
-                sameAddress ??= entry.Socket;
+            if (endpoint.NatTraversal)
+                natt ??= entry.Socket;
+            else
+                isakmp ??= entry.Socket;
         }
-        return sameAddress;
+        return local.Port == RfcNattPort ? natt : isakmp;
     }
+
+    /// <summary>The NAT-T port of RFC 3947, which the engine floats to.</summary>
+    private const int RfcNattPort = 4500;
 
     private static bool SameAddress(IPAddress bound, IPAddress wanted) =>
         bound.Equals(wanted) || (bound.IsIPv6LinkLocal && wanted.IsIPv6LinkLocal && bound.GetAddressBytes().AsSpan().SequenceEqual(wanted.GetAddressBytes()));

@@ -6,8 +6,10 @@ using KernelIpsec.Ike.Config;
 namespace KernelIpsec.Keyd.Transport;
 
 /// <summary>
-/// Which sockets racoon opens: the `listen { isakmp ...; isakmp_natt ...; }` addresses when there are any,
-/// otherwise every local address on the ISAKMP port, plus the NAT-T port when some remote enables NAT-T.
+/// Which sockets racoon opens: the `listen { isakmp ...; isakmp_natt ...; }` addresses when there are any (a NAT-T
+/// socket only for an isakmp_natt line, on the port it names, 500 when it names none, as racoon's grammar has it),
+/// otherwise every local address on the ISAKMP port (`-p`) and on the NAT-T port (`-P`), whatever the remotes say:
+/// racoon built with NAT-T, as distributions ship it, opens both (grabmyaddr.c myaddr_open_all_configured).
 /// `-4` / `-6` (<paramref name="family"/>) keep only the addresses of that family, from either source.
 /// </summary>
 public static class ListenPlan
@@ -25,12 +27,10 @@ public static class ListenPlan
             }
             return result;
         }
-        var natt = config.Remotes.Any(r => r.NatTraversal != Tristate.Off);
         foreach (var address in localAddresses.Where(a => family is null || a.AddressFamily == family))
         {
             Add(result, new ListenEndpoint(new IPEndPoint(address, isakmpPort), false));
-            if (natt)
-                Add(result, new ListenEndpoint(new IPEndPoint(address, nattPort), true));
+            Add(result, new ListenEndpoint(new IPEndPoint(address, nattPort), true));
         }
         return result;
     }

@@ -8,6 +8,9 @@ public static class NonEspMarker
 {
     public const int Length = 4;
 
+    /// <summary>A NAT keepalive as sent: one 0xFF byte, no marker.</summary>
+    public static ReadOnlySpan<byte> Keepalive => [0xff];
+
     /// <summary>What arrived on the NAT-T socket.</summary>
     public enum Kind
     {

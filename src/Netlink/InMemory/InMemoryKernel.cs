@@ -344,6 +344,29 @@ public sealed class InMemoryKernel : IKernelIpsec
         }
     }
 
+    /// <summary>
+    /// What the kernel does when ESP in UDP for the inbound SA <paramref name="id"/> arrives from
+    /// <paramref name="newSource"/> while the SA says the peer is at its source address and encapsulation source port:
+    /// publishes a <see cref="NatMappingEvent"/> (XFRM_MSG_MAPPING) and leaves the SA as it is. Returns false when there
+    /// is no such SA, it is not UDP-encapsulated, or the packet comes from where the SA says.
+    /// </summary>
+    public bool ChangeNatMapping(SaId id, IPEndPoint newSource)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        ArgumentNullException.ThrowIfNull(newSource);
+        lock (gate)
+        {
+            if (!saIndex.TryGetValue(Key(id), out var node) || node.Value.Larval || node.Value.Sa.NatTraversal is not { } nat)
+                return false;
+            var sa = node.Value.Sa;
+            var old = new IPEndPoint(sa.Id.Source, nat.SourcePort);
+            if (old.Equals(newSource))
+                return false;
+            Publish(new NatMappingEvent(sa.Id.Protocol, sa.Id.Spi, sa.Id.Destination, sa.ReqId, old, newSource));
+            return true;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         InMemoryEventSubscription[] open;

@@ -10,6 +10,7 @@ internal static class XfrmConstants
     public const int XFRMNLGRP_EXPIRE = 2;
     public const int XFRMNLGRP_SA = 3;
     public const int XFRMNLGRP_POLICY = 4;
+    public const int XFRMNLGRP_MAPPING = 8;
 
     // XFRM_MSG_*
     public const ushort XFRM_MSG_NEWSA = 16;
@@ -26,6 +27,7 @@ internal static class XfrmConstants
     public const ushort XFRM_MSG_POLEXPIRE = 27;
     public const ushort XFRM_MSG_FLUSHSA = 28;
     public const ushort XFRM_MSG_FLUSHPOLICY = 29;
+    public const ushort XFRM_MSG_MAPPING = 38;
 
     // enum xfrm_attr_type_t
     public const ushort XFRMA_ALG_AUTH = 1;

@@ -193,6 +193,21 @@ internal struct XfrmUserExpire
     public byte Hard;
 }
 
+/// <summary>
+/// <c>struct xfrm_user_mapping { struct xfrm_usersa_id id; __u32 reqid; xfrm_address_t old_saddr, new_saddr;
+/// __be16 old_sport, new_sport; }</c> (64 bytes): XFRM_MSG_MAPPING, an inbound ESP-in-UDP SA's peer seen at a new endpoint.
+/// </summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct XfrmUserMapping
+{
+    public XfrmUsersaId Id;
+    public uint Reqid;
+    public XfrmAddress OldSaddr;
+    public XfrmAddress NewSaddr;
+    public ushort OldSport;     // big endian
+    public ushort NewSport;     // big endian
+}
+
 /// <summary><c>struct xfrm_user_polexpire { struct xfrm_userpolicy_info pol; __u8 hard; }</c> (176 bytes).</summary>
 [StructLayout(LayoutKind.Sequential)]
 internal struct XfrmUserPolexpire

@@ -126,6 +126,7 @@ internal static class PfKeyDecoder
             SADB_X_SPDDELETE or SADB_X_SPDDELETE2 => new PolicyDeletedEvent(Policy(m)),
             SADB_X_SPDEXPIRE => new PolicyExpiredEvent(Policy(m), m.Has(SADB_EXT_LIFETIME_HARD)),
             SADB_X_SPDFLUSH => new PoliciesFlushedEvent(),
+            SADB_X_NAT_T_NEW_MAPPING => NewMapping(m),
             _ => null,
         };
     }
@@ -147,6 +148,22 @@ internal static class PfKeyDecoder
         }
 
         return new AcquireEvent(source.Address, destination.Address, Protocol(m.Header.SaType, m.Name), policy.Selector, policy, m.Header.Sequence);
+    }
+
+    /// <summary>
+    /// SADB_X_NAT_T_NEW_MAPPING as af_key's pfkey_send_new_mapping builds it: SA (the SPI only), ADDRESS_SRC and NAT_T_SPORT
+    /// the SA's peer address and encapsulation source port, ADDRESS_DST and NAT_T_DPORT where its packets now come from
+    /// (not the SA's destination, which the message does not carry).
+    /// </summary>
+    public static NatMappingEvent NewMapping(SadbMessage m)
+    {
+        var sa = m.Sa() ?? throw new PfKeyFormatException($"{m.Name} without an SA extension");
+        var old = m.Address(SADB_EXT_ADDRESS_SRC) ?? throw new PfKeyFormatException($"{m.Name} without ADDRESS_SRC");
+        var fresh = m.Address(SADB_EXT_ADDRESS_DST) ?? throw new PfKeyFormatException($"{m.Name} without ADDRESS_DST");
+        var oldPort = m.NatTPort(SADB_X_EXT_NAT_T_SPORT) ?? throw new PfKeyFormatException($"{m.Name} without X_NAT_T_SPORT");
+        var newPort = m.NatTPort(SADB_X_EXT_NAT_T_DPORT) ?? throw new PfKeyFormatException($"{m.Name} without X_NAT_T_DPORT");
+        return new NatMappingEvent(Protocol(m.Header.SaType, m.Name), sa.Spi, null, 0,
+            new IPEndPoint(old.Address, oldPort), new IPEndPoint(fresh.Address, newPort));
     }
 
     public static IpsecProtocol Protocol(byte saType, string where) => saType switch

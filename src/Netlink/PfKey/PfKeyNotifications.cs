@@ -100,9 +100,23 @@ internal static class PfKeyNotifications
         PolicyExpiredEvent x => Policy(SADB_X_SPDEXPIRE, x.Policy, 0, 0),
         PoliciesFlushedEvent => Header(SADB_X_SPDFLUSH, SADB_SATYPE_UNSPEC, 0, 0, 0),
         AcquireEvent a => Acquire(a),
+        NatMappingEvent n => NewMapping(n),
         PfKeyMessageEvent m => m.Message.ToArray(),
         _ => null,
     };
+
+    /// <summary>
+    /// SADB_X_NAT_T_NEW_MAPPING as pfkey_send_new_mapping writes it: SA (the SPI alone), ADDRESS_SRC and X_NAT_T_SPORT (the
+    /// SA's peer and encapsulation source port), ADDRESS_DST and X_NAT_T_DPORT (where the peer's packets now come from).
+    /// </summary>
+    public static byte[] NewMapping(NatMappingEvent mapping) =>
+        new SadbWriter(SADB_X_NAT_T_NEW_MAPPING, PfKeyMessages.SaType(mapping.Protocol), 0, 0)
+            .Sa(new SadbSa(mapping.Spi, 0, 0, 0, 0, 0))
+            .Address(SADB_EXT_ADDRESS_SRC, Host(mapping.OldSource.Address))
+            .NatTPort(SADB_X_EXT_NAT_T_SPORT, (ushort)mapping.OldSource.Port)
+            .Address(SADB_EXT_ADDRESS_DST, Host(mapping.NewSource.Address))
+            .NatTPort(SADB_X_EXT_NAT_T_DPORT, (ushort)mapping.NewSource.Port)
+            .ToArray();
 
     /// <summary>af_key reports SA addresses with upper protocol 0, full prefix and no port.</summary>
     private static SadbAddress Host(IPAddress address) => new(0, (byte)AddressPrefix.MaxPrefixLength(address.AddressFamily), address, 0);

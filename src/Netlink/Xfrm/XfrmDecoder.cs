@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Net;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -102,6 +103,22 @@ internal static class XfrmDecoder
 
             case XFRM_MSG_FLUSHPOLICY:
                 return new PoliciesFlushedEvent();
+            case XFRM_MSG_MAPPING:
+                {
+                    // xfrm_send_mapping: the SA's id and reqid, its source and encap_sport (old), the packet's (new).
+                    var mapping = Read<XfrmUserMapping>(body, "xfrm_user_mapping");
+                    var family = mapping.Id.Family;
+                    return IsIpsec(mapping.Id.Proto)
+                        ? new NatMappingEvent(
+                            XfrmEncoding.Protocol(mapping.Id.Proto),
+                            XfrmEncoding.BigEndian(mapping.Id.Spi),
+                            XfrmEncoding.Address(mapping.Id.Daddr, family),
+                            mapping.Reqid,
+                            new IPEndPoint(XfrmEncoding.Address(mapping.OldSaddr, family), XfrmEncoding.BigEndian(mapping.OldSport)),
+                            new IPEndPoint(XfrmEncoding.Address(mapping.NewSaddr, family), XfrmEncoding.BigEndian(mapping.NewSport)))
+                        : null;
+                }
+
             default:
                 return null;
         }

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace KernelIpsec.Netlink.Xfrm;
 
 /// <summary>
-/// A NETLINK_XFRM socket bound to the ACQUIRE, EXPIRE, SA and POLICY groups. Notifications become
+/// A NETLINK_XFRM socket bound to the ACQUIRE, EXPIRE, SA, POLICY and MAPPING (NAT-T peer moved) groups. Notifications become
 /// <see cref="KernelEvent"/>s. When the kernel drops notifications because this socket's queue was full
 /// (ENOBUFS), the loss is logged and a <see cref="ResyncRequiredEvent"/> is yielded; listening goes on.
 /// </summary>
@@ -18,7 +18,8 @@ internal sealed partial class XfrmEventSubscription : IKernelEventSubscription
 
     private const uint Groups =
         (1u << (XfrmConstants.XFRMNLGRP_ACQUIRE - 1)) | (1u << (XfrmConstants.XFRMNLGRP_EXPIRE - 1))
-        | (1u << (XfrmConstants.XFRMNLGRP_SA - 1)) | (1u << (XfrmConstants.XFRMNLGRP_POLICY - 1));
+        | (1u << (XfrmConstants.XFRMNLGRP_SA - 1)) | (1u << (XfrmConstants.XFRMNLGRP_POLICY - 1))
+        | (1u << (XfrmConstants.XFRMNLGRP_MAPPING - 1));
 
     private readonly NetlinkSocket socket;
     private readonly ILogger logger;

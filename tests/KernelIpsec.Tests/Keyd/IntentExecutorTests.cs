@@ -22,9 +22,17 @@ public class IntentExecutorTests
     {
         public List<(IPEndPoint Local, IPEndPoint Remote, byte[] Message)> Sent { get; } = [];
 
+        public List<(IPEndPoint Local, IPEndPoint Remote)> Keepalives { get; } = [];
+
         public bool Send(IPEndPoint local, IPEndPoint remote, ReadOnlySpan<byte> message)
         {
             Sent.Add((local, remote, message.ToArray()));
+            return true;
+        }
+
+        public bool SendNatKeepalive(IPEndPoint local, IPEndPoint remote)
+        {
+            Keepalives.Add((local, remote));
             return true;
         }
     }
@@ -196,5 +204,109 @@ public class IntentExecutorTests
         await rig.Executor.ExecuteAsync([new InstallSaPair(bad), new SendDatagram(new IPEndPoint(Left, 500), new IPEndPoint(Right, 500), [9])]);
         Assert.That(await rig.Kernel.DumpSasAsync(), Is.Empty);
         Assert.That(rig.Sender.Sent, Has.Count.EqualTo(1));
+    }
+
+    private static readonly IPAddress LeftBeforeNat = IPAddress.Parse("192.168.1.10");
+    private static readonly IPAddress RightBeforeNat = IPAddress.Parse("172.16.0.20");
+
+    private static IpsecSaPair NattPair(int remotePort = 31000) => AesSha256Pair(0x4000, 0x5000) with
+    {
+        Encapsulation = new UdpEncapsulation(4500, remotePort, LeftBeforeNat, RightBeforeNat),
+    };
+
+    [Test]
+    public async Task ANattPairInstallsEspInUdpWithPortsPerDirectionAndRacoonsOriginalAddresses()
+    {
+        var rig = new Rig();
+        await rig.Executor.ExecuteAsync([new InstallSaPair(NattPair())]);
+
+        var inbound = await rig.Kernel.GetSaAsync(new SaId(Right, Left, IpsecProtocol.Esp, 0x4000));
+        var outbound = await rig.Kernel.GetSaAsync(new SaId(Left, Right, IpsecProtocol.Esp, 0x5000));
+        // Inbound (pk_sendupdate): from the peer's NAT port to ours, natoa_src ("the peer's view of my address").
+        Assert.That(inbound!.NatTraversal, Is.EqualTo(new NatTraversal(EncapsulationType.EspInUdp, 31000, 4500, LeftBeforeNat)));
+        // Outbound (pk_sendadd): from ours to the peer's, natoa_dst ("the peer's view of his address").
+        Assert.That(outbound!.NatTraversal, Is.EqualTo(new NatTraversal(EncapsulationType.EspInUdp, 4500, 31000, RightBeforeNat)));
+    }
+
+    [Test]
+    public async Task APairWithoutEncapsulationHasNone()
+    {
+        var rig = new Rig();
+        await rig.Executor.ExecuteAsync([new InstallSaPair(AesSha256Pair(0x4000, 0x5000))]);
+        Assert.That((await rig.Kernel.DumpSasAsync()).Select(sa => sa.NatTraversal), Is.All.Null);
+    }
+
+    [Test]
+    public async Task EncapsulationIsRefusedForAhAndOnAKernelWithoutNatTraversal()
+    {
+        var log = new ListLogger();
+        var rig = new Rig(logger: log);
+        var ah = NattPair() with { Protocol = IpsecSaProtocol.Ah, TransformId = 5, AuthenticationAlgorithm = 0 };
+        await rig.Executor.ExecuteAsync([new InstallSaPair(ah)]);
+
+        var noNatt = new InMemoryKernel(capabilities: KernelCapabilities.Xfrm with { NatTraversalEncapsulation = false });
+        var noNattLog = new ListLogger();
+        var executor = new IntentExecutor(noNatt, new RecordingSender(), _ => { }, new InstalledSas(), new Phase1Table(TimeProvider.System), noNattLog);
+        await executor.ExecuteAsync([new InstallSaPair(NattPair())]);
+
+        Assert.That(await rig.Kernel.DumpSasAsync(), Is.Empty);
+        Assert.That(await noNatt.DumpSasAsync(), Is.Empty);
+        Assert.That(log.Lines.Single(), Does.StartWith("ERROR: cannot install IPsec-SA ").And.EndWith(": UDP encapsulation (NAT-T) applies to ESP only, not AH"));
+        Assert.That(noNattLog.Lines.Single(), Does.StartWith("ERROR: cannot install IPsec-SA ").And.EndWith(": this kernel interface cannot install UDP-encapsulated (NAT-T) SAs"));
+    }
+
+    [Test]
+    public async Task UpdateSaPairMovesBothSasToTheNewPortInPlaceAndKeepsTheirInstallTime()
+    {
+        var log = new ListLogger();
+        var rig = new Rig(logger: log);
+        await rig.Executor.ExecuteAsync([new InstallSaPair(NattPair())]);
+        var installedAt = rig.Installed.Established.ToDictionary(e => e.Sa.Id, e => e.Created);
+        var before = await rig.Kernel.DumpSasAsync();
+
+        await rig.Executor.ExecuteAsync([new UpdateSaPair(NattPair(remotePort: 40001))]);
+
+        var inbound = await rig.Kernel.GetSaAsync(new SaId(Right, Left, IpsecProtocol.Esp, 0x4000));
+        var outbound = await rig.Kernel.GetSaAsync(new SaId(Left, Right, IpsecProtocol.Esp, 0x5000));
+        Assert.That((inbound!.NatTraversal!.SourcePort, inbound.NatTraversal.DestinationPort), Is.EqualTo((40001, 4500)));
+        Assert.That((outbound!.NatTraversal!.SourcePort, outbound.NatTraversal.DestinationPort), Is.EqualTo((4500, 40001)));
+        Assert.That(await rig.Kernel.DumpSasAsync(), Has.Count.EqualTo(2), "replaced, not added");
+        Assert.That(inbound.Current!.Added, Is.EqualTo(before.Single(sa => sa.Id == inbound.Id).Current!.Added));
+        Assert.That(rig.Installed.Established.ToDictionary(e => e.Sa.Id, e => e.Created), Is.EqualTo(installedAt));
+        Assert.That(rig.Installed.Established.Select(e => e.Sa.NatTraversal!.SourcePort), Is.EquivalentTo(new[] { 40001, 4500 }), "what backupsa saves follows");
+        Assert.That(log.Lines.Where(l => l.StartsWith("INFO:", StringComparison.Ordinal)), Is.EqualTo(new[]
+        {
+            $"INFO: IPsec-SA updated: {inbound.Id} (UDP encapsulation 40001->4500)",
+            $"INFO: IPsec-SA updated: {outbound.Id} (UDP encapsulation 4500->40001)",
+        }));
+    }
+
+    [Test]
+    public async Task UpdateSaPairOfSasThatAreGoneAddsNothing()
+    {
+        var log = new ListLogger();
+        var rig = new Rig(logger: log);
+        await rig.Executor.ExecuteAsync([new UpdateSaPair(NattPair())]);
+
+        Assert.That(await rig.Kernel.DumpSasAsync(), Is.Empty);
+        Assert.That(rig.Installed.Count, Is.Zero);
+        Assert.That(log.Lines, Has.Count.EqualTo(2));
+        Assert.That(log.Lines[0], Does.StartWith("ERROR: updating the inbound SA failed for "));
+        Assert.That(log.Lines[1], Does.StartWith("ERROR: updating the outbound SA failed for "));
+    }
+
+    [Test]
+    public async Task NatKeepaliveGoesToTheSenderAsAKeepaliveNotAsIke()
+    {
+        var log = new ListLogger();
+        var rig = new Rig(logger: log);
+        var local = new IPEndPoint(Left, 4500);
+        var remote = new IPEndPoint(Right, 31000);
+
+        await rig.Executor.ExecuteAsync([new SendNatKeepalive(local, remote)]);
+
+        Assert.That(rig.Sender.Keepalives, Is.EqualTo(new[] { (local, remote) }));
+        Assert.That(rig.Sender.Sent, Is.Empty);
+        Assert.That(log.Lines, Is.Empty, "a known intent, not the unknown-intent error");
     }
 }

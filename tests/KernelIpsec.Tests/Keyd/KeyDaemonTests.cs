@@ -39,17 +39,31 @@ public class KeyDaemonTests
             return [];
         }
 
+        /// <summary>Set: the pairs it installs are ESP in UDP with these ports.</summary>
+        public UdpEncapsulation? Encapsulation { get; set; }
+
+        private IpsecSaPair? pair;
+
         public IReadOnlyList<EngineIntent> OnSpiAllocated(SpiAllocation allocation, DateTimeOffset now)
         {
             Calls.Add("spi");
-            return [new InstallSaPair(new IpsecSaPair(IpsecSaProtocol.Esp, IpsecSaMode.Transport, Left, Right, allocation.Spi!.Value, 0x7000,
+            pair = new IpsecSaPair(IpsecSaProtocol.Esp, IpsecSaMode.Transport, Left, Right, allocation.Spi!.Value, 0x7000,
                 3, 0, 2, new SaKeys(new byte[24], new byte[20]), new SaKeys(new byte[24], new byte[20]), new IpsecLifetime(600, 0), 3,
-                TrafficSelector.Host(Left), TrafficSelector.Host(Right)))];
+                TrafficSelector.Host(Left), TrafficSelector.Host(Right), Encapsulation);
+            return [new InstallSaPair(pair)];
         }
 
         public IReadOnlyList<EngineIntent> OnTimer(DateTimeOffset now) => [];
 
-        public IReadOnlyList<EngineIntent> OnNatMapping(NatMappingChange change, DateTimeOffset now) => [];
+        /// <summary>As the engine does for its pair: the same SAs with the peer's new port.</summary>
+        public IReadOnlyList<EngineIntent> OnNatMapping(NatMappingChange change, DateTimeOffset now)
+        {
+            Calls.Add($"mapping {change.Protocol} {change.Spi:x} at {change.Destination}: {change.OldPeer} -> {change.NewPeer}");
+            if (pair?.Encapsulation is not { } encapsulation || pair.InboundSpi != change.Spi)
+                return [];
+            pair = pair with { Encapsulation = encapsulation with { RemotePort = change.NewPeer.Port } };
+            return [new UpdateSaPair(pair)];
+        }
 
         public IReadOnlyList<EngineIntent> Reconfigure(RacoonConfig config, DateTimeOffset now)
         {
@@ -441,6 +455,31 @@ public class KeyDaemonTests
     }
 
     [Test]
+    public async Task MinusBRestoresANatTraversalSaWithItsEncapsulation()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var encapsulation = new NatTraversal(EncapsulationType.EspInUdp, 4500, 31000, IPAddress.Parse("192.168.1.20"));
+        var saved = new SecurityAssociation(Left, Right, IpsecProtocol.Esp, 0x5003)
+        {
+            Mode = IpsecMode.Tunnel,
+            ReqId = 3,
+            ReplayWindow = 4,
+            Encryption = new SaAlgorithm(AlgorithmRegistry.Get(AlgorithmKind.Encryption, "aes-cbc"), new byte[16]),
+            Authentication = new SaAlgorithm(AlgorithmRegistry.Get(AlgorithmKind.Authentication, "hmac-sha1"), new byte[20]),
+            Lifetime = new Lifetime(null, new LifetimeLimits(AddSeconds: 600)),
+            NatTraversal = encapsulation,
+        };
+        KernelIpsec.Keyd.State.BackupSaFile.Write(BackupPath, [new(now.AddSeconds(-100), saved)], TimeZoneInfo.Local, 1);
+
+        var (daemon, kernel, _, _, _) = Start(records: true, restore: true);
+        await using var _ = daemon;
+
+        var restored = (await kernel.DumpSasAsync()).Single();
+        Assert.That((restored.Id, restored.NatTraversal), Is.EqualTo((saved.Id, encapsulation)));
+        Assert.That(File.ReadAllLines(BackupPath)[1], Is.EqualTo("#nat_t 2 4500 31000 192.168.1.20"), "saved again as it came back");
+    }
+
+    [Test]
     public async Task MinusBRefusesABackupFileOthersCanRead()
     {
         KernelIpsec.Keyd.State.BackupSaFile.Write(BackupPath, [], TimeZoneInfo.Local, 1);
@@ -476,5 +515,46 @@ public class KeyDaemonTests
         Assert.That(daemon.Config.LogLevel, Is.EqualTo(RacoonLogLevel.Debug));
         daemon.Post(new TerminateRequested("SIGTERM"));
         await run;
+    }
+
+    [Test]
+    public async Task AKernelNatMappingChangeEndsWithBothSasAtThePeersNewPort()
+    {
+        var (daemon, kernel, engine, _, _) = Start();
+        await using var _ = daemon;
+        engine.Encapsulation = new UdpEncapsulation(4500, 4500);
+        await kernel.AddPolicyAsync(OutPolicy());
+        kernel.SendPacket(new Selector(AddressPrefix.Host(Left), AddressPrefix.Host(Right), 17, 1234, 53));
+        await Eventually(async () => (await kernel.DumpSasAsync()).Count(s => s.Encryption != null) == 2);
+        var inbound = (await kernel.DumpSasAsync()).Single(s => s.Id.Destination.Equals(Left)).Id;
+
+        Assert.That(kernel.ChangeNatMapping(inbound, new IPEndPoint(Right, 31000)), Is.True);
+
+        await Eventually(async () => (await kernel.GetSaAsync(inbound))!.NatTraversal!.SourcePort == 31000);
+        var outbound = await kernel.GetSaAsync(new SaId(Left, Right, IpsecProtocol.Esp, 0x7000));
+        Assert.That((outbound!.NatTraversal!.SourcePort, outbound.NatTraversal.DestinationPort), Is.EqualTo((4500, 31000)));
+        Assert.That(engine.Calls, Does.Contain($"mapping Esp {inbound.Spi:x} at {Left}: {Right}:4500 -> {Right}:31000"));
+    }
+
+    [Test]
+    public async Task APfKeyMappingWithoutDestinationFindsTheSaAmongOursAndOthersAreIgnored()
+    {
+        var (daemon, kernel, engine, _, _) = Start();
+        await using var _ = daemon;
+        engine.Encapsulation = new UdpEncapsulation(4500, 4500);
+        await kernel.AddPolicyAsync(OutPolicy());
+        kernel.SendPacket(new Selector(AddressPrefix.Host(Left), AddressPrefix.Host(Right), 17, 1234, 53));
+        await Eventually(async () => (await kernel.DumpSasAsync()).Count(s => s.Encryption != null) == 2);
+        var inbound = (await kernel.DumpSasAsync()).Single(s => s.Id.Destination.Equals(Left)).Id;
+
+        // As SADB_X_NAT_T_NEW_MAPPING says it: SPI, the peer's old and new endpoints, no destination. Then one for an SA not ours.
+        daemon.Post(new KernelEventArrived(new KernelIpsec.Netlink.Events.NatMappingEvent(IpsecProtocol.Esp, 0x9999, null, 0, new IPEndPoint(Right, 4500), new IPEndPoint(Right, 1))));
+        var moved = new KernelIpsec.Netlink.Events.NatMappingEvent(IpsecProtocol.Esp, inbound.Spi, null, 0, new IPEndPoint(Right, 4500), new IPEndPoint(Right, 32000));
+        daemon.Post(new KernelEventArrived(moved));
+        daemon.Post(new KernelEventArrived(moved)); // the kernel reports each packet until the SA is updated
+
+        await Eventually(async () => (await kernel.GetSaAsync(inbound))!.NatTraversal!.SourcePort == 32000);
+        Assert.That(await daemon.OnLoopAsync(() => Task.FromResult(true)), Is.True, "both reports handled");
+        Assert.That(engine.Calls.Where(c => c.StartsWith("mapping", StringComparison.Ordinal)), Is.EqualTo(new[] { $"mapping Esp {inbound.Spi:x} at {Left}: {Right}:4500 -> {Right}:32000" }));
     }
 }

@@ -100,10 +100,54 @@ public class SaRecordsTests
     }
 
     [Test]
-    public void NatTraversalSasCannotBeWrittenInRacoonsFormat()
+    public void ANatTraversalSaIsItsRacoonLineAfterANatTCommentRacoonSkips()
     {
-        var natt = EspSa() with { NatTraversal = new NatTraversal(EncapsulationType.EspInUdp, 4500, 4500) };
-        Assert.That(new BackupSaLine(Created, natt).Format(TimeZoneInfo.Utc), Is.Null);
+        var natt = EspSa() with { NatTraversal = new NatTraversal(EncapsulationType.EspInUdp, 31000, 4500, IPAddress.Parse("192.168.1.10")) };
+
+        Assert.That(new BackupSaLine(Created, natt).Format(TimeZoneInfo.Utc), Is.EqualTo("#nat_t 2 31000 4500 192.168.1.10\n" + EspLine),
+            "the SA line itself is the one racoon writes and reads; racoon's reader skips '#' lines");
+        Assert.That(new BackupSaLine(Created, EspSa() with { NatTraversal = new NatTraversal(EncapsulationType.EspInUdp, 4500, 4500) }).Format(TimeZoneInfo.Utc),
+            Is.EqualTo("#nat_t 2 4500 4500\n" + EspLine), "no original address: none written");
+    }
+
+    [Test]
+    public void NatTraversalSasRoundTripThroughTheBackupFile()
+    {
+        var path = Path.Combine(dir.FullName, "backupsa");
+        var inbound = EspSa(0x4000) with { Id = new SaId(Right, Left, IpsecProtocol.Esp, 0x4000), NatTraversal = new NatTraversal(EncapsulationType.EspInUdp, 31000, 4500, Left) };
+        var outbound = EspSa(0x5000) with { NatTraversal = new NatTraversal(EncapsulationType.EspInUdp, 4500, 31000, IPAddress.Parse("192.168.1.10")) };
+        var plain = EspSa(0x6000);
+
+        Assert.That(BackupSaFile.Write(path, [new(Created, inbound), new(Created, outbound), new(Created, plain)], TimeZoneInfo.Utc, 42), Is.Empty, "nothing left out");
+        var read = BackupSaFile.Read(path, TimeZoneInfo.Utc, KernelCapabilities.Xfrm);
+
+        Assert.That(read.Select(r => r.Problem), Is.All.Null);
+        Assert.That(read.Select(r => r.Line), Is.EqualTo(new[] { 3, 5, 6 }), "each SA line after its #nat_t line");
+        Assert.That(read.Select(r => r.Entry!.Sa.NatTraversal), Is.EqualTo(new[] { inbound.NatTraversal, outbound.NatTraversal, null }));
+        Assert.That(read[0].Entry!.Sa, Is.EqualTo(inbound with { Lifetime = new Lifetime(null, inbound.Lifetime.Hard) }));
+        Assert.That(read[0].Entry!.Remaining(Created.AddSeconds(10))!.NatTraversal, Is.EqualTo(inbound.NatTraversal), "-B installs it encapsulated");
+    }
+
+    [TestCase("#nat_t 2 4500", "#nat_t: 2 fields, need type, source port, destination port and an optional original address")]
+    [TestCase("#nat_t 7 4500 4500", "NAT-T type 7 is not ESP in UDP (2) or non-IKE (1)")]
+    [TestCase("#nat_t 2 70000 4500", "NAT-T source port 70000 is not a UDP port")]
+    [TestCase("#nat_t 2 4500 4500 nat.example", "NAT-T original address \"nat.example\" is not a numeric address")]
+    public void AnUnreadableNatTLineSpoilsItsSaAndNoOther(string comment, string problem)
+    {
+        var path = Path.Combine(dir.FullName, "backupsa");
+        BackupSaFile.Write(path, [new(Created, EspSa())], TimeZoneInfo.Utc, 42);
+        File.AppendAllText(path, comment + "\n" + EspLine.Replace(" 28672 ", " 28673 ", StringComparison.Ordinal) + "\n" + EspLine.Replace(" 28672 ", " 28674 ", StringComparison.Ordinal) + "\n");
+
+        var read = BackupSaFile.Read(path, TimeZoneInfo.Utc, KernelCapabilities.Xfrm);
+
+        Assert.That(read.Select(r => (r.Line, r.Entry?.Sa.Id.Spi, r.Problem)), Is.EqualTo(new[]
+        {
+            (2, (uint?)0x7000, (string?)null),
+            (3, null, problem),
+            (4, null, "its #nat_t line is unreadable: " + problem),
+            (5, 0x7002, null),
+        }));
+        Assert.That(read[^1].Entry!.Sa.NatTraversal, Is.Null);
     }
 
     private DirectoryInfo dir = null!;

@@ -29,6 +29,50 @@ public class TransportUnitTests
     }
 
     [Test]
+    public void AKeepaliveLeavesTheNattSocketAsOneFfByteWhereIkeGetsTheMarker()
+    {
+        using var transport = new IkeTransport(new InMemoryKernel(), _ => ValueTask.CompletedTask, NullLogger.Instance);
+        transport.Reconcile([new ListenEndpoint(new IPEndPoint(IPAddress.Loopback, 0), NatTraversal: false), new ListenEndpoint(new IPEndPoint(IPAddress.Loopback, 0), NatTraversal: true)]);
+        var bound = transport.Sockets.ToDictionary(s => s.Endpoint.NatTraversal, s => s.BoundEndPoint);
+        using var peer = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        peer.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        peer.ReceiveTimeout = 5000;
+        var peerEndPoint = (IPEndPoint)peer.LocalEndPoint!;
+
+        Assert.That(transport.SendNatKeepalive(new IPEndPoint(IPAddress.Loopback, bound[false].Port), peerEndPoint), Is.False, "never from the ISAKMP socket");
+        Assert.That(transport.SendNatKeepalive(bound[true], peerEndPoint), Is.True);
+        Assert.That(transport.Send(bound[true], peerEndPoint, [0xaa, 0xbb]), Is.True);
+
+        var buffer = new byte[64];
+        EndPoint from = new IPEndPoint(IPAddress.Any, 0);
+        var length = peer.ReceiveFrom(buffer, ref from);
+        Assert.That((buffer[..length], ((IPEndPoint)from).Port), Is.EqualTo((new byte[] { 0xff }, bound[true].Port)), "the first datagram: the keepalive, from the NAT-T port");
+        length = peer.ReceiveFrom(buffer, ref from);
+        Assert.That(buffer[..length], Is.EqualTo(new byte[] { 0, 0, 0, 0, 0xaa, 0xbb }));
+    }
+
+    [Test]
+    public void WhenMinusPMovedTheNattPortWhatTheEngineSendsFrom4500LeavesTheNattSocket()
+    {
+        using var transport = new IkeTransport(new InMemoryKernel(), _ => ValueTask.CompletedTask, NullLogger.Instance);
+        transport.Reconcile([new ListenEndpoint(new IPEndPoint(IPAddress.Loopback, 0), NatTraversal: false), new ListenEndpoint(new IPEndPoint(IPAddress.Loopback, 0), NatTraversal: true)]);
+        var natt = transport.Sockets.Single(s => s.Endpoint.NatTraversal).BoundEndPoint;
+        using var peer = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        peer.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        peer.ReceiveTimeout = 5000;
+
+        Assert.That(transport.SendNatKeepalive(new IPEndPoint(IPAddress.Loopback, 4500), (IPEndPoint)peer.LocalEndPoint!), Is.True);
+        Assert.That(transport.Send(new IPEndPoint(IPAddress.Loopback, 4500), (IPEndPoint)peer.LocalEndPoint!, [0xcc]), Is.True);
+
+        var buffer = new byte[64];
+        EndPoint from = new IPEndPoint(IPAddress.Any, 0);
+        var length = peer.ReceiveFrom(buffer, ref from);
+        Assert.That((buffer[..length], ((IPEndPoint)from).Port), Is.EqualTo((new byte[] { 0xff }, natt.Port)));
+        length = peer.ReceiveFrom(buffer, ref from);
+        Assert.That((buffer[..length], ((IPEndPoint)from).Port), Is.EqualTo((new byte[] { 0, 0, 0, 0, 0xcc }, natt.Port)));
+    }
+
+    [Test]
     public void NonEspMarkerClassifiesNattPortTraffic()
     {
         Assert.That(NonEspMarker.Classify([0xff]), Is.EqualTo(NonEspMarker.Kind.Keepalive));
@@ -42,18 +86,36 @@ public class TransportUnitTests
     private static readonly IPAddress[] Locals = [IPAddress.Parse("10.77.0.1"), IPAddress.Parse("fd77::1")];
 
     [Test]
-    public void WithoutListenEveryLocalAddressGetsTheIsakmpPort()
+    public void WithoutListenEveryLocalAddressGetsTheIsakmpAndTheNattPortWhateverTheRemotesSay()
     {
+        // racoon built with NAT-T (myaddr_open_all_configured) opens both on every address, nat_traversal or not.
         var plan = ListenPlan.Compute(new RacoonConfig(), 500, 4500, Locals);
-        Assert.That(plan.Select(p => p.ToString()), Is.EqualTo(new[] { "10.77.0.1[500]", "fd77::1[500]" }));
+        Assert.That(plan.Select(p => p.ToString()), Is.EqualTo(new[] { "10.77.0.1[500]", "10.77.0.1[4500] (NAT-T)", "fd77::1[500]", "fd77::1[4500] (NAT-T)" }));
+        var off = new RacoonConfig { Remotes = [new RemoteConfig { Name = "anonymous", NatTraversal = Tristate.Off }] };
+        Assert.That(ListenPlan.Compute(off, 500, 4500, [Locals[0]]).Select(p => p.ToString()), Is.EqualTo(new[] { "10.77.0.1[500]", "10.77.0.1[4500] (NAT-T)" }));
     }
 
     [Test]
-    public void NattPortOpensWhenSomeRemoteEnablesNatTraversal()
+    public void MinusPAndMinusPMoveThePortsOfTheLocalAddresses()
     {
-        var config = new RacoonConfig { Remotes = [new RemoteConfig { Name = "anonymous", NatTraversal = Tristate.On }] };
-        var plan = ListenPlan.Compute(config, 500, 4500, [Locals[0]]);
-        Assert.That(plan.Select(p => p.ToString()), Is.EqualTo(new[] { "10.77.0.1[500]", "10.77.0.1[4500] (NAT-T)" }));
+        var plan = ListenPlan.Compute(new RacoonConfig(), 5000, 5001, [Locals[0]]);
+        Assert.That(plan.Select(p => p.ToString()), Is.EqualTo(new[] { "10.77.0.1[5000]", "10.77.0.1[5001] (NAT-T)" }));
+    }
+
+    [Test]
+    public void WithListenLinesOnlyIsakmpNattLinesGetANattSocketOnThePortTheyName()
+    {
+        var config = KernelIpsec.Tests.Config.ConfigTestFiles.ParseOk("""
+            listen { isakmp 10.77.0.9 [500]; isakmp_natt 10.77.0.9 [4500]; isakmp 10.77.0.8; isakmp_natt 10.77.0.7; }
+            remote anonymous {
+                exchange_mode main;
+                nat_traversal on;
+                proposal { encryption_algorithm aes; hash_algorithm sha1; authentication_method pre_shared_key; dh_group 2; }
+            }
+            """);
+        var plan = ListenPlan.Compute(config, 500, 4501, Locals);
+        // No -P for listed addresses; an isakmp_natt line without a port gets 500, as racoon's grammar gives it.
+        Assert.That(plan.Select(p => p.ToString()), Is.EqualTo(new[] { "10.77.0.9[500]", "10.77.0.9[4500] (NAT-T)", "10.77.0.8[500]", "10.77.0.7[500] (NAT-T)" }));
     }
 
     [Test]
@@ -70,12 +132,12 @@ public class TransportUnitTests
         Assert.That(plan.Select(p => p.ToString()), Is.EqualTo(new[] { "10.77.0.9[5000]", "10.77.0.9[7500] (NAT-T)" }));
     }
 
-    [TestCase(AddressFamily.InterNetwork, "10.77.0.1[500]")]
-    [TestCase(AddressFamily.InterNetworkV6, "fd77::1[500]")]
+    [TestCase(AddressFamily.InterNetwork, "10.77.0.1")]
+    [TestCase(AddressFamily.InterNetworkV6, "fd77::1")]
     public void FamilyFlagKeepsOnlyLocalAddressesOfThatFamily(AddressFamily family, string expected)
     {
         var plan = ListenPlan.Compute(new RacoonConfig(), 500, 4500, Locals, family);
-        Assert.That(plan.Select(p => p.ToString()), Is.EqualTo(new[] { expected }));
+        Assert.That(plan.Select(p => p.ToString()), Is.EqualTo(new[] { expected + "[500]", expected + "[4500] (NAT-T)" }));
     }
 
     [Test]

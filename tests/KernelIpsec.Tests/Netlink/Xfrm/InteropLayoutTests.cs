@@ -35,6 +35,7 @@ public class InteropLayoutTests
         Assert.That(Unsafe.SizeOf<XfrmUserAcquire>(), Is.EqualTo(280), "xfrm_user_acquire");
         Assert.That(Unsafe.SizeOf<XfrmUserExpire>(), Is.EqualTo(232), "xfrm_user_expire");
         Assert.That(Unsafe.SizeOf<XfrmUserPolexpire>(), Is.EqualTo(176), "xfrm_user_polexpire");
+        Assert.That(Unsafe.SizeOf<XfrmUserMapping>(), Is.EqualTo(64), "xfrm_user_mapping");
         Assert.That(Unsafe.SizeOf<XfrmUserpolicyType>(), Is.EqualTo(6), "xfrm_userpolicy_type");
         Assert.That(Unsafe.SizeOf<XfrmReplayState>(), Is.EqualTo(12), "xfrm_replay_state");
     });
@@ -70,6 +71,11 @@ public class InteropLayoutTests
     [TestCase(typeof(XfrmUserAcquire), "Seq", 276)]
     [TestCase(typeof(XfrmUserExpire), "Hard", 224)]
     [TestCase(typeof(XfrmUserPolexpire), "Hard", 168)]
+    [TestCase(typeof(XfrmUserMapping), "Reqid", 24)]
+    [TestCase(typeof(XfrmUserMapping), "OldSaddr", 28)]
+    [TestCase(typeof(XfrmUserMapping), "NewSaddr", 44)]
+    [TestCase(typeof(XfrmUserMapping), "OldSport", 60)]
+    [TestCase(typeof(XfrmUserMapping), "NewSport", 62)]
     public void Offsets(Type type, string field, int offset) =>
         Assert.That((int)Marshal.OffsetOf(type, field), Is.EqualTo(offset), $"{type.Name}.{field}");
 }
