@@ -57,6 +57,9 @@ public sealed partial class Engine
                 case ExchangeType.Informational:
                     InformationalMessage(remote, h, bytes, fingerprint);
                     break;
+                case ExchangeType.Transaction:
+                    TransactionMessage(remote, h, bytes, fingerprint);
+                    break;
                 default:
                     EngineLog.UnsupportedExchangeFrom(Log, (byte)h.Exchange, RacoonText.Endpoint(remote));
                     break;

@@ -13,10 +13,11 @@ namespace KernelIpsec.Ike.Engine;
 /// carries the time of its event.
 /// <para>
 /// Construct one per configuration:
-/// <c>new Engine(config, preSharedKeys, certificates, policies, dhGroups, random, logger)</c> where
+/// <c>new Engine(config, preSharedKeys, certificates, policies, dhGroups, random, logger[, xauth])</c> where
 /// <c>certificates</c> gives our certificate and judges the peer's chain (<see cref="ICertificateVerifier"/>),
 /// <c>policies</c> is the daemon's SPD mirror (<see cref="IPolicyLookup"/>, used when we respond to a quick mode),
-/// <c>dhGroups</c> is Ike.Crypto's <c>DhGroups.CreateDefault()</c> and <c>random</c> a <see cref="SystemIkeRandom"/>.
+/// <c>dhGroups</c> is Ike.Crypto's <c>DhGroups.CreateDefault()</c>, <c>random</c> a <see cref="SystemIkeRandom"/> and
+/// <c>xauth</c> the XAuth server's account check (<see cref="IXauthAuthenticator"/>; without it every login fails).
 /// Then feed it events; each call returns the intents to carry out, in order:
 /// </para>
 /// <list type="bullet">
@@ -65,7 +66,7 @@ public sealed partial class Engine : IDisposable
     private DateTimeOffset? armed;
 
     public Engine(RacoonConfig config, IPreSharedKeyStore preSharedKeys, ICertificateVerifier certificates, IPolicyLookup policies,
-        DhGroups groups, IIkeRandom random, ILogger logger)
+        DhGroups groups, IIkeRandom random, ILogger logger, IXauthAuthenticator? xauth = null)
     {
         var t = config.Timers;
         var timers = new RetransmitSettings(t.Counter, t.Interval, Math.Max(1, t.PerSend), t.Phase1, t.Phase2);
@@ -79,6 +80,7 @@ public sealed partial class Engine : IDisposable
             Random = random,
             Log = logger,
             Timers = timers,
+            Xauth = xauth,
         };
         received = new ReceivedPacketCache(timers.Interval * (timers.Counter + 1));
     }

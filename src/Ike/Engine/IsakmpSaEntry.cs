@@ -37,6 +37,14 @@ internal sealed class IsakmpSaEntry : IDisposable
 
     public DpdState Dpd { get; } = new();
 
+    /// <summary>XAuth and Mode Config after phase 1 (set when phase 1 is established), and its resend.</summary>
+    public Exchanges.Transaction.TransactionExchange? Transaction { get; set; }
+
+    public Retransmission? TransactionResend { get; set; }
+
+    /// <summary>Phase1Up was emitted (once XAuth and Mode Config were done, as racoon runs phase1_up).</summary>
+    public bool Phase1UpSent { get; set; }
+
     /// <summary>Quick modes running under this SA, by message id.</summary>
     public Dictionary<uint, QuickMode> QuickModes { get; } = [];
 
@@ -69,6 +77,11 @@ internal sealed class IsakmpSaEntry : IDisposable
         {
             Consider(ExpiresAt);
             Consider(Dpd.Next);
+            if (Transaction is { Completed: false } tx)
+            {
+                Consider(tx.Deadline);
+                Consider(TransactionResend?.NextDue);
+            }
         }
         foreach (var qm in QuickModes.Values)
         {

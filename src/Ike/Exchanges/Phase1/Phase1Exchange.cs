@@ -99,7 +99,10 @@ internal abstract class Phase1Exchange : IDisposable
 
     protected ExchangeType Exchange => Sa.Mode == ExchangeMode.Aggressive ? ExchangeType.Aggressive : ExchangeType.IdentityProtection;
 
-    protected bool UsesSignatures => Chosen!.AuthenticationMethod == Phase1Offer.RsaSignature;
+    protected bool UsesSignatures => Chosen!.BaseAuthentication == Phase1Offer.RsaSignature;
+
+    /// <summary>The negotiated authentication method as it went on the wire (null before the proposal is chosen).</summary>
+    public ushort? ChosenAuthenticationMethod => Chosen?.AuthenticationMethod;
 
     protected IReadOnlyList<Phase1Offer> OurOffers() => Phase1Offer.FromConfig(Sa.Remote);
 
@@ -140,7 +143,7 @@ internal abstract class Phase1Exchange : IDisposable
         }
         var reply = offers[0];
         var match = OurOffers().FirstOrDefault(o => o.Encryption == reply.Encryption && o.Hash == reply.Hash
-            && o.AuthenticationMethod == reply.AuthenticationMethod && o.Group == reply.Group
+            && Phase1Offer.Family(o.AuthenticationMethod) == Phase1Offer.Family(reply.AuthenticationMethod) && o.Group == reply.Group
             && (o.KeyBits == reply.KeyBits || (o.KeyBits == 0 && reply.KeyBits == 128) || (reply.KeyBits == 0 && o.KeyBits == 128))
             && (reply.LifetimeSeconds == 0 || reply.LifetimeSeconds <= o.LifetimeSeconds));
         return match is null
@@ -214,7 +217,7 @@ internal abstract class Phase1Exchange : IDisposable
         }
         try
         {
-            var psk = Chosen!.AuthenticationMethod == Phase1Offer.PreSharedKey ? PreSharedKey(peerId) : null;
+            var psk = Chosen!.BaseAuthentication == Phase1Offer.PreSharedKey ? PreSharedKey(peerId) : null;
             try
             {
                 return Phase1KeyMaterial.Derive(Chosen, psk, nonceI, nonceR, shared, Sa.CookieI, Sa.CookieR, publicI, publicR);
@@ -352,7 +355,7 @@ internal abstract class Phase1Exchange : IDisposable
         Dh?.Dispose();
         Dh = null;
         ExchangeLog.IsakmpSaEstablished(S.Log, RacoonText.Endpoint(Sa.Local), RacoonText.Endpoint(Sa.Peer), Sa.Index);
-        Out.Add(new Phase1Up(Sa.Local, Sa.Peer, Sa.InitiatorCookie, Sa.ResponderCookie));
+        // Phase1Up is the engine's to emit: with XAuth or Mode Config it waits for them (Engine.Transactions).
     }
 
     /// <summary>INITIAL-CONTACT (RFC 2407 4.6.3.3) for the first phase 1 to a peer, when <c>initial_contact on</c>.</summary>
