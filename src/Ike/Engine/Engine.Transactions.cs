@@ -21,6 +21,10 @@ namespace KernelIpsec.Ike.Engine;
 // ACQUIREs waiting for the phase 1 start their quick modes then too (a server refuses phase 2 before XAuth).
 public sealed partial class Engine
 {
+    // One Mode Config address pool and one XAuth throttle for all SAs, as racoon's globals are.
+    private readonly AddressPool pool = new();
+    private readonly XauthThrottle throttle = new();
+
     /// <summary>The users logged in by XAuth on our side as server, with their peers (racoonctl's view).</summary>
     public IReadOnlyList<(string User, IPEndPoint Peer)> XauthUsers =>
         [.. sas.All().Where(e => e.Sa.State == IsakmpSaState.Established && e.Transaction is { Role: XauthRole.Server, XauthOk: true, XauthUser: not null })
@@ -89,7 +93,7 @@ public sealed partial class Engine
     private void StartTransaction(IsakmpSaEntry entry)
     {
         var role = entry.Exchange.ChosenAuthenticationMethod is { } method ? XauthRoles.For(entry.Sa.Remote, method) : XauthRole.None;
-        var tx = new TransactionExchange(entry.Sa, s, role, Now + s.Timers.Phase1Timeout);
+        var tx = new TransactionExchange(entry.Sa, s, role, Now + s.Timers.Phase1Timeout, pool, throttle);
         entry.Transaction = tx;
         try
         {

@@ -23,12 +23,6 @@ internal sealed class ExchangeServices
     /// <summary>The XAuth server's account check (the daemon's auth_source); null: every login is refused.</summary>
     public IXauthAuthenticator? Xauth { get; init; }
 
-    /// <summary>The Mode Config address pool, one per engine (racoon's port pool).</summary>
-    public Transaction.AddressPool Pool { get; } = new();
-
-    /// <summary>Peers throttled after a failed XAuth login (auth_throttle).</summary>
-    public Transaction.XauthThrottle Throttle { get; } = new();
-
     /// <summary>The time of the event being handled, set by the engine before it calls an exchange.</summary>
     public DateTimeOffset Now { get; set; }
 

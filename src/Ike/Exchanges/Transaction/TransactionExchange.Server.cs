@@ -63,11 +63,11 @@ internal sealed partial class TransactionExchange
         }
         if (refusal is not null)
         {
-            if (S.Pool.Release(this) is { } freed)
+            if (pool.Release(this) is { } freed)
             {
                 TransactionLog.ReleasedPort(S.Log, freed);
             }
-            S.Throttle.Failed(Sa.Peer.Address, S.Now, S.Config.ModeConfig?.AuthThrottle ?? TimeSpan.FromSeconds(1));
+            throttle.Failed(Sa.Peer.Address, S.Now, S.Config.ModeConfig?.AuthThrottle ?? TimeSpan.FromSeconds(1));
             TransactionLog.LoginRefused(S.Log, refusal, user);
             TransactionLog.LoginFailed(S.Log, user);
             Send(ModeCfgMessageType.Set, reply.Identifier, [DataAttribute.Basic((ushort)ModeCfgAttributeType.XauthStatus, 0)], newExchange: true, expectAnswer: false);
@@ -84,7 +84,7 @@ internal sealed partial class TransactionExchange
     /// <summary>Throttle, address pool (racoon takes the slot at login: no address, no login), account, groups; null when accepted.</summary>
     private string? CheckLogin(string user, byte[] password)
     {
-        var remaining = S.Throttle.Remaining(Sa.Peer.Address, S.Now);
+        var remaining = throttle.Remaining(Sa.Peer.Address, S.Now);
         if (remaining > TimeSpan.Zero)
         {
             TransactionLog.Throttling(S.Log, Sa.Peer.Address.ToString(), (long)Math.Ceiling(remaining.TotalSeconds));
@@ -112,14 +112,14 @@ internal sealed partial class TransactionExchange
 
     private int? TakeLease(ModeConfigServer config)
     {
-        var had = S.Pool.InUse;
-        var slot = S.Pool.Acquire(config, this, XauthUser, Sa.Peer.Address);
+        var had = pool.InUse;
+        var slot = pool.Acquire(config, this, XauthUser, Sa.Peer.Address);
         if (slot is null)
         {
             TransactionLog.NoMoreAddresses(S.Log, config.PoolSize);
             TransactionLog.PortPoolDepleted(S.Log);
         }
-        else if (S.Pool.InUse != had)
+        else if (pool.InUse != had)
         {
             TransactionLog.UsingPort(S.Log, slot.Value);
         }

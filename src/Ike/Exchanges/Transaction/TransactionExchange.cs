@@ -30,14 +30,19 @@ namespace KernelIpsec.Ike.Exchanges.Transaction;
 /// </summary>
 internal sealed partial class TransactionExchange
 {
+    private readonly AddressPool pool;
+    private readonly XauthThrottle throttle;
     private Outbox? @out;
     private uint messageId;
     private byte[]? iv;
     private ushort identifier;
     private Step step;
 
-    public TransactionExchange(IsakmpSa sa, ExchangeServices services, XauthRole role, DateTimeOffset deadline)
+    /// <summary>The pool and the throttle are the engine's (one each for all SAs), handed in.</summary>
+    public TransactionExchange(IsakmpSa sa, ExchangeServices services, XauthRole role, DateTimeOffset deadline, AddressPool pool, XauthThrottle throttle)
     {
+        this.pool = pool;
+        this.throttle = throttle;
         Sa = sa;
         S = services;
         Role = role;
@@ -236,5 +241,5 @@ internal sealed partial class TransactionExchange
     }
 
     /// <summary>The pool slot this SA holds goes back (the engine calls it when the phase 1 goes); returns the slot freed.</summary>
-    public int? ReleaseLease() => S.Pool.Release(this);
+    public int? ReleaseLease() => pool.Release(this);
 }

@@ -38,9 +38,9 @@ public class TransactionExchangeTests
             Assert.That(h.ServerExchange.Completed && h.ClientExchange.Completed);
             Assert.That(h.ServerExchange.XauthUser, Is.EqualTo(RemoteAccessSetup.User));
             Assert.That(h.ClientExchange.Attributes!.Address4, Is.EqualTo(IPAddress.Parse("10.77.9.1")));
-            Assert.That(h.ServerServices.Pool.InUse, Is.EqualTo(1));
+            Assert.That(h.ServerPool.InUse, Is.EqualTo(1));
             Assert.That(h.ServerExchange.ReleaseLease(), Is.EqualTo(0), "the phase 1 goes: its slot is free");
-            Assert.That(h.ServerServices.Pool.InUse, Is.Zero);
+            Assert.That(h.ServerPool.InUse, Is.Zero);
         });
     }
 
@@ -56,7 +56,7 @@ public class TransactionExchangeTests
         Assert.That(e!.Message, Does.Contain("Xauth reply while no request is outstanding"));
         Assert.That(e.Fatal, Is.False);
         Assert.That(h.Accounts.Checked, Is.Empty, "no login was attempted");
-        Assert.That(h.ServerServices.Pool.InUse, Is.Zero, "no address leaked from the pool");
+        Assert.That(h.ServerPool.InUse, Is.Zero, "no address leaked from the pool");
     }
 
     private static readonly object[] BadReplies =
@@ -77,7 +77,7 @@ public class TransactionExchangeTests
         var e = Assert.Throws<ExchangeException>(() => Deliver(h.ServerExchange, Seal(h.Client, id, iv, new AttributePayload(ModeCfgMessageType.Reply, 1, attributes))), what);
         Assert.That(e!.Message, Does.Contain(expected));
         Assert.That(h.Accounts.Checked, Is.Empty);
-        Assert.That(h.ServerServices.Pool.InUse, Is.Zero);
+        Assert.That(h.ServerPool.InUse, Is.Zero);
 
         var status = Datagrams(Deliver(h.ServerExchange, Seal(h.Client, id, iv, new AttributePayload(ModeCfgMessageType.Reply, 1, [GoodUser, GoodPassword]))));
         Assert.That(status, Has.Count.EqualTo(1));
@@ -109,7 +109,7 @@ public class TransactionExchangeTests
             new AttributePayload(ModeCfgMessageType.Request, 9, [DataAttribute.Variable(1, [])]))));
 
         Assert.That(e!.Message, Does.Contain("Attempt to start phase config whereas Xauth failed"));
-        Assert.That(h.ServerServices.Pool.InUse, Is.Zero);
+        Assert.That(h.ServerPool.InUse, Is.Zero);
     }
 
     [Test]

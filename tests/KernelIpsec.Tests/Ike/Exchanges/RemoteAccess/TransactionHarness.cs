@@ -39,8 +39,9 @@ internal sealed class TransactionHarness : IDisposable
         }
         ClientServices = Services(new RacoonConfig(), PreSharedKeyTable.Parse($"{RemoteAccessSetup.User} {RemoteAccessSetup.Password}\n"), ClientLog, new SystemIkeRandom());
         ServerServices = Services(new RacoonConfig { ModeConfig = pool ?? RemoteAccessSetup.Pool() }, PreSharedKeyTable.Parse(""), ServerLog, serverRandom ?? new SystemIkeRandom());
-        ServerExchange = new TransactionExchange(Server, ServerServices, serverRole, Now + TimeSpan.FromSeconds(30));
-        ClientExchange = new TransactionExchange(Client, ClientServices, serverRole == XauthRole.Server ? XauthRole.Client : XauthRole.None, Now + TimeSpan.FromSeconds(30));
+        ServerExchange = new TransactionExchange(Server, ServerServices, serverRole, Now + TimeSpan.FromSeconds(30), ServerPool, new XauthThrottle());
+        ClientExchange = new TransactionExchange(Client, ClientServices, serverRole == XauthRole.Server ? XauthRole.Client : XauthRole.None, Now + TimeSpan.FromSeconds(30),
+            new AddressPool(), new XauthThrottle());
     }
 
     public static DateTimeOffset Now { get; } = new(2026, 12, 7, 22, 0, 0, TimeSpan.Zero);
@@ -52,6 +53,7 @@ internal sealed class TransactionHarness : IDisposable
     public ListLogger ServerLog { get; } = new();
     public ExchangeServices ClientServices { get; }
     public ExchangeServices ServerServices { get; }
+    public AddressPool ServerPool { get; } = new();
     public TransactionExchange ClientExchange { get; }
     public TransactionExchange ServerExchange { get; }
 
