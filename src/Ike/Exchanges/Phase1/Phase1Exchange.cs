@@ -101,6 +101,19 @@ internal abstract class Phase1Exchange : IDisposable
 
     protected bool UsesSignatures => Chosen!.BaseAuthentication == Phase1Offer.RsaSignature;
 
+    /// <summary>
+    /// Hybrid authentication (draft-ietf-ipsra-isakmp-hybrid-auth-05): keys as for signatures, but only the XAuth
+    /// server signs; the client proves its phase 1 with HASH and itself with XAuth afterwards.
+    /// </summary>
+    private bool HybridAnd(Transaction.XauthRole ourRole) =>
+        Phase1Offer.Family(Chosen!.AuthenticationMethod) == Phase1Offer.HybridInitRsa && Transaction.XauthRoles.For(Sa.Remote, Chosen.AuthenticationMethod) == ourRole;
+
+    /// <summary>We prove phase 1 with a signature (else with HASH).</summary>
+    protected bool WeSign => UsesSignatures && !HybridAnd(Transaction.XauthRole.Client);
+
+    /// <summary>The peer proves phase 1 with a signature (else with HASH).</summary>
+    protected bool PeerSigns => UsesSignatures && !HybridAnd(Transaction.XauthRole.Server);
+
     /// <summary>The negotiated authentication method as it went on the wire (null before the proposal is chosen).</summary>
     public ushort? ChosenAuthenticationMethod => Chosen?.AuthenticationMethod;
 
@@ -259,7 +272,7 @@ internal abstract class Phase1Exchange : IDisposable
     {
         var payloads = new List<Payload> { ownId };
         var hash = AuthHash(keys, asInitiator, ownId.ToBodyArray());
-        if (!UsesSignatures)
+        if (!WeSign)
         {
             payloads.Add(new HashPayload(hash));
             return payloads;
@@ -282,7 +295,7 @@ internal abstract class Phase1Exchange : IDisposable
     protected void VerifyPeer(Phase1KeyMaterial keys, InboundMessage message, IdentificationPayload peerId, byte[] peerIdBody, bool peerIsInitiator)
     {
         var expected = AuthHash(keys, peerIsInitiator, peerIdBody);
-        if (!UsesSignatures)
+        if (!PeerSigns)
         {
             var hash = message.Require(PayloadType.Hash, HashPayload.Read, ModeName);
             if (!CryptographicOperations.FixedTimeEquals(hash.Data, expected))

@@ -40,6 +40,7 @@ public sealed record Phase1Offer(
         Config.AuthenticationMethod.RsaSignature => RsaSignature,
         Config.AuthenticationMethod.XauthPskServer or Config.AuthenticationMethod.XauthPskClient => XauthInitPreShared,
         Config.AuthenticationMethod.XauthRsaServer or Config.AuthenticationMethod.XauthRsaClient => XauthInitRsa,
+        Config.AuthenticationMethod.HybridRsaServer or Config.AuthenticationMethod.HybridRsaClient => HybridInitRsa,
         _ => null,
     };
 

@@ -23,11 +23,19 @@ public class RemoteAccessPartsTests
         Assert.That(Phase1Offer.WireAuthenticationMethod(method), Is.EqualTo(wire));
     }
 
-    [Test]
-    public void Hybrid_methods_are_not_offered()
+    [TestCase(AuthenticationMethod.HybridRsaServer)]
+    [TestCase(AuthenticationMethod.HybridRsaClient)]
+    public void Hybrid_methods_go_on_the_wire_as_hybrid_init_rsa(AuthenticationMethod method)
     {
-        Assert.That(Phase1Offer.WireAuthenticationMethod(AuthenticationMethod.HybridRsaServer), Is.Null);
-        Assert.That(Phase1Offer.WireAuthenticationMethod(AuthenticationMethod.HybridRsaClient), Is.Null);
+        Assert.That(Phase1Offer.WireAuthenticationMethod(method), Is.EqualTo(64221));
+        Assert.That(Phase1Offer.BaseMethod(64222), Is.EqualTo(Phase1Offer.RsaSignature));
+    }
+
+    [Test]
+    public void Dss_variants_stay_refused_as_racoon_refuses_them()
+    {
+        Assert.That(Phase1Offer.WireAuthenticationMethod(AuthenticationMethod.HybridDssServer), Is.Null);
+        Assert.That(Phase1Offer.WireAuthenticationMethod(AuthenticationMethod.XauthDssClient), Is.Null);
     }
 
     [TestCase((ushort)65001, (ushort)1)]

@@ -202,6 +202,25 @@ public class XauthModeConfigTests
     }
 
     [Test]
+    public void Hybrid_rsa_only_the_server_signs_the_client_sends_a_hash_then_logs_in()
+    {
+        using var ca = TestCertificates.CreateCa("ikev1-rig CA");
+        using var right = TestCertificates.CreateLeaf(ca, "right.ikev1.test", Scenario.RightAddress, "right.ikev1.test");
+        var scenario = new Scenario { RightId = new IdentifierConfig(IdentifierType.Asn1Dn, null) };
+        // The client holds no certificate of its own: only the CA to check the gateway's.
+        using var pair = CreatePair(new Accounts(), client: AuthenticationMethod.HybridRsaClient, server: AuthenticationMethod.HybridRsaServer,
+            scenario: scenario, leftCerts: new CaVerifier(ca, null), rightCerts: new CaVerifier(ca, right));
+
+        Connect(pair);
+
+        Assert.That(pair.Right.Log.Contains($"INFO: login succeeded for user \"{User}\""), pair.Left.Log + "\n" + pair.Right.Log);
+        Assert.That(pair.Left.Phase1Ups.Single().Details!.PeerId, Does.Contain("CN=right.ikev1.test"));
+        Assert.That(pair.Left.Phase1Ups.Single().Details!.ModeCfg!.Address4, Is.EqualTo(FirstAddress));
+        // The client has no certificate: had it tried to sign, its phase 1 would have aborted ("no certificate configured").
+        Assert.That(pair.Left.Log.Contains("no certificate configured"), Is.False, pair.Left.Log.ToString());
+    }
+
+    [Test]
     public void A_plain_psk_peer_offering_no_xauth_is_refused_by_an_xauth_server()
     {
         using var pair = CreatePair(new Accounts(), client: AuthenticationMethod.PreSharedKey);
