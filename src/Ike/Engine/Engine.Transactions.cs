@@ -64,7 +64,6 @@ public sealed partial class Engine
                 RacoonText.Index(h.InitiatorCookie, h.ResponderCookie), RacoonText.Endpoint(remote));
             return;
         }
-        var before = tx.LastSent;
         Touch(entry);
         try
         {
@@ -84,7 +83,7 @@ public sealed partial class Engine
             }
             return;
         }
-        received.Remember(fingerprint, ReferenceEquals(before, tx.LastSent) ? null : tx.LastSent, Now);
+        received.Remember(fingerprint, tx.LastAnswer, Now);
         UpdateTransactionResend(entry);
         TransactionProgress(entry);
     }

@@ -152,6 +152,8 @@ internal sealed partial class TransactionExchange
         {
             throw ExchangeException.Drop("Attempt to start phase config whereas Xauth failed");
         }
+        // A REQUEST also tells that our SET(status) arrived, should its ACK have been lost.
+        Retransmit = null;
         var answer = new List<DataAttribute>();
         var handed = new ModeCfgAttributes();
         foreach (var a in request.Attributes)

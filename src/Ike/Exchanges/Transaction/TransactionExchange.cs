@@ -89,6 +89,13 @@ internal sealed partial class TransactionExchange
 
     public byte[]? Retransmit { get; private set; }
 
+    /// <summary>
+    /// The answer (REPLY or ACK) the last <see cref="Handle"/> gave to the message it handled, null when none: what to
+    /// send again when that message comes again. (A client's ACK may be followed by a REQUEST of its own in the same
+    /// step; a resent SET must get the ACK, not that REQUEST.)
+    /// </summary>
+    public byte[]? LastAnswer { get; private set; }
+
     /// <summary>The server holds quick modes back until the peer logged in (racoon: no phase 2 before XAuth).</summary>
     public bool BlocksPhase2 => Role == XauthRole.Server && !XauthOk;
 
@@ -123,6 +130,7 @@ internal sealed partial class TransactionExchange
     /// <summary>A Transaction datagram for this SA: opened, verified, checked, then handled by its message type.</summary>
     public IReadOnlyList<EngineIntent> Handle(IsakmpHeader header, byte[] datagram) => Run(() =>
     {
+        LastAnswer = null;
         var (payload, nextIv) = Open(header, datagram);
         var unknown = ModeCfgAttributeRules.Check(payload);
         // Authentic and well formed: this message id's CBC chain continues from it.
@@ -230,6 +238,10 @@ internal sealed partial class TransactionExchange
         var datagram = MessageCrypto.Encrypted(Sa.Header(ExchangeType.Transaction, messageId), PayloadType.Hash, full, keys.Cipher, iv!);
         LastSent = datagram;
         Retransmit = expectAnswer ? datagram : null;
+        if (!newExchange)
+        {
+            LastAnswer = datagram;
+        }
         Out.Send(Sa.Local, Sa.Peer, datagram, S.Timers.PerSend);
     }
 

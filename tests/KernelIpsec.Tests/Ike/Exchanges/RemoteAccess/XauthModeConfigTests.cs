@@ -231,4 +231,59 @@ public class XauthModeConfigTests
         Assert.That(pair.Right.Log.Contains("no suitable proposal found"), pair.Right.Log.ToString());
         Assert.That(pair.Right.Phase1Ups, Is.Empty);
     }
+
+    [Test]
+    public void Lost_messages_are_resent_and_a_resent_set_gets_the_ack_again()
+    {
+        using var pair = CreatePair(new Accounts());
+        // Drop the client's first XAuth REPLY and its first ACK: the server resends REQUEST and SET, the client answers each again.
+        var droppedReply = false;
+        var droppedAck = false;
+        var clientTransactions = 0;
+        pair.Filter = (_, from, bytes) =>
+        {
+            if (from != pair.Left || ExchangeOf(bytes) != (byte)ExchangeType.Transaction)
+            {
+                return bytes;
+            }
+            clientTransactions++;
+            if (clientTransactions == 1 && !droppedReply)
+            {
+                droppedReply = true;
+                return null;
+            }
+            if (clientTransactions == 3 && !droppedAck)
+            {
+                droppedAck = true;
+                return null;
+            }
+            return bytes;
+        };
+
+        Connect(pair);
+        pair.RunTimers(TimeSpan.FromSeconds(60));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(droppedReply && droppedAck);
+            Assert.That(pair.Right.Phase1Ups.Single().Details!.XauthUser, Is.EqualTo(User), pair.Right.Log.ToString());
+            Assert.That(pair.Left.Phase1Ups.Single().Details!.ModeCfg!.Address4, Is.EqualTo(FirstAddress), pair.Left.Log.ToString());
+            Assert.That(pair.Right.Log.Lines.Count(l => l.Contains("login succeeded", StringComparison.Ordinal)), Is.EqualTo(1), "one login, not two");
+            Assert.That(pair.Right.Engine.Phase1Sas.Single().Established, pair.Right.Log.ToString());
+        });
+    }
+
+    [Test]
+    public void A_client_that_never_answers_loses_its_phase1_when_the_resends_are_spent()
+    {
+        using var pair = CreatePair(new Accounts());
+        pair.Filter = (_, from, bytes) => from == pair.Left && ExchangeOf(bytes) == (byte)ExchangeType.Transaction ? null : bytes;
+
+        Connect(pair);
+        pair.RunTimers(TimeSpan.FromMinutes(5));
+
+        Assert.That(pair.Right.Engine.Phase1Sas, Is.Empty, pair.Right.Log.ToString());
+        Assert.That(pair.Right.Log.Contains("XAuth/Mode Config did not complete in time"), pair.Right.Log.ToString());
+        Assert.That(pair.Right.Phase1Ups, Is.Empty);
+    }
 }
