@@ -119,7 +119,7 @@ internal abstract class Phase1Exchange : IDisposable
 
     protected IReadOnlyList<Phase1Offer> OurOffers() => Phase1Offer.FromConfig(Sa.Remote);
 
-    /// <summary>The vendor ids we send: DPD when <c>dpd</c> is on (RFC 3706).</summary>
+    /// <summary>The vendor ids we send: DPD when <c>dpd</c> is on (RFC 3706); XAuth and Unity for remote access.</summary>
     protected List<Payload> VendorIds()
     {
         var list = new List<Payload>();
@@ -127,6 +127,7 @@ internal abstract class Phase1Exchange : IDisposable
         {
             list.Add(new VendorIdPayload(KnownVendorIds.DeadPeerDetection.ToArray()));
         }
+        list.AddRange(RemoteAccessVendorIds.For(Sa.Remote));
         return list;
     }
 

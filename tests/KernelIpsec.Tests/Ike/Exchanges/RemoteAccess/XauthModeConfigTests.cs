@@ -50,6 +50,9 @@ public class XauthModeConfigTests
             Assert.That(pair.Right.Engine.Inner.XauthUsers, Is.EqualTo(new[] { (User, pair.Left.Endpoint) }));
             Assert.That(pair.Left.Log.ToString() + pair.Right.Log, Does.Not.Contain(Password), "the password is never logged");
         });
+        var first = pair.Sent[0].Bytes;
+        Assert.That(first.AsSpan().IndexOf(KnownVendorIds.Xauth) > 0 && first.AsSpan().IndexOf(KnownVendorIds.CiscoUnity) > 0,
+            "the client announces XAuth and Unity (racoon's server wants the XAuth vendor id)");
         var transactions = pair.Sent.Where(s => ExchangeOf(s.Bytes) == (byte)ExchangeType.Transaction).ToList();
         Assert.That(transactions.Select(t => t.From.Name), Is.EqualTo(new[] { "right", "left", "right", "left", "left", "right" }),
             "REQUEST, REPLY, SET, ACK (XAuth), then REQUEST, REPLY (Mode Config)");
