@@ -28,7 +28,8 @@ namespace KernelIpsec.Ike.Engine;
 /// <item><see cref="HandleTimer"/>(now): when the time of the last <see cref="ArmTimer"/> intent has come.</item>
 /// <item><see cref="HandleExpire"/>(expire, now): the kernel's soft (rekey if we initiated) or hard EXPIRE of an SA.</item>
 /// <item><see cref="InitiatePhase1"/>, <see cref="DeletePhase1"/>, <see cref="FlushPhase1"/>: racoonctl establish-sa /
-/// delete-sa / flush-sa; <see cref="Reconfigure"/>: SIGHUP; <see cref="Shutdown"/>: SIGTERM.</item>
+/// delete-sa / flush-sa (vpn-connect -u: InitiatePhase1's credentials); <see cref="LogoutUser"/>: racoonctl logout-user
+/// (<see cref="XauthUsers"/> lists who is logged in); <see cref="Reconfigure"/>: SIGHUP; <see cref="Shutdown"/>: SIGTERM.</item>
 /// </list>
 /// <para>
 /// Intents: <see cref="SendDatagram"/>, <see cref="AllocateSpi"/>, <see cref="InstallSaPair"/> (inbound = update the
@@ -38,7 +39,7 @@ namespace KernelIpsec.Ike.Engine;
 /// ACQUIRE error to the kernel). <see cref="Phase1Sas"/> and <see cref="IpsecSas"/> list the state for racoonctl.
 /// </para>
 /// <para>
-/// The engine is a dispatcher: the exchanges (Ike.Exchanges: main, aggressive, quick mode, informational) do the
+/// The engine is a dispatcher: the exchanges (Ike.Exchanges: main, aggressive, quick mode, informational, transaction) do the
 /// protocol and return what they want done; the engine routes events to them through its tables (ISAKMP SAs by cookie
 /// pair and peer, installed SAs by SPI, peer and policy, deadlines in a priority queue), so the cost of an event does
 /// not grow with the number of SAs. Its partial files go by concern: datagrams, phase 1, quick modes, informational,

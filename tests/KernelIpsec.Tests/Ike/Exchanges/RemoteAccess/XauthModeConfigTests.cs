@@ -289,4 +289,38 @@ public class XauthModeConfigTests
         Assert.That(pair.Right.Log.Contains("XAuth/Mode Config did not complete in time"), pair.Right.Log.ToString());
         Assert.That(pair.Right.Phase1Ups, Is.Empty);
     }
+
+    [Test]
+    public void A_transaction_before_phase1_is_done_or_for_no_sa_is_ignored_and_logged()
+    {
+        using var pair = CreatePair(new Accounts());
+        // Let main mode's first two messages through, then nothing: the responder's SA is negotiating.
+        pair.Filter = (n, _, bytes) => n <= 2 ? bytes : null;
+        Connect(pair);
+        var cookies = pair.Sent[1].Bytes.AsSpan(0, 16).ToArray();
+        byte[] Transaction(byte[] cookiePair)
+        {
+            var datagram = new byte[28 + 32];
+            cookiePair.CopyTo(datagram, 0);
+            datagram[16] = (byte)PayloadType.Hash;
+            datagram[17] = 0x10;
+            datagram[18] = (byte)ExchangeType.Transaction;
+            datagram[19] = (byte)IsakmpFlags.Encryption;
+            datagram[23] = 7;
+            datagram[27] = (byte)datagram.Length;
+            return datagram;
+        }
+
+        var early = pair.Right.Engine.HandleDatagram(pair.Right.Endpoint, pair.Left.Endpoint, Transaction(cookies));
+        var unknown = pair.Right.Engine.HandleDatagram(pair.Right.Endpoint, pair.Left.Endpoint, Transaction([.. Enumerable.Repeat((byte)0x5a, 16)]));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(early.OfType<SendDatagram>(), Is.Empty);
+            Assert.That(unknown.OfType<SendDatagram>(), Is.Empty);
+            Assert.That(pair.Right.Log.Contains("ERROR: mode config packet ignored: ISAKMP mode config exchange with immature phase 1"), pair.Right.Log.ToString());
+            Assert.That(pair.Right.Log.Contains("ERROR: mode config packet ignored: unknown ISAKMP-SA"), pair.Right.Log.ToString());
+            Assert.That(pair.Right.Log.Contains("internal error"), Is.False);
+        });
+    }
 }
