@@ -30,6 +30,12 @@ public sealed partial class Engine
         var established = withPeer.FirstOrDefault(e => e.Sa.State == IsakmpSaState.Established);
         if (established is not null)
         {
+            if (established.Transaction is { Completed: false })
+            {
+                // XAuth / Mode Config still running: the quick mode waits for them, as for phase 1.
+                AddPendingAcquire(established, acquire);
+                return;
+            }
             StartQuickMode(established, acquire);
             return;
         }

@@ -66,6 +66,9 @@ public sealed partial class Engine
                 case ExchangeType.Informational:
                     InformationalMessage(local, remote, h, bytes, fingerprint);
                     break;
+                case ExchangeType.Transaction:
+                    TransactionMessage(remote, h, bytes, fingerprint);
+                    break;
                 default:
                     if (MayLogAbout(remote))
                     {

@@ -100,12 +100,8 @@ public sealed partial class Engine
         {
             PurgePeerSas(entry, includeThisPhase1: false);
         }
-        var pending = entry.PendingAcquires.ToList();
-        ClearPendingAcquires(entry);
-        foreach (var acquire in pending)
-        {
-            StartQuickMode(entry, acquire);
-        }
+        // Phase1Up and the waiting ACQUIREs follow once XAuth and Mode Config are done (Engine.Transactions).
+        StartTransaction(entry);
     }
 
     /// <summary>INITIAL-CONTACT or a dead peer: every other SA with this peer goes (racoon <c>isakmp_info_recv_initialcontact</c>).</summary>
@@ -160,13 +156,14 @@ public sealed partial class Engine
         Drop(entry);
         if (wasUp)
         {
-            Emit(new Phase1Down(sa.Local, sa.Peer, sa.InitiatorCookie, sa.ResponderCookie, reason));
+            Emit(new Phase1Down(sa.Local, sa.Peer, sa.InitiatorCookie, sa.ResponderCookie, reason, DetailsOf(entry)));
         }
     }
 
     /// <summary>Out of the tables and the deadline queue, keys wiped.</summary>
     private void Drop(IsakmpSaEntry entry)
     {
+        ReleaseLease(entry);
         sas.Remove(entry);
         entry.Scheduled = null;
         touched.Remove(entry);

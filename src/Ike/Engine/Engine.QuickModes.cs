@@ -108,6 +108,10 @@ public sealed partial class Engine
             return;
         }
         entry.QuickModes.TryGetValue(h.MessageId, out var qm);
+        if (qm is null && RefusesPhase2(entry, remote))
+        {
+            return;
+        }
         if (qm is null && entry.UsedMessageIds.Contains(h.MessageId))
         {
             EngineLog.QuickModeReplayed(Log, h.MessageId, RacoonText.Endpoint(remote));

@@ -70,6 +70,10 @@ public sealed partial class Engine
     private void EstablishedTimers(IsakmpSaEntry entry, DateTimeOffset now)
     {
         var sa = entry.Sa;
+        if (!TransactionTimers(entry, now))
+        {
+            return;
+        }
         if (entry.ExpiresAt is { } expires && now >= expires)
         {
             EngineLog.ISAKMPSAExpiredSpi(Log, RacoonText.Endpoint(sa.Local), RacoonText.Endpoint(sa.Peer), sa.Index);

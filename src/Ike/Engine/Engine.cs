@@ -13,10 +13,11 @@ namespace KernelIpsec.Ike.Engine;
 /// carries the time of its event.
 /// <para>
 /// Construct one per configuration:
-/// <c>new Engine(config, preSharedKeys, certificates, policies, dhGroups, random, logger)</c> where
+/// <c>new Engine(config, preSharedKeys, certificates, policies, dhGroups, random, logger[, xauth])</c> where
 /// <c>certificates</c> gives our certificate and judges the peer's chain (<see cref="ICertificateVerifier"/>),
 /// <c>policies</c> is the daemon's SPD mirror (<see cref="IPolicyLookup"/>, used when we respond to a quick mode),
-/// <c>dhGroups</c> is Ike.Crypto's <c>DhGroups.CreateDefault()</c> and <c>random</c> a <see cref="SystemIkeRandom"/>.
+/// <c>dhGroups</c> is Ike.Crypto's <c>DhGroups.CreateDefault()</c>, <c>random</c> a <see cref="SystemIkeRandom"/> and
+/// <c>xauth</c> the XAuth server's account check (<see cref="IXauthAuthenticator"/>; without it every login fails).
 /// Then feed it events; each call returns the intents to carry out, in order:
 /// </para>
 /// <list type="bullet">
@@ -27,7 +28,8 @@ namespace KernelIpsec.Ike.Engine;
 /// <item><see cref="HandleTimer"/>(now): when the time of the last <see cref="ArmTimer"/> intent has come.</item>
 /// <item><see cref="HandleExpire"/>(expire, now): the kernel's soft (rekey if we initiated) or hard EXPIRE of an SA.</item>
 /// <item><see cref="InitiatePhase1"/>, <see cref="DeletePhase1"/>, <see cref="FlushPhase1"/>: racoonctl establish-sa /
-/// delete-sa / flush-sa; <see cref="Reconfigure"/>: SIGHUP; <see cref="Shutdown"/>: SIGTERM.</item>
+/// delete-sa / flush-sa (vpn-connect -u: InitiatePhase1's credentials); <see cref="LogoutUser"/>: racoonctl logout-user
+/// (<see cref="XauthUsers"/> lists who is logged in); <see cref="Reconfigure"/>: SIGHUP; <see cref="Shutdown"/>: SIGTERM.</item>
 /// </list>
 /// <para>
 /// Intents: <see cref="SendDatagram"/>, <see cref="AllocateSpi"/>, <see cref="InstallSaPair"/> (inbound = update the
@@ -37,7 +39,7 @@ namespace KernelIpsec.Ike.Engine;
 /// ACQUIRE error to the kernel). <see cref="Phase1Sas"/> and <see cref="IpsecSas"/> list the state for racoonctl.
 /// </para>
 /// <para>
-/// The engine is a dispatcher: the exchanges (Ike.Exchanges: main, aggressive, quick mode, informational) do the
+/// The engine is a dispatcher: the exchanges (Ike.Exchanges: main, aggressive, quick mode, informational, transaction) do the
 /// protocol and return what they want done; the engine routes events to them through its tables (ISAKMP SAs by cookie
 /// pair and peer, installed SAs by SPI, peer and policy, deadlines in a priority queue), so the cost of an event does
 /// not grow with the number of SAs. Its partial files go by concern: datagrams, phase 1, quick modes, informational,
@@ -66,7 +68,7 @@ public sealed partial class Engine : IDisposable
     private DateTimeOffset? armed;
 
     public Engine(RacoonConfig config, IPreSharedKeyStore preSharedKeys, ICertificateVerifier certificates, IPolicyLookup policies,
-        DhGroups groups, IIkeRandom random, ILogger logger)
+        DhGroups groups, IIkeRandom random, ILogger logger, IXauthAuthenticator? xauth = null)
     {
         var t = config.Timers;
         var timers = new RetransmitSettings(t.Counter, t.Interval, Math.Max(1, t.PerSend), t.Phase1, t.Phase2);
@@ -80,6 +82,7 @@ public sealed partial class Engine : IDisposable
             Random = random,
             Log = logger,
             Timers = timers,
+            Xauth = xauth,
         };
         received = new ReceivedPacketCache(timers.Interval * (timers.Counter + 1));
     }

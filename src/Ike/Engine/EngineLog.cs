@@ -121,4 +121,16 @@ internal static partial class EngineLog
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "resend phase2 packet {Index}")]
     public static partial void ResendPhase2Packet(ILogger logger, string index);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "resend mode config packet {Index}")]
+    public static partial void ResendTransactionPacket(ILogger logger, string index);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "mode config packet ignored: {Why} ({Index} from {Remote}).")]
+    public static partial void TransactionIgnored(ILogger logger, string why, string index, string remote);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Attempt to start phase 2 whereas Xauth failed ({Remote}): quick mode ignored.")]
+    public static partial void Phase2BeforeXauth(ILogger logger, string remote);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Released port {Port}")]
+    public static partial void ReleasedPort(ILogger logger, int port);
 }

@@ -40,6 +40,14 @@ internal sealed class IsakmpSaEntry : IDisposable
     /// <summary>When the next NAT-T keepalive goes out (we are behind a NAT; null: none).</summary>
     public DateTimeOffset? NextKeepalive { get; set; }
 
+    /// <summary>XAuth and Mode Config after phase 1 (set when phase 1 is established), and its resend.</summary>
+    public Exchanges.Transaction.TransactionExchange? Transaction { get; set; }
+
+    public Retransmission? TransactionResend { get; set; }
+
+    /// <summary>Phase1Up was emitted (once XAuth and Mode Config were done, as racoon runs phase1_up).</summary>
+    public bool Phase1UpSent { get; set; }
+
     /// <summary>Quick modes running under this SA, by message id.</summary>
     public Dictionary<uint, QuickMode> QuickModes { get; } = [];
 
@@ -73,6 +81,12 @@ internal sealed class IsakmpSaEntry : IDisposable
             Consider(ExpiresAt);
             Consider(Dpd.Next);
             Consider(NextKeepalive);
+
+            if (Transaction is { Completed: false } tx)
+            {
+                Consider(tx.Deadline);
+                Consider(TransactionResend?.NextDue);
+            }
         }
         foreach (var qm in QuickModes.Values)
         {

@@ -20,6 +20,9 @@ internal sealed class ExchangeServices
     public required ILogger Log { get; init; }
     public required RetransmitSettings Timers { get; init; }
 
+    /// <summary>The XAuth server's account check (the daemon's auth_source); null: every login is refused.</summary>
+    public IXauthAuthenticator? Xauth { get; init; }
+
     /// <summary>The time of the event being handled, set by the engine before it calls an exchange.</summary>
     public DateTimeOffset Now { get; set; }
 

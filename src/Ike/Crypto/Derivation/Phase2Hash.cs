@@ -24,4 +24,11 @@ public static class Phase2Hash
     /// <summary>Informational (and transaction) exchanges: HASH(1) = prf(SKEYID_a, M-ID | N/D ...).</summary>
     public static int Informational(IkePrf skeyidA, uint messageId, ReadOnlySpan<byte> messageAfterHash, Span<byte> destination)
         => skeyidA.AppendUInt32(messageId).Append(messageAfterHash).Finish(destination);
+
+    /// <summary>
+    /// Transaction exchange (draft-dukes-ike-mode-cfg-02 3.1, XAuth and Mode Config): HASH = prf(SKEYID_a, M-ID | ATTR),
+    /// the same for every message of the exchange (no nonces: the message id and the attributes are all it binds).
+    /// </summary>
+    public static int Transaction(IkePrf skeyidA, uint messageId, ReadOnlySpan<byte> messageAfterHash, Span<byte> destination)
+        => skeyidA.AppendUInt32(messageId).Append(messageAfterHash).Finish(destination);
 }

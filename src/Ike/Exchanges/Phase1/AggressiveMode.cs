@@ -61,7 +61,7 @@ internal sealed class AggressiveMode : Phase1Exchange
         Dh = GroupFor(offers[0].Group).GenerateKeyPair();
         PublicI = Dh.PublicValue.ToArray();
         NonceI = NewNonce();
-        var signatures = offers.Any(o => o.AuthenticationMethod == Phase1Offer.RsaSignature);
+        var signatures = offers.Any(o => o.BaseAuthentication == Phase1Offer.RsaSignature);
         ownId = Identities.Own(Sa.Remote, Sa.Local, signatures ? OwnCertificate() : null);
         var payloads = new List<Payload> { sa, new KeyExchangePayload(PublicI), new NoncePayload(NonceI), ownId };
         if (signatures && Sa.Remote.SendCertificateRequest)

@@ -99,11 +99,27 @@ internal abstract partial class Phase1Exchange : IDisposable
 
     protected ExchangeType Exchange => Sa.Mode == ExchangeMode.Aggressive ? ExchangeType.Aggressive : ExchangeType.IdentityProtection;
 
-    protected bool UsesSignatures => Chosen!.AuthenticationMethod == Phase1Offer.RsaSignature;
+    protected bool UsesSignatures => Chosen!.BaseAuthentication == Phase1Offer.RsaSignature;
+
+    /// <summary>
+    /// Hybrid authentication (draft-ietf-ipsra-isakmp-hybrid-auth-05): keys as for signatures, but only the XAuth
+    /// server signs; the client proves its phase 1 with HASH and itself with XAuth afterwards.
+    /// </summary>
+    private bool HybridAnd(Transaction.XauthRole ourRole) =>
+        Phase1Offer.Family(Chosen!.AuthenticationMethod) == Phase1Offer.HybridInitRsa && Transaction.XauthRoles.For(Sa.Remote, Chosen.AuthenticationMethod) == ourRole;
+
+    /// <summary>We prove phase 1 with a signature (else with HASH).</summary>
+    protected bool WeSign => UsesSignatures && !HybridAnd(Transaction.XauthRole.Client);
+
+    /// <summary>The peer proves phase 1 with a signature (else with HASH).</summary>
+    protected bool PeerSigns => UsesSignatures && !HybridAnd(Transaction.XauthRole.Server);
+
+    /// <summary>The negotiated authentication method as it went on the wire (null before the proposal is chosen).</summary>
+    public ushort? ChosenAuthenticationMethod => Chosen?.AuthenticationMethod;
 
     protected IReadOnlyList<Phase1Offer> OurOffers() => Phase1Offer.FromConfig(Sa.Remote);
 
-    /// <summary>The vendor ids we send: DPD when <c>dpd</c> is on (RFC 3706), NAT-T's when <c>nat_traversal</c> is.</summary>
+    /// <summary>The vendor ids we send: DPD when <c>dpd</c> is on (RFC 3706), NAT-T's when <c>nat_traversal</c> is, XAuth and Unity for remote access.</summary>
     protected List<Payload> VendorIds()
     {
         var list = new List<Payload>();
@@ -112,6 +128,7 @@ internal abstract partial class Phase1Exchange : IDisposable
             list.Add(new VendorIdPayload(KnownVendorIds.DeadPeerDetection.ToArray()));
         }
         list.AddRange(NatTVendorIds());
+        list.AddRange(RemoteAccessVendorIds.For(Sa.Remote));
         return list;
     }
 
@@ -142,7 +159,7 @@ internal abstract partial class Phase1Exchange : IDisposable
         }
         var reply = offers[0];
         var match = OurOffers().FirstOrDefault(o => o.Encryption == reply.Encryption && o.Hash == reply.Hash
-            && o.AuthenticationMethod == reply.AuthenticationMethod && o.Group == reply.Group
+            && Phase1Offer.Family(o.AuthenticationMethod) == Phase1Offer.Family(reply.AuthenticationMethod) && o.Group == reply.Group
             && (o.KeyBits == reply.KeyBits || (o.KeyBits == 0 && reply.KeyBits == 128) || (reply.KeyBits == 0 && o.KeyBits == 128))
             && (reply.LifetimeSeconds == 0 || reply.LifetimeSeconds <= o.LifetimeSeconds));
         return match is null
@@ -216,7 +233,7 @@ internal abstract partial class Phase1Exchange : IDisposable
         }
         try
         {
-            var psk = Chosen!.AuthenticationMethod == Phase1Offer.PreSharedKey ? PreSharedKey(peerId) : null;
+            var psk = Chosen!.BaseAuthentication == Phase1Offer.PreSharedKey ? PreSharedKey(peerId) : null;
             try
             {
                 return Phase1KeyMaterial.Derive(Chosen, psk, nonceI, nonceR, shared, Sa.CookieI, Sa.CookieR, publicI, publicR);
@@ -258,7 +275,7 @@ internal abstract partial class Phase1Exchange : IDisposable
     {
         var payloads = new List<Payload> { ownId };
         var hash = AuthHash(keys, asInitiator, ownId.ToBodyArray());
-        if (!UsesSignatures)
+        if (!WeSign)
         {
             payloads.Add(new HashPayload(hash));
             return payloads;
@@ -281,7 +298,7 @@ internal abstract partial class Phase1Exchange : IDisposable
     protected void VerifyPeer(Phase1KeyMaterial keys, InboundMessage message, IdentificationPayload peerId, byte[] peerIdBody, bool peerIsInitiator)
     {
         var expected = AuthHash(keys, peerIsInitiator, peerIdBody);
-        if (!UsesSignatures)
+        if (!PeerSigns)
         {
             var hash = message.Require(PayloadType.Hash, HashPayload.Read, ModeName);
             if (!CryptographicOperations.FixedTimeEquals(hash.Data, expected))
@@ -354,7 +371,7 @@ internal abstract partial class Phase1Exchange : IDisposable
         Dh?.Dispose();
         Dh = null;
         ExchangeLog.IsakmpSaEstablished(S.Log, RacoonText.Endpoint(Sa.Local), RacoonText.Endpoint(Sa.Peer), Sa.Index);
-        Out.Add(new Phase1Up(Sa.Local, Sa.Peer, Sa.InitiatorCookie, Sa.ResponderCookie));
+        // Phase1Up is the engine's to emit: with XAuth or Mode Config it waits for them (Engine.Transactions).
     }
 
     /// <summary>INITIAL-CONTACT (RFC 2407 4.6.3.3) for the first phase 1 to a peer, when <c>initial_contact on</c>.</summary>

@@ -21,7 +21,7 @@ public static class Phase1ProposalMatcher
             foreach (var mine in ours)
             {
                 if (peer.Encryption != mine.Encryption || peer.Hash != mine.Hash
-                    || peer.AuthenticationMethod != mine.AuthenticationMethod || peer.Group != mine.Group)
+                    || Phase1Offer.Family(peer.AuthenticationMethod) != Phase1Offer.Family(mine.AuthenticationMethod) || peer.Group != mine.Group)
                 {
                     continue;
                 }

@@ -37,8 +37,10 @@ internal sealed class ClockedEngine : IDisposable
 
     public IReadOnlyList<EngineIntent> HandleTimer(DateTimeOffset now) => Inner.HandleTimer(now);
 
-    public IReadOnlyList<EngineIntent> InitiatePhase1(IPEndPoint local, IPEndPoint remote, string? remoteName = null) =>
-        Inner.InitiatePhase1(local, remote, Now, remoteName);
+    public IReadOnlyList<EngineIntent> InitiatePhase1(IPEndPoint local, IPEndPoint remote, string? remoteName = null, XauthCredentials? credentials = null) =>
+        Inner.InitiatePhase1(local, remote, Now, remoteName, credentials);
+
+    public IReadOnlyList<EngineIntent> LogoutUser(string user) => Inner.LogoutUser(user, Now);
 
     public IReadOnlyList<EngineIntent> DeletePhase1(IPAddress remote) => Inner.DeletePhase1(remote, Now);
 

@@ -18,11 +18,12 @@ internal sealed class EnginePair : IDisposable
     private readonly Queue<(EnginePeer To, SendDatagram Datagram)> wire = new();
 
     public EnginePair(RacoonConfig leftConfig, RacoonConfig rightConfig, IPreSharedKeyStore leftPsk, IPreSharedKeyStore rightPsk,
-        ICertificateVerifier? leftCerts = null, ICertificateVerifier? rightCerts = null, IPAddress? left = null, IPAddress? right = null)
+        ICertificateVerifier? leftCerts = null, ICertificateVerifier? rightCerts = null, IPAddress? left = null, IPAddress? right = null,
+        IXauthAuthenticator? leftXauth = null, IXauthAuthenticator? rightXauth = null)
     {
         Clock = new ManualTimeProvider(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
-        Left = new EnginePeer("left", left ?? IPAddress.Parse("10.77.0.1"), leftConfig, leftPsk, leftCerts ?? NoCertificates.Instance, new ListPolicyLookup(), Groups, Clock, 0x1000);
-        Right = new EnginePeer("right", right ?? IPAddress.Parse("10.77.0.2"), rightConfig, rightPsk, rightCerts ?? NoCertificates.Instance, new ListPolicyLookup(), Groups, Clock, 0x2000);
+        Left = new EnginePeer("left", left ?? IPAddress.Parse("10.77.0.1"), leftConfig, leftPsk, leftCerts ?? NoCertificates.Instance, new ListPolicyLookup(), Groups, Clock, 0x1000, leftXauth);
+        Right = new EnginePeer("right", right ?? IPAddress.Parse("10.77.0.2"), rightConfig, rightPsk, rightCerts ?? NoCertificates.Instance, new ListPolicyLookup(), Groups, Clock, 0x2000, rightXauth);
     }
 
     public ManualTimeProvider Clock { get; }

@@ -12,14 +12,14 @@ internal sealed class EnginePeer : IDisposable
     private uint nextSpi;
 
     public EnginePeer(string name, IPAddress address, RacoonConfig config, IPreSharedKeyStore psk, ICertificateVerifier certificates,
-        ListPolicyLookup policies, DhGroups groups, TimeProvider clock, uint spiBase)
+        ListPolicyLookup policies, DhGroups groups, TimeProvider clock, uint spiBase, IXauthAuthenticator? xauth = null)
     {
         Name = name;
         Address = address;
         Endpoint = new IPEndPoint(address, 500);
         Policies = policies;
         nextSpi = spiBase;
-        create = () => new ClockedEngine(new KernelIpsec.Ike.Engine.Engine(config, psk, certificates, policies, groups, new SystemIkeRandom(), Log), clock);
+        create = () => new ClockedEngine(new KernelIpsec.Ike.Engine.Engine(config, psk, certificates, policies, groups, new SystemIkeRandom(), Log, xauth), clock);
         Engine = create();
     }
 
