@@ -59,7 +59,7 @@ public sealed partial class ScriptRunner(ILogger logger, TimeSpan? timeout = nul
             }
             catch (OperationCanceledException)
             {
-                LogKilled(logger, eventName, path, (int)Timeout.TotalSeconds);
+                LogKilled(logger, eventName, path, Timeout.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 try
                 {
                     process.Kill(entireProcessTree: true);
@@ -115,5 +115,5 @@ public sealed partial class ScriptRunner(ILogger logger, TimeSpan? timeout = nul
     private static partial void LogExitedWithStatus(ILogger logger, string @event, string path, int status);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Script {Event} \"{Path}\" still running after {Seconds} s: killed")]
-    private static partial void LogKilled(ILogger logger, string @event, string path, int seconds);
+    private static partial void LogKilled(ILogger logger, string @event, string path, string seconds);
 }
