@@ -37,13 +37,27 @@ internal sealed class DaemonAdminBackend(KeyDaemon daemon) : IAdminBackend
         return intents.OfType<Phase1Down>().Any();
     }
 
-    public async Task<bool> EstablishPhase1Async(IPAddress? local, IPAddress remote, string? remoteName, DateTimeOffset now)
+    public async Task<bool> EstablishPhase1Async(IPAddress? local, IPAddress remote, string? remoteName, XauthCredentials? credentials, DateTimeOffset now)
     {
         if (daemon.Engine.Phase1Sas.Any(p => p.Established && p.Remote.Address.Equals(remote)))
             return false;
-        await daemon.RunAsync(daemon.Engine.EstablishPhase1(local, remote, remoteName, now)).ConfigureAwait(false);
+        await daemon.RunAsync(daemon.Engine.EstablishPhase1(local, remote, remoteName, credentials, now)).ConfigureAwait(false);
         return true;
     }
+
+    public async Task<int> LogoutUserAsync(string login, DateTimeOffset now)
+    {
+        // racoon's purgeph1bylogin: each ISAKMP SA of that login goes, with its peer's IPsec SAs (purge_remote works by
+        // the pair of addresses, and so does the engine's delete). The logins are the ones Phase1Up reported.
+        var found = daemon.Phase1s.Entries.Where(e => e.Details?.XauthUser is { } user && SameLogin(user, login)).ToList();
+        foreach (var peer in found.Select(e => (e.Local.Address, e.Remote.Address)).Distinct())
+            await daemon.RunAsync(daemon.Engine.DeletePhase1(peer.Item1, peer.Item2, now)).ConfigureAwait(false);
+        return found.Count;
+    }
+
+    /// <summary>racoon compares the first LOGINLEN (31) characters.</summary>
+    private static bool SameLogin(string a, string b) =>
+        string.Equals(a.Length > AdminLogin.MaxLength ? a[..AdminLogin.MaxLength] : a, b.Length > AdminLogin.MaxLength ? b[..AdminLogin.MaxLength] : b, StringComparison.Ordinal);
 
     public async Task<bool> EstablishIpsecSaAsync(AdminIndexes selector, DateTimeOffset now)
     {

@@ -51,10 +51,10 @@ public sealed class EngineAdapter : IKeyEngine, IDisposable
 
     public IReadOnlyList<EngineIntent> Reconfigure(RacoonConfig config, DateTimeOffset now) => engine.Reconfigure(config, now);
 
-    public IReadOnlyList<EngineIntent> EstablishPhase1(IPAddress? local, IPAddress remote, string? remoteName, DateTimeOffset now)
+    public IReadOnlyList<EngineIntent> EstablishPhase1(IPAddress? local, IPAddress remote, string? remoteName, XauthCredentials? credentials, DateTimeOffset now)
     {
         // Without -n the engine selects the remote section by the peer's address, as racoon does.
-        return engine.InitiatePhase1(new IPEndPoint(local ?? SourceAddressFor(remote), 500), new IPEndPoint(remote, 500), now, remoteName);
+        return engine.InitiatePhase1(new IPEndPoint(local ?? SourceAddressFor(remote), 500), new IPEndPoint(remote, 500), now, remoteName, credentials);
     }
 
     public IReadOnlyList<EngineIntent> DeletePhase1(IPAddress? local, IPAddress remote, DateTimeOffset now) => engine.DeletePhase1(remote, now);

@@ -28,8 +28,11 @@ public interface IKeyEngine
     /// <summary>SIGHUP with a good configuration: new settings for new negotiations, established SAs kept.</summary>
     IReadOnlyList<EngineIntent> Reconfigure(RacoonConfig config, DateTimeOffset now);
 
-    /// <summary>racoonctl establish-sa isakmp: start phase 1 with <paramref name="remote"/> (or the named remote section).</summary>
-    IReadOnlyList<EngineIntent> EstablishPhase1(IPAddress? local, IPAddress remote, string? remoteName, DateTimeOffset now);
+    /// <summary>
+    /// racoonctl establish-sa isakmp, vpn-connect: start phase 1 with <paramref name="remote"/> (or the named remote
+    /// section); <paramref name="credentials"/> is the XAuth login of `-u USER` and the password racoonctl read.
+    /// </summary>
+    IReadOnlyList<EngineIntent> EstablishPhase1(IPAddress? local, IPAddress remote, string? remoteName, XauthCredentials? credentials, DateTimeOffset now);
 
     /// <summary>racoonctl delete-sa / vpn-disconnect: delete the ISAKMP SAs with <paramref name="remote"/> (and their IPsec SAs' state), notifying the peer.</summary>
     IReadOnlyList<EngineIntent> DeletePhase1(IPAddress? local, IPAddress remote, DateTimeOffset now);
