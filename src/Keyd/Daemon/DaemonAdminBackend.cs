@@ -71,7 +71,7 @@ internal sealed class DaemonAdminBackend(KeyDaemon daemon) : IAdminBackend
         var template = policy.Templates.Count > 0 ? policy.Templates[0] : null;
         var peerLocal = template?.TunnelSource ?? selector.Source.Address;
         var peerRemote = template?.TunnelDestination ?? selector.Destination.Address;
-        await daemon.RunAsync(daemon.Engine.OnAcquire(new AcquireRequest(0, peerLocal, peerRemote, policy), now)).ConfigureAwait(false);
+        await daemon.RunAsync(daemon.Engine.EstablishIpsecSa(new AcquireRequest(0, peerLocal, peerRemote, policy), now)).ConfigureAwait(false);
         return true;
     }
 

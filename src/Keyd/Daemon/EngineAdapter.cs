@@ -41,6 +41,8 @@ public sealed class EngineAdapter : IKeyEngine, IDisposable
 
     public IReadOnlyList<EngineIntent> OnAcquire(AcquireRequest acquire, DateTimeOffset now) => engine.HandleAcquire(acquire, now);
 
+    public IReadOnlyList<EngineIntent> EstablishIpsecSa(AcquireRequest acquire, DateTimeOffset now) => engine.HandleAcquire(acquire, now, administrator: true);
+
     public IReadOnlyList<EngineIntent> OnExpire(ExpireEvent expire, DateTimeOffset now) => engine.HandleExpire(expire, now);
 
     public IReadOnlyList<EngineIntent> OnSpiAllocated(SpiAllocation allocation, DateTimeOffset now) => engine.HandleSpiAllocated(allocation, now);

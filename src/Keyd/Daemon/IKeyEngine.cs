@@ -16,6 +16,12 @@ public interface IKeyEngine
 
     IReadOnlyList<EngineIntent> OnAcquire(AcquireRequest acquire, DateTimeOffset now);
 
+    /// <summary>
+    /// racoonctl establish-sa esp|ah: quick mode as for an ACQUIRE, but also towards a `passive on` peer (racoon's
+    /// admin request does not skip passive sections, the kernel's ACQUIRE does).
+    /// </summary>
+    IReadOnlyList<EngineIntent> EstablishIpsecSa(AcquireRequest acquire, DateTimeOffset now) => OnAcquire(acquire, now);
+
     IReadOnlyList<EngineIntent> OnExpire(ExpireEvent expire, DateTimeOffset now);
 
     IReadOnlyList<EngineIntent> OnSpiAllocated(SpiAllocation allocation, DateTimeOffset now);
