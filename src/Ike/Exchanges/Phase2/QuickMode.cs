@@ -126,8 +126,8 @@ internal sealed partial class QuickMode : IDisposable
         var remoteTs = ids.Count == 2 ? Selectors.FromId(ids[0]) : TrafficSelector.Host(ph1.Peer.Address);
         var localTs = ids.Count == 2 ? Selectors.FromId(ids[1]) : TrafficSelector.Host(ph1.Local.Address);
         ExchangeLog.RespondNewPhase2Negotiation(s.Log, RacoonText.Endpoint(ph1.Local), RacoonText.Endpoint(ph1.Peer));
-        var policy = s.Policies.FindOutbound(localTs, remoteTs)
-            ?? throw ExchangeException.Abort($"no policy found: {localTs} <=> {remoteTs}", NotifyType.InvalidIdInformation);
+        var (found, generated) = FindOrGeneratePolicy(ph1, s, message, saRaw, localTs, remoteTs);
+        var policy = found ?? throw ExchangeException.Abort($"no policy found: {localTs} <=> {remoteTs}", NotifyType.InvalidIdInformation);
         var sainfo = SainfoSelector.Select(s.Config.Sainfos, new SainfoQuery
         {
             Local = Selectors.ToSainfoId(localTs),
@@ -156,6 +156,7 @@ internal sealed partial class QuickMode : IDisposable
             sendIds = ids.Count == 2,
             peerIds = ids,
             commit = (message.Header.Flags & IsakmpFlags.Commit) != 0,
+            PolicyGenerated = generated,
         };
         if (choice.PfsGroup is { } g)
         {
