@@ -21,7 +21,7 @@ internal sealed class ExchangeServices
     public required RetransmitSettings Timers { get; init; }
 
     /// <summary>generate_policy's policies and reqid counter, one per engine.</summary>
-    public Phase2.GeneratedPolicies GeneratedPolicies { get; } = new();
+    public GeneratedPolicies GeneratedPolicies { get; } = new();
 
     /// <summary>The time of the event being handled, set by the engine before it calls an exchange.</summary>
     public DateTimeOffset Now { get; set; }

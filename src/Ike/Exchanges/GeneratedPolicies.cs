@@ -1,6 +1,6 @@
 using KernelIpsec.Ike.Sa;
 
-namespace KernelIpsec.Ike.Exchanges.Phase2;
+namespace KernelIpsec.Ike.Exchanges;
 
 /// <summary>
 /// The policies this responder generated (generate_policy) and still keeps SAs for, by their selectors, and the reqid
