@@ -12,14 +12,34 @@ namespace KernelIpsec.Ike.Engine;
 // The kernel's ACQUIRE (and a rekey, which is one): a quick mode under the peer's ISAKMP SA, or a phase 1 first.
 public sealed partial class Engine
 {
-    public IReadOnlyList<EngineIntent> HandleAcquire(AcquireRequest acquire, DateTimeOffset now)
+    /// <summary>
+    /// The kernel's ACQUIRE, or (<paramref name="administrator"/>) racoonctl establish-sa esp|ah. As racoon's
+    /// isakmp_post_acquire: for the kernel the remote section is chosen among the sections without `passive on` only,
+    /// before any ISAKMP SA is looked at, so the ACQUIREs for a passive peer are never acted upon, not even while the
+    /// peer's own phase 1 is up (the configuration in force decides: a reload turning `passive on` applies at once).
+    /// The administrator's request and rekeys use the peer's section whatever it says.
+    /// </summary>
+    public IReadOnlyList<EngineIntent> HandleAcquire(AcquireRequest acquire, DateTimeOffset now, bool administrator = false)
     {
         Begin(now);
-        Acquire(acquire);
+        RemoteConfig? active = null;
+        if (!administrator)
+        {
+            active = RemoteSelector.Select(s.Config.Remotes, new RemoteQuery { Peer = acquire.Remote, ExcludePassive = true });
+            if (active is null)
+            {
+                var why = $"no configuration found for {acquire.Remote}.";
+                EngineLog.ErrorWhy(Log, why);
+                Emit(new NegotiationFailed(NegotiationPhase.Phase1, new IPEndPoint(acquire.Local, 500), new IPEndPoint(acquire.Remote, 500), why, acquire));
+                return Finish();
+            }
+        }
+        Acquire(acquire, active);
         return Finish();
     }
 
-    private void Acquire(AcquireRequest acquire)
+    /// <param name="chosen">The remote section for a new phase 1, when the caller chose it already.</param>
+    private void Acquire(AcquireRequest acquire, RemoteConfig? chosen = null)
     {
         if (this.negotiating.InUse(acquire.Policy))
         {
@@ -45,12 +65,12 @@ public sealed partial class Engine
             AddPendingAcquire(negotiating, acquire);
             return;
         }
-        var remote = RemoteSelector.Select(s.Config.Remotes, new RemoteQuery { Peer = acquire.Remote });
-        if (remote is null || remote.Passive)
+        var remote = chosen ?? RemoteSelector.Select(s.Config.Remotes, new RemoteQuery { Peer = acquire.Remote });
+        if (remote is null)
         {
-            var why = remote is null ? $"no configuration found for {acquire.Remote}." : $"because of passive mode, ignore the acquire message for {acquire.Remote}";
+            var why = $"no configuration found for {acquire.Remote}.";
             EngineLog.ErrorWhy(Log, why);
-            Emit(new NegotiationFailed(NegotiationPhase.Phase1, new IPEndPoint(acquire.Local, 500), new IPEndPoint(acquire.Remote, remote?.Port ?? 500), why, acquire));
+            Emit(new NegotiationFailed(NegotiationPhase.Phase1, new IPEndPoint(acquire.Local, 500), new IPEndPoint(acquire.Remote, 500), why, acquire));
             return;
         }
         EngineLog.AcquireQueued(Log, acquire.Remote);

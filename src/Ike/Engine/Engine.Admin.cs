@@ -90,7 +90,8 @@ public sealed partial class Engine
     public IReadOnlyList<EngineIntent> Shutdown(DateTimeOffset now)
     {
         Begin(now);
-        foreach (var entry in installed.All())
+        var all = installed.All();
+        foreach (var entry in all)
         {
             var p = entry.Pair;
             if (entry.Phase1.State == IsakmpSaState.Established && p.Protocol != IpsecSaProtocol.IpComp)
@@ -101,6 +102,10 @@ public sealed partial class Engine
             Emit(new DeleteIpsecSa(p.Protocol, p.OutboundSpi, p.LocalAddress, p.RemoteAddress));
         }
         installed.Clear();
+        foreach (var entry in all)
+        {
+            ReleaseGeneratedPolicy(entry);
+        }
         DeleteAllPhase1("racoon shutting down");
         return Finish();
     }
@@ -127,6 +132,7 @@ public sealed partial class Engine
             return Finish();
         }
         installed.Remove(entry);
+        ReleaseGeneratedPolicy(entry);
         var p = entry.Pair;
         var inboundExpired = p.InboundSpi == expire.Spi;
         Emit(inboundExpired

@@ -107,6 +107,7 @@ public sealed partial class Engine : IInformationalHandler
             return;
         }
         installed.Remove(entry);
+        ReleaseGeneratedPolicy(entry);
         var p = entry.Pair;
         Emit(new DeleteIpsecSa(p.Protocol, p.OutboundSpi, p.LocalAddress, p.RemoteAddress));
         Emit(new DeleteIpsecSa(p.Protocol, p.InboundSpi, p.RemoteAddress, p.LocalAddress));

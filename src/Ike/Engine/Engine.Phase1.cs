@@ -111,6 +111,7 @@ public sealed partial class Engine
         foreach (var entry in installed.WithPeer(peer).Where(i => (includeThisPhase1 || i.Phase1 != keep.Sa) && SameHost(i.Phase1, keep.Sa)).ToList())
         {
             installed.Remove(entry);
+            ReleaseGeneratedPolicy(entry);
             var p = entry.Pair;
             Emit(new DeleteIpsecSa(p.Protocol, p.InboundSpi, p.RemoteAddress, p.LocalAddress));
             Emit(new DeleteIpsecSa(p.Protocol, p.OutboundSpi, p.LocalAddress, p.RemoteAddress));

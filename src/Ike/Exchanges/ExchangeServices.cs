@@ -23,6 +23,9 @@ internal sealed class ExchangeServices
     /// <summary>The XAuth server's account check (the daemon's auth_source); null: every login is refused.</summary>
     public IXauthAuthenticator? Xauth { get; init; }
 
+    /// <summary>generate_policy's policies and reqid counter, one per engine.</summary>
+    public GeneratedPolicies GeneratedPolicies { get; } = new();
+
     /// <summary>The time of the event being handled, set by the engine before it calls an exchange.</summary>
     public DateTimeOffset Now { get; set; }
 

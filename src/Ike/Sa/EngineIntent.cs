@@ -46,3 +46,15 @@ public sealed record Phase1Down(IPEndPoint Local, IPEndPoint Remote, ulong Initi
 /// can tell the kernel (racoon <c>pk_sendeacquire</c>).
 /// </summary>
 public sealed record NegotiationFailed(NegotiationPhase Phase, IPEndPoint Local, IPEndPoint Remote, string Reason, AcquireRequest? Acquire) : EngineIntent;
+
+/// <summary>
+/// generate_policy: the responder installs the policies the initiator's quick-mode IDs asked for. <paramref name="Policy"/>
+/// is the outbound view (local → remote, tunnel templates from our address to the peer's); the daemon installs it
+/// out, its mirror in, and for tunnel mode fwd too, at level require or (<paramref name="Unique"/>) unique with the
+/// templates' reqids, expiring with the SAs after <paramref name="LifetimeSeconds"/> (0: never), as racoon's
+/// pk_sendspdupdate2 does.
+/// </summary>
+public sealed record InstallPolicy(IpsecPolicy Policy, bool Unique, ulong LifetimeSeconds) : EngineIntent;
+
+/// <summary>The SAs of a generated policy are gone: remove the policies <see cref="InstallPolicy"/> installed.</summary>
+public sealed record DeletePolicy(IpsecPolicy Policy) : EngineIntent;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using KernelIpsec.Ike.Sa;
 using KernelIpsec.Keyd.AdminProtocol;
 using KernelIpsec.Netlink;
 using KernelIpsec.Netlink.Model;
@@ -88,13 +89,34 @@ internal sealed class AdminHandler(IAdminBackend daemon, TimeProvider time, ILog
                     return (deleted ? (short)0 : AdminErrno.ENOENT, []);
                 }
             case AdminCommand.EstablishSa:
-                return await EstablishAsync(proto, payload, now).ConfigureAwait(false);
+                return await EstablishAsync(proto, payload, null, now).ConfigureAwait(false);
+            case AdminCommand.EstablishSaPsk:
+                {
+                    // racoonctl -u: the XAuth login and password for this phase 1 (racoon sets them on the remote).
+                    if (payload.Length < AdminIndexes.Size)
+                        throw new FormatException($"establish-sa -u needs {AdminIndexes.Size} bytes of indexes, got {payload.Length}");
+                    var psk = AdminPsk.Read(payload.AsSpan(AdminIndexes.Size));
+                    return await EstablishAsync(proto, payload.AsSpan(0, AdminIndexes.Size).ToArray(), new XauthCredentials(psk.Login, psk.Password), now).ConfigureAwait(false);
+                }
+            case AdminCommand.LogoutUser:
+                {
+                    // racoon answers success in every case and says in its log what it did.
+                    if (payload.Length > AdminLogin.MaxLength)
+                    {
+                        logger.LogError("malformed message (login too long)");
+                        return (0, []);
+                    }
+                    var login = Encoding.UTF8.GetString(payload);
+                    var found = await daemon.LogoutUserAsync(login, now).ConfigureAwait(false);
+                    logger.LogInformation("deleted {Count} SA for user \"{User}\"", found, login);
+                    return (0, []);
+                }
             default:
                 return (AdminErrno.ENOTSUP, []);
         }
     }
 
-    private async Task<(short, byte[])> EstablishAsync(ushort proto, byte[] payload, DateTimeOffset now)
+    private async Task<(short, byte[])> EstablishAsync(ushort proto, byte[] payload, XauthCredentials? credentials, DateTimeOffset now)
     {
         var indexes = AdminIndexes.Read(payload);
         string? remoteName = null;
@@ -106,7 +128,7 @@ internal sealed class AdminHandler(IAdminBackend daemon, TimeProvider time, ILog
         }
         if (proto == AdminProto.Isakmp)
         {
-            return await daemon.EstablishPhase1Async(Specified(indexes.Source.Address), indexes.Destination.Address, remoteName, now).ConfigureAwait(false)
+            return await daemon.EstablishPhase1Async(Specified(indexes.Source.Address), indexes.Destination.Address, remoteName, credentials, now).ConfigureAwait(false)
                 ? (0, []) : (AdminErrno.EEXIST, []);
         }
         if (proto is not (AdminProto.Esp or AdminProto.Ah))

@@ -123,7 +123,7 @@ internal sealed partial class AdminServer : IDisposable
                 // connection (establish-sa -w waits on it for its phase 2, vpn-disconnect for "Phase 1 deleted";
                 // version 0 show-event was one-shot polling). Subscribed before the request runs, so no event it
                 // causes can slip past.
-                var subscribe = header.BareCommand is AdminCommand.ShowEvent or AdminCommand.EstablishSa or AdminCommand.DeleteAllSaDst
+                var subscribe = header.BareCommand is AdminCommand.ShowEvent or AdminCommand.EstablishSa or AdminCommand.EstablishSaPsk or AdminCommand.DeleteAllSaDst
                     && header.HasVersionFlag && header.ErrnoOrVersion >= 1;
                 var queue = subscribe ? events.Subscribe() : null;
                 try

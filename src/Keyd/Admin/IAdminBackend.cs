@@ -1,4 +1,5 @@
 using System.Net;
+using KernelIpsec.Ike.Sa;
 using KernelIpsec.Keyd.AdminProtocol;
 using KernelIpsec.Netlink.Model;
 
@@ -32,8 +33,14 @@ internal interface IAdminBackend
     /// <summary>`delete-sa`, `vpn-disconnect`: the phase 1s to <paramref name="remote"/> (from <paramref name="local"/> if given) deleted; false when none was established.</summary>
     Task<bool> DeletePhase1Async(IPAddress? local, IPAddress remote, DateTimeOffset now);
 
-    /// <summary>`establish-sa isakmp`, `vpn-connect`: false (and nothing started) when a phase 1 to <paramref name="remote"/> is established already.</summary>
-    Task<bool> EstablishPhase1Async(IPAddress? local, IPAddress remote, string? remoteName, DateTimeOffset now);
+    /// <summary>
+    /// `establish-sa isakmp`, `vpn-connect` (with `-u`: <paramref name="credentials"/>): false (and nothing started)
+    /// when a phase 1 to <paramref name="remote"/> is established already.
+    /// </summary>
+    Task<bool> EstablishPhase1Async(IPAddress? local, IPAddress remote, string? remoteName, XauthCredentials? credentials, DateTimeOffset now);
+
+    /// <summary>`logout-user`: every ISAKMP SA whose XAuth login is <paramref name="login"/> deleted (with its IPsec SAs); how many.</summary>
+    Task<int> LogoutUserAsync(string login, DateTimeOffset now);
 
     /// <summary>
     /// `establish-sa esp|ah`: quick mode for the outbound policy with <paramref name="selector"/>'s selector, as for

@@ -152,8 +152,15 @@ internal sealed partial class RacoonConfGrammar
 
     private Parser<Action<ConfigBuilder>> ModeCfg(SourceLocation at)
     {
+        // RADIUS and LDAP are not built in: a configuration that asks for them is an error, never a silent fallback.
         Parser<Func<ModeConfigServer, ModeConfigServer>> Source(string what, string[] values, Func<ModeConfigServer, string, ModeConfigServer> set) =>
             Then(t.Choice(what, values.ToDictionary(v => v)), v => (Func<ModeConfigServer, ModeConfigServer>)(m => set(m, v)));
+
+        // XAuth account sources: RADIUS and LDAP are not built in, and a login check must never fall back silently.
+        Parser<Func<ModeConfigServer, ModeConfigServer>> AccountSource(string what, string[] values, Func<ModeConfigServer, string, ModeConfigServer> set, SourceLocation at, string keyword) =>
+            Then(t.Choice(what, values.ToDictionary(v => v)), v => (Func<ModeConfigServer, ModeConfigServer>)(m => v is "radius" or "ldap"
+                ? throw new ConfigErrorException(at, Xauth.XauthAuthenticators.NotSupported(keyword, v))
+                : set(m, v)));
 
         var splitNet =
             from net in t.Address
@@ -174,9 +181,9 @@ internal sealed partial class RacoonConfGrammar
                 select (Func<ModeConfigServer, ModeConfigServer>)(m => m with { SplitNetworks = [.. m.SplitNetworks, .. nets.Select(n => new SplitNetwork(kind, n.net, n.plen))] }),
             ["split_dns"] = a => Then(t.CommaList(t.QuotedString), v => (Func<ModeConfigServer, ModeConfigServer>)(m => m with { SplitDns = [.. m.SplitDns, .. v] })),
             ["default_domain"] = a => Then(t.QuotedString, v => (Func<ModeConfigServer, ModeConfigServer>)(m => m with { DefaultDomain = v })),
-            ["auth_source"] = a => Source("'system', 'radius', 'pam' or 'ldap'", ["system", "radius", "pam", "ldap"], (m, v) => m with { AuthSource = v }),
+            ["auth_source"] = a => AccountSource("'system', 'radius', 'pam' or 'ldap'", ["system", "radius", "pam", "ldap"], (m, v) => m with { AuthSource = v }, a, "auth_source"),
             ["auth_groups"] = a => Then(t.CommaList(t.QuotedString), v => (Func<ModeConfigServer, ModeConfigServer>)(m => m with { AuthGroups = [.. m.AuthGroups, .. v] })),
-            ["group_source"] = a => Source("'system' or 'ldap'", ["system", "ldap"], (m, v) => m with { GroupSource = v }),
+            ["group_source"] = a => AccountSource("'system' or 'ldap'", ["system", "ldap"], (m, v) => m with { GroupSource = v }, a, "group_source"),
             ["conf_source"] = a => Source("'local', 'radius' or 'ldap'", ["local", "radius", "ldap"], (m, v) => m with { ConfSource = v }),
             ["accounting"] = a => Source("'none', 'system', 'radius' or 'pam'", ["none", "system", "radius", "pam"], (m, v) => m with { Accounting = v }),
             ["pool_size"] = a => Then(t.NumberIn(1, 65535, "pool_size"), v => (Func<ModeConfigServer, ModeConfigServer>)(m => m with { PoolSize = v })),

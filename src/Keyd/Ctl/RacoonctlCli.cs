@@ -11,15 +11,17 @@ namespace KernelIpsec.Keyd.Ctl;
 /// racoonctl 0.8.2 prints it. <paramref name="exchange"/> sends a request to a socket path and returns the
 /// reply; <paramref name="stream"/> does the same for show-event, returning the reply and then every pushed
 /// event until racoon closes the connection (the Unix socket by default; tests pass their own).
+/// <paramref name="readPassword"/> is getpass(3) for `-u` (tests pass their own).
 /// </summary>
-public static class RacoonctlCli
+public static partial class RacoonctlCli
 {
     public const string DefaultSocketPath = "/var/racoon/racoon.sock";
 
     public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, Func<string, byte[], byte[]>? exchange = null, TimeZoneInfo? zone = null,
-        Func<string, byte[], IEnumerable<byte[]>>? stream = null)
+        Func<string, byte[], IEnumerable<byte[]>>? stream = null, Func<string, string?>? readPassword = null)
     {
         exchange ??= (path, request) => AdminClient.Exchange(path, request);
+        readPassword ??= Getpass.Read;
         stream ??= AdminClient.Stream;
         zone ??= TimeZoneInfo.Local;
         var socketPath = DefaultSocketPath;
@@ -65,7 +67,7 @@ public static class RacoonctlCli
         Request request;
         try
         {
-            request = Build(args[i], args.Skip(i + 1).ToList());
+            request = Build(args[i], args.Skip(i + 1).ToList(), readPassword, stderr);
         }
         catch (RacoonctlUsageException e)
         {
@@ -158,7 +160,10 @@ public static class RacoonctlCli
                 {
                     if (evt.Type != awaited)
                         continue;
-                    stdout.WriteLine(evt.ToLine());
+                    if (evt.Type == EventType.Phase1ModeCfg)
+                        PrintModeCfg(payload[EventDump.Size..], stdout);
+                    else
+                        stdout.WriteLine(evt.ToLine());
                     return 0;
                 }
                 stdout.WriteLine(evt.ToLine());
@@ -181,102 +186,6 @@ public static class RacoonctlCli
     private sealed class RacoonctlUsageException(string message, bool invalidCommand = false) : Exception(message)
     {
         public bool InvalidCommand { get; } = invalidCommand;
-    }
-
-    private static Request Build(string command, List<string> rest)
-    {
-        switch (command)
-        {
-            case "reload-config":
-            case "rc":
-                return new Request(AdminCommand.ReloadConf, 0, []);
-            case "show-schedule":
-            case "sc":
-                return new Request(AdminCommand.ShowSchedule, 0, []);
-            case "show-event":
-            case "se":
-                if (rest.Count > 0)
-                    throw new RacoonctlUsageException("too many arguments");
-                return new Request(AdminCommand.ShowEvent, 0, []);
-            case "show-sa":
-            case "ss":
-                return new Request(AdminCommand.ShowSa, Protocol(rest, allowIpsec: true), []);
-            case "flush-sa":
-            case "fs":
-                return new Request(AdminCommand.FlushSa, Protocol(rest, allowIpsec: true), []);
-            case "delete-sa":
-            case "ds":
-                {
-                    var (proto, indexes) = SaOptions(rest);
-                    return new Request(AdminCommand.DeleteSa, proto, indexes.ToBytes());
-                }
-            case "establish-sa":
-            case "es":
-                {
-                    string? remoteName = null;
-                    var wait = false;
-                    while (rest.Count > 0 && rest[0].StartsWith('-'))
-                    {
-                        switch (rest[0])
-                        {
-                            case "-n" when rest.Count > 1:
-                                remoteName = rest[1];
-                                rest.RemoveRange(0, 2);
-                                break;
-                            case "-w":
-                                wait = true;
-                                rest.RemoveAt(0);
-                                break;
-                            case "-u":
-                                throw new RacoonctlUsageException("establish-sa -u: XAuth is not supported by this racoon");
-                            default:
-                                throw new RacoonctlUsageException($"establish-sa: bad option {rest[0]}");
-                        }
-                    }
-                    var (proto, indexes) = SaOptions(rest);
-                    var payload = indexes.ToBytes();
-                    if (remoteName != null)
-                        payload = [.. payload, .. Encoding.UTF8.GetBytes(remoteName), 0];
-                    if (wait && proto == AdminProto.Isakmp)
-                        throw new RacoonctlUsageException("establish-sa -w isakmp waits for mode configuration, which this racoon does not do as a client");
-                    // racoonctl: -w with esp/ah waits for EVT_PHASE2_UP.
-                    return new Request(AdminCommand.EstablishSa, proto, payload, wait ? EventType.Phase2Up : null);
-                }
-            case "vpn-connect":
-            case "vc":
-                {
-                    if (rest.Count != 1)
-                        throw new RacoonctlUsageException(rest.Count < 1 ? "insufficient arguments" : "too many arguments");
-                    var gateway = ParseAddress(rest[0], "gateway");
-                    var any = gateway.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any;
-                    var indexes = new AdminIndexes(0, 0, AdminIndexes.AnyProtocol, new IPEndPoint(any, 0), new IPEndPoint(gateway, 0));
-                    return new Request(AdminCommand.EstablishSa, AdminProto.Isakmp, indexes.ToBytes());
-                }
-            case "vpn-disconnect":
-            case "vd":
-                {
-                    if (rest.Count != 1)
-                        throw new RacoonctlUsageException(rest.Count < 1 ? "insufficient arguments" : "too many arguments");
-                    var server = ParseAddress(rest[0], "vpn_server");
-                    var any = server.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any;
-                    var indexes = new AdminIndexes(0, 0, AdminIndexes.AnyProtocol, new IPEndPoint(any, 0), new IPEndPoint(server, 0));
-                    // racoonctl: vpn-disconnect waits for EVT_PHASE1_DOWN.
-                    return new Request(AdminCommand.DeleteAllSaDst, AdminProto.Isakmp, indexes.ToBytes(), EventType.Phase1Down);
-                }
-            case "logout-user":
-            case "lu":
-                if (rest.Count != 1)
-                    throw new RacoonctlUsageException("insufficient arguments");
-                return new Request(AdminCommand.LogoutUser, 0, Encoding.UTF8.GetBytes(rest[0]));
-            case "get-cert":
-            case "gc":
-                {
-                    var (_, indexes) = SaOptions(["isakmp", .. rest]);
-                    return new Request(AdminCommand.GetSaCert, AdminProto.Isakmp, indexes.ToBytes());
-                }
-            default:
-                throw new RacoonctlUsageException("Invalid argument", invalidCommand: true);
-        }
     }
 
     private static ushort Protocol(List<string> rest, bool allowIpsec)
@@ -402,8 +311,8 @@ public static class RacoonctlCli
         "  show-sa <protocol>\n" +
         "  flush-sa <protocol>\n" +
         "  delete-sa <saopts>\n" +
-        "  establish-sa [-n remoteconf] [-w] <saopts>\n" +
-        "  vpn-connect vpn_gateway\n" +
+        "  establish-sa [-u identity] [-n remoteconf] [-w] <saopts>\n" +
+        "  vpn-connect [-u identity] vpn_gateway\n" +
         "  vpn-disconnect vpn_server\n" +
         "  show-event\n" +
         "  logout-user login\n" +

@@ -37,13 +37,28 @@ internal sealed class DaemonAdminBackend(KeyDaemon daemon) : IAdminBackend
         return intents.OfType<Phase1Down>().Any();
     }
 
-    public async Task<bool> EstablishPhase1Async(IPAddress? local, IPAddress remote, string? remoteName, DateTimeOffset now)
+    public async Task<bool> EstablishPhase1Async(IPAddress? local, IPAddress remote, string? remoteName, XauthCredentials? credentials, DateTimeOffset now)
     {
         if (daemon.Engine.Phase1Sas.Any(p => p.Established && p.Remote.Address.Equals(remote)))
             return false;
-        await daemon.RunAsync(daemon.Engine.EstablishPhase1(local, remote, remoteName, now)).ConfigureAwait(false);
+        await daemon.RunAsync(daemon.Engine.EstablishPhase1(local, remote, remoteName, credentials, now)).ConfigureAwait(false);
         return true;
     }
+
+    public async Task<int> LogoutUserAsync(string login, DateTimeOffset now)
+    {
+        // racoon's purgeph1bylogin: each ISAKMP SA on which that login logged in goes, with the IPsec SAs made under
+        // it; the engine knows which SA is whose, so two users behind one NAT address are told apart.
+        var users = daemon.Engine.XauthUsers.Where(u => SameLogin(u.User, login)).Select(u => u.User).Distinct().ToList();
+        var count = daemon.Engine.XauthUsers.Count(u => SameLogin(u.User, login));
+        foreach (var user in users)
+            await daemon.RunAsync(daemon.Engine.LogoutUser(user, now)).ConfigureAwait(false);
+        return count;
+    }
+
+    /// <summary>racoon compares the first LOGINLEN (31) characters.</summary>
+    private static bool SameLogin(string a, string b) =>
+        string.Equals(a.Length > AdminLogin.MaxLength ? a[..AdminLogin.MaxLength] : a, b.Length > AdminLogin.MaxLength ? b[..AdminLogin.MaxLength] : b, StringComparison.Ordinal);
 
     public async Task<bool> EstablishIpsecSaAsync(AdminIndexes selector, DateTimeOffset now)
     {
@@ -57,7 +72,7 @@ internal sealed class DaemonAdminBackend(KeyDaemon daemon) : IAdminBackend
         var template = policy.Templates.Count > 0 ? policy.Templates[0] : null;
         var peerLocal = template?.TunnelSource ?? selector.Source.Address;
         var peerRemote = template?.TunnelDestination ?? selector.Destination.Address;
-        await daemon.RunAsync(daemon.Engine.OnAcquire(new AcquireRequest(0, peerLocal, peerRemote, policy), now)).ConfigureAwait(false);
+        await daemon.RunAsync(daemon.Engine.EstablishIpsecSa(new AcquireRequest(0, peerLocal, peerRemote, policy), now)).ConfigureAwait(false);
         return true;
     }
 

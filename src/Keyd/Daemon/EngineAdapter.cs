@@ -6,6 +6,7 @@ using KernelIpsec.Ike.Engine;
 using KernelIpsec.Ike.Sa;
 using KernelIpsec.Keyd.Config;
 using KernelIpsec.Keyd.Transport;
+using KernelIpsec.Keyd.Xauth;
 using Microsoft.Extensions.Logging;
 
 namespace KernelIpsec.Keyd.Daemon;
@@ -31,7 +32,9 @@ public sealed class EngineAdapter : IKeyEngine, IDisposable
     private Engine Create(RacoonConfig config)
     {
         IPreSharedKeyStore keys = config.Paths.PreSharedKey is { } path ? new PreSharedKeyFile(path) : new PreSharedKeyTable([]);
-        return new Engine(config, keys, new ConfiguredCertificates(config), policies, groups, new SystemIkeRandom(), logger);
+        // The XAuth server's accounts: mode_cfg { auth_source system | pam; group_source ...; }.
+        var xauth = config.ModeConfig is { } modeConfig ? XauthAuthenticators.For(modeConfig, logger) : null;
+        return new Engine(config, keys, new ConfiguredCertificates(config), policies, groups, new SystemIkeRandom(), logger, xauth);
     }
 
     public IReadOnlyList<Phase1Status> Phase1Sas => engine.Phase1Sas;
@@ -40,6 +43,8 @@ public sealed class EngineAdapter : IKeyEngine, IDisposable
         engine.HandleDatagram(datagram.Local, datagram.Remote, datagram.Message, now);
 
     public IReadOnlyList<EngineIntent> OnAcquire(AcquireRequest acquire, DateTimeOffset now) => engine.HandleAcquire(acquire, now);
+
+    public IReadOnlyList<EngineIntent> EstablishIpsecSa(AcquireRequest acquire, DateTimeOffset now) => engine.HandleAcquire(acquire, now, administrator: true);
 
     public IReadOnlyList<EngineIntent> OnExpire(ExpireEvent expire, DateTimeOffset now) => engine.HandleExpire(expire, now);
 
@@ -51,15 +56,19 @@ public sealed class EngineAdapter : IKeyEngine, IDisposable
 
     public IReadOnlyList<EngineIntent> Reconfigure(RacoonConfig config, DateTimeOffset now) => engine.Reconfigure(config, now);
 
-    public IReadOnlyList<EngineIntent> EstablishPhase1(IPAddress? local, IPAddress remote, string? remoteName, DateTimeOffset now)
+    public IReadOnlyList<EngineIntent> EstablishPhase1(IPAddress? local, IPAddress remote, string? remoteName, XauthCredentials? credentials, DateTimeOffset now)
     {
         // Without -n the engine selects the remote section by the peer's address, as racoon does.
-        return engine.InitiatePhase1(new IPEndPoint(local ?? SourceAddressFor(remote), 500), new IPEndPoint(remote, 500), now, remoteName);
+        return engine.InitiatePhase1(new IPEndPoint(local ?? SourceAddressFor(remote), 500), new IPEndPoint(remote, 500), now, remoteName, credentials);
     }
 
     public IReadOnlyList<EngineIntent> DeletePhase1(IPAddress? local, IPAddress remote, DateTimeOffset now) => engine.DeletePhase1(remote, now);
 
     public IReadOnlyList<EngineIntent> FlushPhase1(DateTimeOffset now) => engine.FlushPhase1(now);
+
+    public IReadOnlyList<EngineIntent> LogoutUser(string login, DateTimeOffset now) => engine.LogoutUser(login, now);
+
+    public IReadOnlyList<(string User, IPEndPoint Peer)> XauthUsers => engine.XauthUsers;
 
     public IReadOnlyList<EngineIntent> Shutdown(DateTimeOffset now) => engine.Shutdown(now);
 

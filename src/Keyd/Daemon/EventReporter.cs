@@ -17,6 +17,24 @@ internal sealed class EventReporter(Phase1Table phase1s)
 
     private sealed record Phase2(IPEndPoint Local, IPEndPoint Remote, (IPAddress, uint, IpsecProtocol) Inbound, (IPAddress, uint, IpsecProtocol) Outbound);
 
+    /// <summary>
+    /// Every event <paramref name="intent"/> amounts to: <see cref="Observe"/>'s, and after "Phase 1 established"
+    /// racoon's EVT_PHASE1_MODE_CFG with the Mode Config attributes (what racoonctl vpn-connect waits for; racoon
+    /// sends it with the attributes received, or empty at once when the remote has no Mode Config).
+    /// </summary>
+    public IEnumerable<EventDump> Events(EngineIntent intent, DateTimeOffset now)
+    {
+        if (Observe(intent, now) is { } evt)
+            yield return evt;
+        if (intent is Phase1Up up)
+        {
+            yield return new EventDump(EventType.Phase1ModeCfg, now.ToUnixTimeSeconds(), up.Local, up.Remote, 0)
+            {
+                Attributes = ModeCfgEventAttributes.Encode(up.Details?.ModeCfg),
+            };
+        }
+    }
+
     /// <summary>The event <paramref name="intent"/> amounts to, if any (an intent is at most one event).</summary>
     public EventDump? Observe(EngineIntent intent, DateTimeOffset now)
     {

@@ -57,6 +57,12 @@ public sealed partial class IntentExecutor
                 case DeleteIpsecSa delete:
                     await DeleteAsync(new SaId(delete.Source, delete.Destination, KernelTranslation.ToKernel(delete.Protocol), delete.Spi), cancellation).ConfigureAwait(false);
                     break;
+                case InstallPolicy install:
+                    await InstallPolicyAsync(install, cancellation).ConfigureAwait(false);
+                    break;
+                case DeletePolicy delete:
+                    await DeletePolicyAsync(delete, cancellation).ConfigureAwait(false);
+                    break;
                 case ArmTimer arm:
                     armTimer(arm.Due);
                     break;

@@ -33,6 +33,8 @@ public sealed record KeyDaemonSettings
     public bool RestoreBackupSa { get; init; }
     /// <summary>Open the admin socket of racoon.conf (unless `adminsock disabled`).</summary>
     public bool AdminSocket { get; init; } = true;
+    /// <summary>How long a `script` hook may run before it is killed.</summary>
+    public TimeSpan ScriptTimeout { get; init; } = TimeSpan.FromSeconds(60);
 }
 
 /// <summary>
@@ -59,6 +61,7 @@ public sealed partial class KeyDaemon : IAsyncDisposable
     private Admin.AdminServer? adminServer;
     private readonly ILoggerFactory loggers;
     private readonly EventReporter reporter;
+    private readonly Scripts.ScriptHooks scripts;
     private readonly TaskCompletionSource started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <param name="engine">Builds the engine around the daemon's SPD mirror (its responder policy lookup).</param>
@@ -76,6 +79,7 @@ public sealed partial class KeyDaemon : IAsyncDisposable
         Phase1s = new Phase1Table(this.time);
         Installed = new InstalledSas(settings.Journal, this.time);
         reporter = new EventReporter(Phase1s);
+        scripts = new Scripts.ScriptHooks(() => this.config, new Scripts.ScriptRunner(loggers.CreateLogger("KernelIpsec.Keyd.Scripts.ScriptRunner"), settings.ScriptTimeout));
         executor = new IntentExecutor(kernel, new TransportSender(transport, settings.Verbose > 0 ? logger : null), timer.Arm, Installed, Phase1s,
             loggers.CreateLogger("KernelIpsec.Keyd.Daemon.IntentExecutor"));
     }
@@ -98,6 +102,9 @@ public sealed partial class KeyDaemon : IAsyncDisposable
     public IKeyEngine Engine => engine;
 
     public IntentExecutor Executor => executor;
+
+    /// <summary>The `script` hooks run on phase 1 up/down/dead.</summary>
+    public Scripts.ScriptHooks Scripts => scripts;
 
     /// <summary>When the engine's timer fires next (racoonctl show-schedule), or null.</summary>
     public DateTimeOffset? EngineTimerDue => timer.Due;
@@ -358,8 +365,9 @@ public sealed partial class KeyDaemon : IAsyncDisposable
             var now = time.GetUtcNow();
             foreach (var intent in batch)
             {
-                if (reporter.Observe(intent, now) is { } evt)
+                foreach (var evt in reporter.Events(intent, now))
                     Events.Publish(evt);
+                scripts.Observe(intent);
             }
         }
     }

@@ -114,8 +114,12 @@ public class AdminEventTests
             AdminHeader.Reply(AdminCommand.EstablishSa, AdminProto.Esp, AdminErrno.ENOENT, []));
         Assert.That((noPolicy, noPolicyError), Is.EqualTo((1, "racoonctl: kmpstat: No such file or directory\n")));
 
-        var (isakmp, _, isakmpError, _) = Follow(["establish-sa", "-w", "isakmp", "inet", "10.77.0.1", "10.77.0.2"]);
-        Assert.That((isakmp, isakmpError), Is.EqualTo((1, "racoonctl: establish-sa -w isakmp waits for mode configuration, which this racoon does not do as a client\n")));
+        // isakmp: -w waits for "Phase 1 mode configuration done", which racoon sends after "Phase 1 established".
+        var (isakmp, isakmpOut, isakmpError, _) = Follow(["establish-sa", "-w", "isakmp", "inet", "10.77.0.1", "10.77.0.2"],
+            AdminHeader.Reply(AdminCommand.EstablishSa, AdminProto.Isakmp, 0, []),
+            new EventDump(EventType.Phase1Up, 1, Left, Right, 0).ToMessage(),
+            new EventDump(EventType.Phase1ModeCfg, 1, Left, Right, 0).ToMessage());
+        Assert.That((isakmp, isakmpOut, isakmpError), Is.EqualTo((0, "VPN connexion established\n", "")));
     }
 
     [Test]

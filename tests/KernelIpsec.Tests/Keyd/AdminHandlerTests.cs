@@ -1,4 +1,5 @@
 using System.Net;
+using KernelIpsec.Ike.Sa;
 using KernelIpsec.Keyd.Admin;
 using KernelIpsec.Keyd.AdminProtocol;
 using KernelIpsec.Netlink.Model;
@@ -42,10 +43,16 @@ public class AdminHandlerTests
             return Task.FromResult(Answer);
         }
 
-        public Task<bool> EstablishPhase1Async(IPAddress? local, IPAddress remote, string? remoteName, DateTimeOffset now)
+        public Task<bool> EstablishPhase1Async(IPAddress? local, IPAddress remote, string? remoteName, XauthCredentials? credentials, DateTimeOffset now)
         {
-            Calls.Add($"establish {local?.ToString() ?? "any"}->{remote} {remoteName}");
+            Calls.Add($"establish {local?.ToString() ?? "any"}->{remote} {remoteName}" + (credentials is null ? "" : $" as {credentials.Login}/{System.Text.Encoding.UTF8.GetString(credentials.Password)}"));
             return Task.FromResult(Answer);
+        }
+
+        public Task<int> LogoutUserAsync(string login, DateTimeOffset now)
+        {
+            Calls.Add($"logout {login}");
+            return Task.FromResult(Answer ? 1 : 0);
         }
 
         public Task<bool> EstablishIpsecSaAsync(AdminIndexes selector, DateTimeOffset now)
@@ -93,5 +100,36 @@ public class AdminHandlerTests
         Assert.That(await Send(backend, AdminCommand.FlushSa, AdminProto.Isakmp, []), Is.EqualTo(0));
         Assert.That(await Send(backend, AdminCommand.ReloadConf, 0, []), Is.EqualTo(0));
         Assert.That(backend.Calls, Is.EqualTo(new[] { "flush Esp", "flush phase 1", "reload" }));
+    }
+
+    [Test]
+    public async Task EstablishWithALoginPassesTheCredentialsOn()
+    {
+        var backend = new RecordingBackend { Answer = true };
+        var psk = new AdminPsk(AdminPsk.IdTypeUserFqdn, "ikev1rig", System.Text.Encoding.UTF8.GetBytes("pw 4567")).ToBytes();
+        Assert.That(await Send(backend, AdminCommand.EstablishSaPsk, AdminProto.Isakmp, [.. Indexes(IPAddress.Any, 32, Peer, 32), .. psk]), Is.EqualTo(0));
+        Assert.That(backend.Calls, Is.EqualTo(new[] { $"establish any->{Peer}  as ikev1rig/pw 4567" }));
+        Assert.That(await Send(backend, AdminCommand.EstablishSaPsk, AdminProto.Isakmp, [.. Indexes(IPAddress.Any, 32, Peer, 32), .. psk[..30]]),
+            Is.EqualTo(AdminErrno.EINVAL), "lengths beyond what was sent");
+    }
+
+    [Test]
+    public async Task LogoutUserAlwaysSucceedsAndSaysWhatItDidInTheLog()
+    {
+        var backend = new RecordingBackend { Answer = true };
+        var logger = new KernelIpsec.Tests.Keyd.Scripts.ConcurrentLogger();
+        var handler = new AdminHandler(backend, TimeProvider.System, logger);
+        async Task<short> Logout(string login)
+        {
+            var payload = System.Text.Encoding.UTF8.GetBytes(login);
+            var request = AdminHeader.Request(AdminCommand.LogoutUser, 0, payload);
+            return AdminHeader.Read(await handler.HandleAsync(new AdminRequest(AdminHeader.Read(request), payload))).ErrnoOrVersion;
+        }
+
+        Assert.That(await Logout("ikev1rig"), Is.EqualTo(0));
+        Assert.That(await Logout(new string('a', 32)), Is.EqualTo(0));
+
+        Assert.That(backend.Calls, Is.EqualTo(new[] { "logout ikev1rig" }));
+        Assert.That(logger.Lines, Is.EqualTo(new[] { "INFO: deleted 1 SA for user \"ikev1rig\"", "ERROR: malformed message (login too long)" }));
     }
 }

@@ -157,14 +157,17 @@ public class RacoonctlCliTests
     }
 
     [Test]
-    public void EstablishEspCarriesSelectorPrefixesPortsAndProtocolAndRemoteName()
+    public void EstablishEspCarriesSelectorPrefixesPortsAndProtocolButNotTheRemoteName()
     {
         var (_, _, _, racoon) = Run("establish-sa -n peer1 esp inet 10.77.1.0/24[0] 10.77.2.0/24[53] udp");
         var request = racoon.Requests.Single();
         Assert.That((request.Header.BareCommand, request.Header.Proto), Is.EqualTo((AdminCommand.EstablishSa, AdminProto.Esp)));
         var indexes = AdminIndexes.Read(request.Payload);
         Assert.That((indexes.SourcePrefix, indexes.DestinationPrefix, indexes.UpperProtocol, indexes.Destination.Port), Is.EqualTo(((byte)24, (byte)24, (byte)17, 53)));
-        Assert.That(request.Payload[AdminIndexes.Size..], Is.EqualTo("peer1\0"u8.ToArray()));
+        // racoonctl's f_exchangesa appends -n's remote name to isakmp requests only.
+        Assert.That(request.Payload[AdminIndexes.Size..], Is.Empty);
+        var (_, _, _, isakmp) = Run("establish-sa -n peer1 isakmp inet 10.77.0.1 10.77.0.2");
+        Assert.That(isakmp.Requests.Single().Payload[AdminIndexes.Size..], Is.EqualTo("peer1\0"u8.ToArray()));
     }
 
     [Test]

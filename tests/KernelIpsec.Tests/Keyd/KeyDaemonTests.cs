@@ -71,10 +71,17 @@ public class KeyDaemonTests
             return [];
         }
 
-        public IReadOnlyList<EngineIntent> EstablishPhase1(IPAddress? local, IPAddress remote, string? remoteName, DateTimeOffset now)
+        public IReadOnlyList<EngineIntent> EstablishPhase1(IPAddress? local, IPAddress remote, string? remoteName, XauthCredentials? credentials, DateTimeOffset now)
         {
-            Calls.Add($"establish {remote}");
-            return [];
+            if (credentials is null)
+            {
+                Calls.Add($"establish {remote}");
+                return [];
+            }
+            // An XAuth client's phase 1: up once Mode Config has given it an address.
+            Calls.Add($"establish {local}->{remote} as {credentials.Login} with {System.Text.Encoding.UTF8.GetString(credentials.Password)}");
+            var cfg = new ModeCfgAttributes { Address4 = IPAddress.Parse("10.77.8.1"), Banner = "Welcome to the rig" };
+            return [new Phase1Up(new IPEndPoint(local ?? IPAddress.Loopback, 500), new IPEndPoint(remote, 500), 5, 6, new Phase1Details(remote.ToString(), credentials.Login, cfg))];
         }
 
         public IReadOnlyList<EngineIntent> DeletePhase1(IPAddress? local, IPAddress remote, DateTimeOffset now)
@@ -85,6 +92,18 @@ public class KeyDaemonTests
         }
 
         public IReadOnlyList<EngineIntent> FlushPhase1(DateTimeOffset now) => [];
+
+        public IReadOnlyList<EngineIntent> LogoutUser(string login, DateTimeOffset now)
+        {
+            Calls.Add($"logout {login}");
+            LoggedIn.RemoveAll(u => u.User == login);
+            return [];
+        }
+
+        /// <summary>Logins the test says the engine holds (an XAuth server's view).</summary>
+        public List<(string User, IPEndPoint Peer)> LoggedIn { get; } = [];
+
+        public IReadOnlyList<(string User, IPEndPoint Peer)> XauthUsers => LoggedIn;
 
         public IReadOnlyList<EngineIntent> Shutdown(DateTimeOffset now)
         {
@@ -258,6 +277,38 @@ public class KeyDaemonTests
 
         Assert.That(RacoonctlCli.Run(["-s", socket, "flush-sa", "esp"], new StringWriter(), new StringWriter()), Is.Zero);
         Assert.That(await kernel.DumpSasAsync(), Is.Empty);
+        daemon.Post(new TerminateRequested("SIGTERM"));
+        await run;
+    }
+
+    [Test]
+    public async Task VpnConnectWithALoginReadsThePasswordAndReturnsOnceModeConfigIsDoneThenLogoutUserDeletesIt()
+    {
+        var (daemon, _, engine, socket, run) = Start();
+        await using var _ = daemon;
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var prompts = new List<string>();
+
+        var code = await Task.Run(() => RacoonctlCli.Run(["-s", socket, "vpn-connect", "-u", "ikev1rig", "127.0.0.2"], stdout, stderr,
+            readPassword: prompt =>
+            {
+                prompts.Add(prompt);
+                return "ikev1-rig-xauth-pw-4567";
+            })).WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.That((code, stderr.ToString()), Is.EqualTo((0, "")));
+        Assert.That(prompts, Is.EqualTo(new[] { "Password: " }));
+        Assert.That(stdout.ToString(), Does.StartWith("VPN connexion established\n").And.Contains("\nWelcome to the rig\n"));
+        Assert.That(engine.Calls, Does.Contain("establish 127.0.0.1->127.0.0.2 as ikev1rig with ikev1-rig-xauth-pw-4567"));
+        Assert.That(daemon.Phase1s.Entries.Single().Details?.XauthUser, Is.EqualTo("ikev1rig"));
+
+        // As an XAuth server the engine would hold this login for its client.
+        engine.LoggedIn.Add(("ikev1rig", new IPEndPoint(IPAddress.Parse("127.0.0.2"), 500)));
+        Assert.That(RacoonctlCli.Run(["-s", socket, "logout-user", "nobody"], new StringWriter(), new StringWriter()), Is.Zero);
+        Assert.That(engine.Calls, Has.None.StartsWith("logout"));
+        Assert.That(RacoonctlCli.Run(["-s", socket, "logout-user", "ikev1rig"], new StringWriter(), new StringWriter()), Is.Zero);
+        Assert.That(engine.Calls, Does.Contain("logout ikev1rig"));
         daemon.Post(new TerminateRequested("SIGTERM"));
         await run;
     }

@@ -93,6 +93,7 @@ internal sealed partial class QuickMode
         {
             Out.Add(new InstallSaPair(pair));
         }
+        InstallGeneratedPolicy(choice.LifetimeSeconds);
         foreach (var pair in pairs)
         {
             ExchangeLog.IPsecSAEstablished(s.Log, RacoonText.IpsecSa(pair.Protocol, pair.Mode, pair.RemoteAddress, pair.LocalAddress, pair.InboundSpi));

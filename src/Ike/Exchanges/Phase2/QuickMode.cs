@@ -126,20 +126,17 @@ internal sealed partial class QuickMode : IDisposable
         var remoteTs = ids.Count == 2 ? Selectors.FromId(ids[0]) : TrafficSelector.Host(ph1.Peer.Address);
         var localTs = ids.Count == 2 ? Selectors.FromId(ids[1]) : TrafficSelector.Host(ph1.Local.Address);
         ExchangeLog.RespondNewPhase2Negotiation(s.Log, RacoonText.Endpoint(ph1.Local), RacoonText.Endpoint(ph1.Peer));
-        var policy = s.Policies.FindOutbound(localTs, remoteTs);
         var peerOriginal = ReadPeerOriginalAddress(ph1, message, peerIsInitiator: true, s.Log);
-        if (policy is null && ph1.NatT.InUse)
+        if (ph1.NatT.InUse && s.Policies.FindOutbound(localTs, remoteTs) is null)
         {
             var (natLocal, natRemote) = NatTransportSelectors(ph1, localTs, remoteTs);
             if (s.Policies.FindOutbound(natLocal, natRemote) is { } natPolicy && natPolicy.Templates.All(t => t.Mode == IpsecSaMode.Transport))
             {
-                (policy, localTs, remoteTs) = (natPolicy, natLocal, natRemote);
+                (localTs, remoteTs) = (natLocal, natRemote);
             }
         }
-        if (policy is null)
-        {
-            throw ExchangeException.Abort($"no policy found: {localTs} <=> {remoteTs}", NotifyType.InvalidIdInformation);
-        }
+        var (found, generated) = FindOrGeneratePolicy(ph1, s, message, saRaw, localTs, remoteTs);
+        var policy = found ?? throw ExchangeException.Abort($"no policy found: {localTs} <=> {remoteTs}", NotifyType.InvalidIdInformation);
         var sainfo = SainfoSelector.Select(s.Config.Sainfos, new SainfoQuery
         {
             Local = Selectors.ToSainfoId(localTs),
@@ -169,6 +166,7 @@ internal sealed partial class QuickMode : IDisposable
             peerIds = ids,
             commit = (message.Header.Flags & IsakmpFlags.Commit) != 0,
             peerOriginalAddress = peerOriginal,
+            PolicyGenerated = generated,
         };
         if (choice.PfsGroup is { } g)
         {

@@ -13,6 +13,9 @@ internal sealed record EventDump(uint Type, long Timestamp, IPEndPoint? Source, 
 {
     public const int Size = 280;
 
+    /// <summary>ISAKMP data attributes after the event (EVT_PHASE1_MODE_CFG: the Mode Config attributes), network order.</summary>
+    public byte[] Attributes { get; init; } = [];
+
     public void Write(Span<byte> destination)
     {
         destination[..Size].Clear();
@@ -40,8 +43,9 @@ internal sealed record EventDump(uint Type, long Timestamp, IPEndPoint? Source, 
     /// <summary>The whole pushed message: admin header (ADMIN_SHOW_EVT, errno 0) and this event.</summary>
     public byte[] ToMessage()
     {
-        var payload = new byte[Size];
+        var payload = new byte[Size + Attributes.Length];
         Write(payload);
+        Attributes.CopyTo(payload, Size);
         return AdminHeader.Reply(AdminCommand.ShowEvent, 0, 0, payload);
     }
 

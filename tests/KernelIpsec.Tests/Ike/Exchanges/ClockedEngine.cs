@@ -29,7 +29,7 @@ internal sealed class ClockedEngine : IDisposable
     public IReadOnlyList<EngineIntent> HandleDatagram(IPEndPoint local, IPEndPoint remote, ReadOnlySpan<byte> datagram) =>
         Inner.HandleDatagram(local, remote, datagram, Now);
 
-    public IReadOnlyList<EngineIntent> HandleAcquire(AcquireRequest acquire) => Inner.HandleAcquire(acquire, Now);
+    public IReadOnlyList<EngineIntent> HandleAcquire(AcquireRequest acquire, bool administrator = false) => Inner.HandleAcquire(acquire, Now, administrator);
 
     public IReadOnlyList<EngineIntent> HandleSpiAllocated(SpiAllocation allocation) => Inner.HandleSpiAllocated(allocation, Now);
 

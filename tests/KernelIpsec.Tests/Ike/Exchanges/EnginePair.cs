@@ -137,6 +137,9 @@ internal sealed class EnginePair : IDisposable
                 case Phase1Down down:
                     side.Phase1Downs.Add(down);
                     break;
+                case InstallPolicy or DeletePolicy:
+                    side.PolicyChanges.Add(intent);
+                    break;
             }
         }
         foreach (var a in allocations)

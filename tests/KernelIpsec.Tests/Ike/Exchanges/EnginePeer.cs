@@ -45,6 +45,8 @@ internal sealed class EnginePeer : IDisposable
     public List<DeleteIpsecSa> Deleted { get; } = [];
     public List<Phase1Up> Phase1Ups { get; } = [];
     public List<Phase1Down> Phase1Downs { get; } = [];
+    /// <summary>generate_policy's InstallPolicy and DeletePolicy, in order.</summary>
+    public List<EngineIntent> PolicyChanges { get; } = [];
     public DateTimeOffset? TimerDue { get; set; }
     public bool FailSpiAllocation { get; set; }
 
