@@ -100,7 +100,8 @@ export TERM=dumb NO_COLOR=1 DOTNET_SKIP_WORKLOAD_INTEGRITY_CHECK=true DOTNET_CLI
 ip link set lo up
 # Load the IPsec modules once, in one modprobe run (each modprobe start over 9p is slow).
 modprobe -a xfrm_user af_key esp4 esp6 ah4 ah6 ipcomp ipcomp6 xfrm4_tunnel xfrm6_tunnel tunnel4 tunnel6 \
-  xfrm_ipcomp veth 2>/dev/null
+  xfrm_ipcomp veth dummy nf_conntrack nf_nat nf_tables nft_chain_nat nft_masq nft_nat nft_ct nf_conntrack_netlink \
+  2>/dev/null
 # The kernel loads and self-tests a cipher's modules on the first SA that uses it, which takes
 # seconds under emulation; pay that once here so negotiation timings in tests are steady.
 modprobe -a des_generic des3_ede_x86_64 cbc hmac md5 sha1_generic sha256_generic sha512_generic \
