@@ -100,12 +100,25 @@ export TERM=dumb NO_COLOR=1 DOTNET_SKIP_WORKLOAD_INTEGRITY_CHECK=true DOTNET_CLI
 ip link set lo up
 # Load the IPsec modules once, in one modprobe run (each modprobe start over 9p is slow).
 modprobe -a xfrm_user af_key esp4 esp6 ah4 ah6 ipcomp ipcomp6 xfrm4_tunnel xfrm6_tunnel tunnel4 tunnel6 \
-  xfrm_ipcomp veth 2>/dev/null
+  xfrm_ipcomp veth dummy nf_conntrack nf_nat nf_tables nft_chain_nat nft_masq nft_nat nft_ct nf_conntrack_netlink \
+  2>/dev/null
 # The kernel loads and self-tests a cipher's modules on the first SA that uses it, which takes
 # seconds under emulation; pay that once here so negotiation timings in tests are steady.
 modprobe -a des_generic des3_ede_x86_64 cbc hmac md5 sha1_generic sha256_generic sha512_generic \
   authenc authencesn echainiv seqiv gcm ghash_generic ctr deflate camellia_generic cast5_generic \
   blowfish_generic twofish_generic xcbc ccm cmac aesni_intel 2>/dev/null
+# The first SA of an algorithm combination also instantiates its template (authenc(hmac(sha1),cbc(aes)))
+# and self-tests it, asking modprobe over 9p for names that are no modules: on a loaded host that took
+# pluto past the kernel's 30 s larval-SA expiry ("Add SA ...: No such process"). The instances stay
+# registered, so create the rig's combinations once here, in a throwaway namespace.
+k16=0x000102030405060708090a0b0c0d0e0f; k20=\${k16}10111213; k24=\${k20}14151617; k32=\${k24}18191a1b1c1d1e1f
+ip netns add kernelipsec-warmup 2>/dev/null
+for alg in "enc cbc(aes) \$k16 auth-trunc hmac(sha1) \$k20 96" "enc cbc(des3_ede) \$k24 auth-trunc hmac(sha1) \$k20 96" \
+           "enc cbc(aes) \$k32 auth-trunc hmac(sha256) \$k32 128" "enc cbc(aes) \$k32 auth-trunc hmac(sha256) \$k32 96"; do
+  ip -n kernelipsec-warmup xfrm state add src 192.0.2.1 dst 192.0.2.2 proto esp spi 0x100 mode transport \$alg 2>/dev/null
+  ip -n kernelipsec-warmup xfrm state flush 2>/dev/null
+done
+ip netns del kernelipsec-warmup 2>/dev/null
 cd "$repo"
 bash -c "\$(cat /run/kernelipsec-vm/command)" > /dev/ttyS1 2>&1 < /dev/null
 echo \$? > /run/kernelipsec-vm/rc

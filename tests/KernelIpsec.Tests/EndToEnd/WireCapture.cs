@@ -46,6 +46,14 @@ public sealed class WireCapture : IDisposable
         return Shell.TryRun("tcpdump", $"-nnr {pcap}").StdOut;
     }
 
+    /// <summary>How many captured packets match a tcpdump filter (after <see cref="StopAndRead"/>).</summary>
+    public int Count(string filter)
+    {
+        Stop();
+        var text = Shell.TryRun("tcpdump", $"-nnr {pcap} {filter}").StdOut;
+        return text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
+    }
+
     public void Dispose()
     {
         Stop();

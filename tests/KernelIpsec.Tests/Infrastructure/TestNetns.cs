@@ -26,8 +26,8 @@ public sealed class TestNetns : IDisposable
         return ns;
     }
 
-    /// <summary>Runs a command line inside the namespace; throws with its stderr when it fails.</summary>
-    public string Exec(string commandLine) => Shell.Run("ip", $"netns exec {Name} {commandLine}");
+    /// <summary>Runs a command line inside the namespace (with <paramref name="stdin"/> as its input); throws with its stderr when it fails.</summary>
+    public string Exec(string commandLine, string? stdin = null) => Shell.Run("ip", $"netns exec {Name} {commandLine}", stdin);
 
     /// <summary>Runs a command line inside the namespace and returns exit code and output, never throws.</summary>
     public Shell.Result TryExec(string commandLine) => Shell.TryRun("ip", $"netns exec {Name} {commandLine}");

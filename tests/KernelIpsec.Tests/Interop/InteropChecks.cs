@@ -10,10 +10,14 @@ namespace KernelIpsec.Tests.Interop;
 /// </summary>
 public static partial class InteropChecks
 {
-    /// <summary>Source and destination for the trigger/ping traffic of a variant, seen from one side.</summary>
+    /// <summary>
+    /// Source and destination for the trigger/ping traffic of a variant, seen from one side: in transport
+    /// mode the sender's own address and the other side's address as the sender sees it (natbox's
+    /// 10.77.0.3 for the side behind the NAT).
+    /// </summary>
     public static (string From, string To) TrafficEndpoints(InteropVariant v, bool fromLeft) => v.Mode == "tunnel"
         ? (fromLeft ? ("10.77.1.1", "10.77.2.1") : ("10.77.2.1", "10.77.1.1"))
-        : (fromLeft ? (NetnsPair.LeftAddress, NetnsPair.RightAddress) : (NetnsPair.RightAddress, NetnsPair.LeftAddress));
+        : (v.Addresses.Own(fromLeft), v.Addresses.Seen(!fromLeft));
 
     /// <summary>Counts ESP SAs with a real SPI (larval SPI-0 states are not counted).</summary>
     public static int EspSaCount(TestNetns ns) =>

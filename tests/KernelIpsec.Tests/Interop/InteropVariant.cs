@@ -1,9 +1,12 @@
+using KernelIpsec.Tests.Infrastructure;
+
 namespace KernelIpsec.Tests.Interop;
 
 /// <summary>
-/// One IKEv1 interop scenario: what the reference peer (strongSwan charon) proposes and what
-/// our racoon.conf must say for the same negotiation. Left is 10.77.0.1 (our side), right is
-/// 10.77.0.2 (the reference peer). Mirrors the variants of the shared interop rig.
+/// One IKEv1 interop scenario: what the reference peers (strongSwan charon, libreswan pluto) propose
+/// and what our racoon.conf must say for the same negotiation. Left is 10.77.0.1 (our side), right is
+/// 10.77.0.2 (the reference peer); in the NAT variants one of them sits behind natbox
+/// (<see cref="Nat"/>, <see cref="Addresses"/>). Mirrors the variants of the shared interop rig.
 /// </summary>
 public sealed record InteropVariant(
     string Name,
@@ -18,7 +21,8 @@ public sealed record InteropVariant(
     string RacoonDhGroup,
     string RacoonPhase2Encryption,
     string RacoonPhase2Auth,
-    string? RacoonPfsGroup)
+    string? RacoonPfsGroup,
+    NatSide Nat = NatSide.None)
 {
     public const string PreSharedKey = "kernelipsec-interop-pre-shared-key-0123";
     public const string LeftFqdn = "left.kernelipsec.test";
@@ -53,6 +57,36 @@ public sealed record InteropVariant(
     public static IReadOnlyList<InteropVariant> All { get; } =
         [Psk3des, Psk3desModp1536, PskAes128, PskAes256, PskAes128NoPfs, AggressivePsk, Rsa, TunnelPsk];
 
+    // NAT traversal (RFC 3947): main mode PSK aes128-sha1-modp2048, nobody forces encapsulation, so
+    // NAT-D must detect the NAT, IKE float to UDP 4500 and ESP travel in UDP 4500. Address IDs name
+    // each side's own (private) address; transport mode through the NAT needs NAT-OA.
+
+    /// <summary>Left behind natbox (seen as 10.77.0.3), transport; right can only respond.</summary>
+    public static readonly InteropVariant NatPsk = PskAes128 with { Name = "nat-psk", Nat = NatSide.Left };
+
+    /// <summary>Left behind natbox, tunnel 10.77.1.0/24 &lt;-&gt; 10.77.2.0/24.</summary>
+    public static readonly InteropVariant NatPskTunnel = TunnelPsk with { Name = "nat-psk-tunnel", Nat = NatSide.Left };
+
+    /// <summary>Right behind natbox with UDP 500/4500 forwarded to it (reached at 10.77.0.3), transport; both sides may initiate.</summary>
+    public static readonly InteropVariant NatrPsk = PskAes128 with { Name = "natr-psk", Nat = NatSide.Right };
+
+    /// <summary>Right behind natbox, tunnel.</summary>
+    public static readonly InteropVariant NatrPskTunnel = TunnelPsk with { Name = "natr-psk-tunnel", Nat = NatSide.Right };
+
+    public static IReadOnlyList<InteropVariant> NatVariants { get; } = [NatPsk, NatPskTunnel, NatrPsk, NatrPskTunnel];
+
+    /// <summary>The addresses of the topology this variant runs in.</summary>
+    public PairAddresses Addresses => PairAddresses.For(Nat);
+
+    /// <summary>True when the side cannot be reached unasked: it is the peer behind a masquerade (left in `nat`).</summary>
+    public bool IsRoadWarrior(bool left) => left && Nat == NatSide.Left;
+
+    /// <summary>libreswan's `ike=` (its hash name for SHA-256 is sha2_256).</summary>
+    public string LibreswanIke => StrongSwanIke.Replace("sha256", "sha2_256", StringComparison.Ordinal);
+
+    /// <summary>libreswan's `esp=`; a DH group there is the PFS group.</summary>
+    public string LibreswanEsp => StrongSwanEsp.Replace("sha256", "sha2_256", StringComparison.Ordinal);
+
     public override string ToString() => Name;
 
     /// <summary>The identity a side uses, in strongSwan's syntax.</summary>
@@ -60,6 +94,6 @@ public sealed record InteropVariant(
     {
         "fqdn" => left ? LeftFqdn : RightFqdn,
         "asn1dn" => (left ? pki!.LeftSubject : pki!.RightSubject),
-        _ => left ? Infrastructure.NetnsPair.LeftAddress : Infrastructure.NetnsPair.RightAddress,
+        _ => Addresses.Own(left),
     };
 }

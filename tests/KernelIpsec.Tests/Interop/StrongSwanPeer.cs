@@ -28,16 +28,18 @@ public sealed class StrongSwanPeer : IDisposable
 
     public static bool IsInstalled => File.Exists(CharonBinary) && File.Exists("/usr/sbin/swanctl");
 
-    /// <param name="startAction">trap: traffic triggers IKE; none: respond only; start: initiate at once.</param>
+    /// <param name="startAction">trap: traffic triggers IKE; none: respond only; start: initiate at once.
+    /// Facing a peer behind a masquerade (a road warrior, `remote_addrs = %any`) charon never traps.</param>
+    /// <param name="natKeepalive">charon's `keep_alive` (NAT keepalive interval when it is behind a NAT; 20 s unless set).</param>
     public static StrongSwanPeer Start(TestNetns ns, InteropVariant variant, bool isLeft, string stateDir,
-        TestPki? pki, string startAction = "trap")
+        TestPki? pki, string startAction = "trap", TimeSpan? natKeepalive = null)
     {
         var run = Path.Combine(stateDir, "run");
         var swanctl = Path.Combine(stateDir, "swanctl");
         foreach (var sub in new[] { "x509", "x509ca", "private", "conf.d", "pubkey", "rsa", "pkcs8", "x509crl" })
             Directory.CreateDirectory(Path.Combine(swanctl, sub));
         Directory.CreateDirectory(run);
-        File.WriteAllText(Path.Combine(stateDir, "strongswan.conf"), StrongSwanConf(stateDir));
+        File.WriteAllText(Path.Combine(stateDir, "strongswan.conf"), StrongSwanConf(stateDir, natKeepalive));
 
         var side = isLeft ? "left" : "right";
         if (variant.Auth == "rsa")
@@ -87,6 +89,9 @@ public sealed class StrongSwanPeer : IDisposable
 
     public string Log => File.Exists(LogPath) ? File.ReadAllText(LogPath) : "";
 
+    /// <summary>How many IKE SAs (phase 1) this charon set up so far: its log's "IKE_SA NAME[N] established between" lines.</summary>
+    public int IkeSasEstablished => System.Text.RegularExpressions.Regex.Count(Log, @"IKE_SA \S+ established between");
+
     public void Dispose()
     {
         try
@@ -105,8 +110,9 @@ public sealed class StrongSwanPeer : IDisposable
 
     private static string Tail(string path) => File.Exists(path) ? string.Join('\n', File.ReadAllLines(path).TakeLast(15)) : "";
 
-    private static string StrongSwanConf(string stateDir) => $$"""
+    private static string StrongSwanConf(string stateDir, TimeSpan? natKeepalive) => $$"""
         charon {
+          {{(natKeepalive is { } k ? $"keep_alive = {(int)k.TotalSeconds}s" : "")}}
           load_modular = no
           load = random nonce openssl aes sha1 sha2 md5 hmac gmp pem pkcs1 pkcs8 x509 pubkey revocation constraints kernel-netlink socket-default vici
           install_routes = no
@@ -145,8 +151,12 @@ public sealed class StrongSwanPeer : IDisposable
 
     private static string SwanctlConf(InteropVariant v, bool isLeft, TestPki? pki, string startAction)
     {
-        var localIp = isLeft ? NetnsPair.LeftAddress : NetnsPair.RightAddress;
-        var remoteIp = isLeft ? NetnsPair.RightAddress : NetnsPair.LeftAddress;
+        var localIp = v.Addresses.Own(isLeft);
+        // A peer behind a masquerade has no address or port known in advance: a road warrior, and a trap
+        // policy towards %any would catch everything.
+        var remoteIp = v.IsRoadWarrior(!isLeft) ? "%any" : v.Addresses.Seen(!isLeft);
+        if (v.IsRoadWarrior(!isLeft) && startAction == "trap")
+            startAction = "none";
         var side = isLeft ? "left" : "right";
         var rsa = v.Auth == "rsa";
         var auth = rsa ? "pubkey" : "psk";
@@ -172,6 +182,7 @@ public sealed class StrongSwanPeer : IDisposable
                 local_addrs = {{localIp}}
                 remote_addrs = {{remoteIp}}
                 proposals = {{v.StrongSwanIke}}
+                # no forced UDP encapsulation: behind a NAT, charon detects it (NAT-D) and floats to 4500
                 encap = no
                 dpd_delay = 0
                 unique = never
