@@ -32,7 +32,7 @@ run_tests() { # NAME FILTER
 }
 
 echo "== Unit and Kernel tiers (host kernel $(uname -r))"
-run_tests host "TestCategory!=Vm&TestCategory!=Benchmark"
+run_tests host "TestCategory!=Vm&TestCategory!=VmMatrix&TestCategory!=Benchmark"
 
 if [[ $is_root -eq 1 ]] && command -v qemu-system-x86_64 >/dev/null; then
   echo "== Vm tier (Debian kernel in a throwaway VM)"

@@ -9,7 +9,7 @@ namespace KernelIpsec.Tests.Interop;
 /// (the unpacked package, its isolation, ipsec.conf/secrets/NSS per variant, on-demand and
 /// respond-only) before our racoon faces pluto in <see cref="LibreswanInteropTests"/>.
 /// </summary>
-[TestFixture, Category(Tier.Vm), NonParallelizable]
+[TestFixture, Category(Tier.VmMatrix), NonParallelizable]
 public class LibreswanSelfCheckTests : EndToEndRig
 {
     public static IEnumerable<TestCaseData> Cases() =>

@@ -9,7 +9,7 @@ namespace KernelIpsec.Tests.Interop;
 /// peer configurations and the NAT checks (encapsulation, public wire, keepalives, a mapping change)
 /// before our racoon replaces one side in <see cref="NatTraversalInteropTests"/>.
 /// </summary>
-[TestFixture, Category(Tier.Vm), NonParallelizable]
+[TestFixture, Category(Tier.VmMatrix), NonParallelizable]
 public class StrongSwanNatSelfCheckTests : EndToEndRig
 {
     public static IEnumerable<TestCaseData> Cases() =>
