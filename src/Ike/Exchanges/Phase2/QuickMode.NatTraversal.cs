@@ -92,6 +92,25 @@ internal sealed partial class QuickMode
         return (l, r);
     }
 
+    /// <summary>
+    /// Initiator, transport mode through a NAT: charon answers with the IDs narrowed to the addresses it sees (ours
+    /// the NAT's), so a host ID that differs from ours only in its address is the same traffic, as racoon 0.8.2
+    /// accepts it. Protocol and port must still be ours, and the answer must name hosts.
+    /// </summary>
+    private bool NattedIdsMatch(TrafficSelector local, TrafficSelector remote)
+    {
+        static bool SameButAddress(TrafficSelector a, TrafficSelector b) =>
+            a.IsHost && b.IsHost && a.Protocol == b.Protocol && a.Port == b.Port && a.Network.BaseAddress.AddressFamily == b.Network.BaseAddress.AddressFamily;
+        var matches = UdpEncapsulated && Policy.Templates.All(t => t.Mode == IpsecSaMode.Transport)
+            && SameButAddress(local, Policy.Local) && SameButAddress(remote, Policy.Remote);
+        if (matches)
+        {
+            s.Log.LogInformation("NAT-T: the responder's IDs {Local} <=> {Remote} name the NAT's addresses; taken for ours {OurLocal} <=> {OurRemote}",
+                local, remote, Policy.Local, Policy.Remote);
+        }
+        return matches;
+    }
+
     /// <summary>ESP of a pair made under NAT-T goes in UDP between the phase 1 ports, with the NAT-OA addresses.</summary>
     private UdpEncapsulation? EncapsulationFor(IpsecSaProtocol protocol, IpsecSaMode mode) =>
         UdpEncapsulated && protocol == IpsecSaProtocol.Esp

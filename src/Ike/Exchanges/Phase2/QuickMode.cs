@@ -330,7 +330,8 @@ internal sealed partial class QuickMode : IDisposable
             throw ExchangeException.Abort(dh is null ? "KE payload without PFS" : "PFS requested but the responder sent no KE payload", NotifyType.NoProposalChosen);
         }
         var ids = message.ReadAll(PayloadType.Identification, IdentificationPayload.Read).ToList();
-        if (ids.Count == 2 && (!Selectors.FromId(ids[0]).Equals(Policy.Local) || !Selectors.FromId(ids[1]).Equals(Policy.Remote)))
+        if (ids.Count == 2 && (!Selectors.FromId(ids[0]).Equals(Policy.Local) || !Selectors.FromId(ids[1]).Equals(Policy.Remote))
+            && !NattedIdsMatch(Selectors.FromId(ids[0]), Selectors.FromId(ids[1])))
         {
             throw ExchangeException.Abort($"the responder's IDs {Selectors.FromId(ids[0])} <=> {Selectors.FromId(ids[1])} differ from ours", NotifyType.InvalidIdInformation);
         }
