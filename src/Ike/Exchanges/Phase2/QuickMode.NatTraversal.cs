@@ -48,7 +48,7 @@ internal sealed partial class QuickMode
     /// responder; drafts: the only one). One of another family than phase 1's is refused; without NAT-T in use
     /// they are ignored, as racoon does.
     /// </summary>
-    private static IPAddress? ReadPeerOriginalAddress(IsakmpSa ph1, InboundMessage message, bool peerIsInitiator, ILogger log)
+    internal static IPAddress? ReadPeerOriginalAddress(IsakmpSa ph1, InboundMessage message, bool peerIsInitiator, ILogger log)
     {
         var version = ph1.NatT.Version;
         if (version == NatTVersion.None)
