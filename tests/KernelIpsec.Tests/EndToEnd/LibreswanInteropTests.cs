@@ -28,10 +28,10 @@ public class LibreswanInteropTests : EndToEndRig
             (InteropVariant.AggressivePsk, Initiator.Pluto),
             (InteropVariant.Rsa, Initiator.Racoon), (InteropVariant.Rsa, Initiator.Pluto),
             (InteropVariant.TunnelPsk, Initiator.Racoon), (InteropVariant.TunnelPsk, Initiator.Pluto),
-            (InteropVariant.NatPsk, Initiator.Racoon),
+            (InteropVariant.NatPsk, Initiator.Racoon), (InteropVariant.NatrPsk, Initiator.Pluto),
         }
         // CI: main mode PSK both ways and NAT-T; the rest of the matrix is VmMatrix (bench/interop-matrix.sh).
-        let inCi = c.Variant == InteropVariant.PskAes128 || c.Variant == InteropVariant.NatPsk
+        let inCi = c.Variant == InteropVariant.PskAes128 || c.Variant.Nat != NatSide.None
         select new TestCaseData(c.Variant, c.Who).SetArgDisplayNames(c.Variant.Name, c.Who + "Initiates").SetCategory(inCi ? Tier.Vm : Tier.VmMatrix);
 
     [TestCaseSource(nameof(Cases))]
