@@ -70,6 +70,17 @@ internal static class PfKeyDecoder
         };
     }
 
+    /// <summary>
+    /// An SPDDUMP record, or null for a per-socket policy: the kernel walks them with the SPD and numbers their
+    /// direction past fwd (sadb_x_policy_dir 4-6, XFRM_POLICY_MAX + dir + 1); they are another daemon's socket
+    /// bypass, not policies of the SPD, and setkey -DP does not list them.
+    /// </summary>
+    public static SecurityPolicy? DumpedPolicy(SadbMessage m)
+    {
+        var policy = m.Policy() ?? throw new PfKeyFormatException($"{m.Name} without X_POLICY");
+        return policy.Direction > IPSEC_DIR_FWD ? null : Policy(m);
+    }
+
     /// <summary>A policy from SPDADD/SPDUPDATE/SPDDELETE/SPDDELETE2/SPDGET/SPDDUMP/SPDEXPIRE.</summary>
     public static SecurityPolicy Policy(SadbMessage m)
     {

@@ -144,7 +144,7 @@ public sealed partial class PfKeyKernel : IKernelIpsec
         Request<object>(SADB_X_SPDDELETE2, s => PfKeyMessages.SpdByIndex(SADB_X_SPDDELETE2, index, s, pid), "delete policy", $"index {index}", null, cancellationToken);
 
     public Task<IReadOnlyList<SecurityPolicy>> DumpPoliciesAsync(CancellationToken cancellationToken = default) =>
-        Dump(SADB_X_SPDDUMP, s => PfKeyMessages.Bare(SADB_X_SPDDUMP, SADB_SATYPE_UNSPEC, s, pid), "dump policies", PfKeyDecoder.Policy, cancellationToken);
+        Dump(SADB_X_SPDDUMP, s => PfKeyMessages.Bare(SADB_X_SPDDUMP, SADB_SATYPE_UNSPEC, s, pid), "dump policies", PfKeyDecoder.DumpedPolicy, cancellationToken);
 
     public Task FlushPoliciesAsync(CancellationToken cancellationToken = default) =>
         Request<object>(SADB_X_SPDFLUSH, s => PfKeyMessages.Bare(SADB_X_SPDFLUSH, SADB_SATYPE_UNSPEC, s, pid), "flush policies", "all", null, cancellationToken);
@@ -230,7 +230,8 @@ public sealed partial class PfKeyKernel : IKernelIpsec
     }
 
     /// <summary>A dump: records numbered 1, 2, … with the last one 0 (its errno tells how the walk ended); ENOENT means empty.</summary>
-    private async Task<IReadOnlyList<T>> Dump<T>(byte type, Func<uint, byte[]> build, string operation, Func<SadbMessage, T> decode, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<T>> Dump<T>(byte type, Func<uint, byte[]> build, string operation, Func<SadbMessage, T?> decode, CancellationToken cancellationToken)
+        where T : class
     {
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -249,8 +250,8 @@ public sealed partial class PfKeyKernel : IKernelIpsec
                     throw new KernelIpsecException(operation, "", h.Errno);
                 }
 
-                if (h.LengthWords > SadbMsgSize / WordBytes)
-                    results.Add(decode(message));
+                if (h.LengthWords > SadbMsgSize / WordBytes && decode(message) is { } record)
+                    results.Add(record);
                 if (h.Sequence == 0)
                 {
                     if (h.Errno != 0 && h.Errno != KernelErrno.ENOENT)

@@ -38,6 +38,17 @@ internal static class XfrmDecoder
         return Policy(info, Attributes(body, Unsafe.SizeOf<XfrmUserpolicyInfo>()));
     }
 
+    /// <summary>
+    /// A policy dump record, or null for a per-socket policy (direction 3-5, XFRM_POLICY_MAX + dir): the kernel
+    /// walks them with the SPD, and another IKE daemon's socket bypass is not a policy of the SPD (`ip xfrm policy`
+    /// marks it "socket", PF_KEY's setkey -DP never lists it).
+    /// </summary>
+    public static SecurityPolicy? DumpedPolicy(ReadOnlySpan<byte> body)
+    {
+        var info = Read<XfrmUserpolicyInfo>(body, "xfrm_userpolicy_info");
+        return info.Dir > (byte)PolicyDirection.Fwd ? null : Policy(info, Attributes(body, Unsafe.SizeOf<XfrmUserpolicyInfo>()));
+    }
+
     /// <summary>A multicast notification as an event; null for message types no event stands for.</summary>
     public static KernelEvent? Event(ushort type, ReadOnlySpan<byte> body)
     {

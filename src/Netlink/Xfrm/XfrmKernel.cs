@@ -116,7 +116,7 @@ public sealed partial class XfrmKernel : IKernelIpsec
     }
 
     public Task<IReadOnlyList<SecurityPolicy>> DumpPoliciesAsync(CancellationToken cancellationToken = default) =>
-        Request(XfrmMessages.DumpPolicies, "dump policies", "", (type, body) => type == XfrmConstants.XFRM_MSG_NEWPOLICY ? XfrmDecoder.Policy(body) : null, cancellationToken);
+        Request(XfrmMessages.DumpPolicies, "dump policies", "", (type, body) => type == XfrmConstants.XFRM_MSG_NEWPOLICY ? XfrmDecoder.DumpedPolicy(body) : null, cancellationToken);
 
     public Task FlushPoliciesAsync(CancellationToken cancellationToken = default) =>
         Request<object>(XfrmMessages.FlushPolicies, "flush policies", "all", null, cancellationToken);

@@ -68,6 +68,23 @@ public class XfrmPolicyKernelTests : XfrmKernelTestBase
         Assert.That(IpXfrm(Ns, "policy"), Is.EqualTo(IpXfrm(reference, "policy")));
     }
 
+    /// <summary>Another daemon's socket bypass (`ip xfrm policy` shows "socket in/out") is walked with the SPD but is not in the dump.</summary>
+    [Test]
+    public void SocketBypassPoliciesAreNotInTheDump()
+    {
+        var policy = new SecurityPolicy(Sel("10.1.0.0/24", "10.2.0.0/24"), PolicyDirection.Out, PolicyAction.Allow, [new IpsecRequest(IpsecProtocol.Esp, IpsecMode.Transport)]);
+        var dump = WithKernel(async k =>
+        {
+            using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+            socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            k.BypassSocket(socket);
+            await k.AddPolicyAsync(policy);
+            Assert.That(IpXfrm(Ns, "policy"), Does.Contain("socket out"), "the kernel holds the socket policies while the socket is open");
+            return await k.DumpPoliciesAsync();
+        });
+        Assert.That(dump.Select(p => p with { Current = null, Index = 0 }), Is.EqualTo(new[] { policy }));
+    }
+
     [Test]
     public void OptionalTunnelTemplateInAnOutboundPolicyIsRefused()
     {
