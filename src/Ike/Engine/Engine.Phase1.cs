@@ -110,12 +110,7 @@ public sealed partial class Engine
         var peer = keep.Sa.Peer.Address;
         foreach (var entry in installed.WithPeer(peer).Where(i => (includeThisPhase1 || i.Phase1 != keep.Sa) && SameHost(i.Phase1, keep.Sa)).ToList())
         {
-            installed.Remove(entry);
-            ReleaseGeneratedPolicy(entry);
-            var p = entry.Pair;
-            Emit(new DeleteIpsecSa(p.Protocol, p.InboundSpi, p.RemoteAddress, p.LocalAddress));
-            Emit(new DeleteIpsecSa(p.Protocol, p.OutboundSpi, p.LocalAddress, p.RemoteAddress));
-            EngineLog.PurgedIPsecSAProtoIdSpi(Log, RacoonText.ProtocolName(p.Protocol), p.InboundSpi);
+            PurgeInstalled(entry, tellPeer: false);
         }
         if (!includeThisPhase1)
         {
@@ -125,6 +120,24 @@ public sealed partial class Engine
                 RemovePhase1(old, "purged by INITIAL-CONTACT");
             }
         }
+    }
+
+    /// <summary>
+    /// One SA pair out of the kernel and the tables, with the policy generate_policy made for it when it was the
+    /// last pair under that policy; the peer is told by a Delete when <paramref name="tellPeer"/> and its phase 1 is up.
+    /// </summary>
+    private void PurgeInstalled(InstalledSa entry, bool tellPeer)
+    {
+        installed.Remove(entry);
+        ReleaseGeneratedPolicy(entry);
+        var p = entry.Pair;
+        if (tellPeer && entry.Phase1.State == IsakmpSaState.Established && p.Protocol != IpsecSaProtocol.IpComp)
+        {
+            Emit(InformationalExchange.DeleteIpsec(entry.Phase1, s, p.Protocol, p.InboundSpi));
+        }
+        Emit(new DeleteIpsecSa(p.Protocol, p.InboundSpi, p.RemoteAddress, p.LocalAddress));
+        Emit(new DeleteIpsecSa(p.Protocol, p.OutboundSpi, p.LocalAddress, p.RemoteAddress));
+        EngineLog.PurgedIPsecSAProtoIdSpi(Log, RacoonText.ProtocolName(p.Protocol), p.InboundSpi);
     }
 
     /// <summary>

@@ -42,12 +42,7 @@ public sealed partial class Engine
         {
             foreach (var sa in installed.WithPeer(entry.Sa.Peer.Address).Where(i => i.Phase1 == entry.Sa).ToList())
             {
-                installed.Remove(sa);
-                var p = sa.Pair;
-                Emit(Exchanges.Informational.InformationalExchange.DeleteIpsec(entry.Sa, s, p.Protocol, p.InboundSpi));
-                Emit(new DeleteIpsecSa(p.Protocol, p.InboundSpi, p.RemoteAddress, p.LocalAddress));
-                Emit(new DeleteIpsecSa(p.Protocol, p.OutboundSpi, p.LocalAddress, p.RemoteAddress));
-                EngineLog.PurgedIPsecSAProtoIdSpi(Log, RacoonText.ProtocolName(p.Protocol), p.InboundSpi);
+                PurgeInstalled(sa, tellPeer: true);
             }
             EngineLog.PurgedISAKMPSASpi(Log, entry.Sa.Index);
             DeletePhase1Entry(entry, $"logout of user {user}");

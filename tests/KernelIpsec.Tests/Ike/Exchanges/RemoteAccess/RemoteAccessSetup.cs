@@ -31,7 +31,8 @@ internal static class RemoteAccessSetup
 
     public static EnginePair CreatePair(Accounts accounts, string clientPassword = Password, ModeConfigServer? pool = null, bool clientModeConfig = true,
         AuthenticationMethod client = AuthenticationMethod.XauthPskClient, AuthenticationMethod server = AuthenticationMethod.XauthPskServer,
-        Scenario? scenario = null, ICertificateVerifier? leftCerts = null, ICertificateVerifier? rightCerts = null)
+        Scenario? scenario = null, ICertificateVerifier? leftCerts = null, ICertificateVerifier? rightCerts = null,
+        GeneratePolicyMode generatePolicy = GeneratePolicyMode.Off)
     {
         scenario ??= new Scenario();
         var left = scenario.ConfigFor(true, r => r with
@@ -43,13 +44,15 @@ internal static class RemoteAccessSetup
         var right = scenario.ConfigFor(false, r => r with
         {
             ModeConfig = true,
+            GeneratePolicy = generatePolicy,
             Proposals = [r.Proposals[0] with { AuthenticationMethod = server }],
         }) with { ModeConfig = pool ?? Pool() };
         var pair = new EnginePair(left, right,
             PreSharedKeyTable.Parse($"{scenario.Right} {Scenario.Psk}\n{User} {clientPassword}\n"),
             Scenario.PskTable(scenario.Left.ToString(), Scenario.Psk), leftCerts, rightCerts, scenario.Left, scenario.Right, rightXauth: accounts);
         pair.Left.Policies.Policies.Add(scenario.PolicyFor(true));
-        pair.Right.Policies.Policies.Add(scenario.PolicyFor(false));
+        if (generatePolicy == GeneratePolicyMode.Off)
+            pair.Right.Policies.Policies.Add(scenario.PolicyFor(false));
         return pair;
     }
 

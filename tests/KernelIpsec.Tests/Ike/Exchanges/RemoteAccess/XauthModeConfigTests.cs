@@ -184,6 +184,20 @@ public class XauthModeConfigTests
     }
 
     [Test]
+    public void Logout_user_also_removes_the_policy_generate_policy_made_for_that_user()
+    {
+        var scenario = new Scenario();
+        using var pair = CreatePair(new Accounts(), generatePolicy: GeneratePolicyMode.On);
+
+        pair.Run(pair.Left, pair.Left.Engine.HandleAcquire(scenario.AcquireFor(left: true)));
+        var generated = (InstallPolicy)pair.Right.PolicyChanges.Single();
+        pair.Run(pair.Right, pair.Right.Engine.LogoutUser(User));
+
+        Assert.That(pair.Right.PolicyChanges.OfType<DeletePolicy>().Select(d => d.Policy), Is.EqualTo(new[] { generated.Policy }), pair.Right.Log.ToString());
+        Assert.That(pair.Right.Engine.IpsecSas, Is.Empty);
+    }
+
+    [Test]
     public void Xauth_with_rsa_signatures_logs_in_after_a_signed_phase1()
     {
         using var ca = TestCertificates.CreateCa("ikev1-rig CA");
