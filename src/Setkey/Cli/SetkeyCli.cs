@@ -1,5 +1,6 @@
 using KernelIpsec.Netlink;
 using KernelIpsec.Netlink.InMemory;
+using KernelIpsec.Netlink.Model;
 using KernelIpsec.Setkey.Binding;
 using KernelIpsec.Setkey.Commands;
 using KernelIpsec.Setkey.Dump;
@@ -107,6 +108,9 @@ public static class SetkeyCli
 
         /// <summary>-v / -H: every PF_KEY message sent and received (over XFRM, the ones each operation stands for).</summary>
         private readonly KdebugTrace trace = new(stdout, options.Verbose, options.HexDump);
+
+        /// <summary>The policies this invocation's statements added so far (the ND trap check looks back at them).</summary>
+        private readonly List<SecurityPolicy> policiesSoFar = [];
 
         public async Task<int> ScriptAsync(KernelBackends backends, TextReader stdin)
         {
@@ -232,7 +236,12 @@ public static class SetkeyCli
             var bound = binder.Bind(parsed.Commands);
             var problems = parsed.Errors.Concat(bound.Errors).OrderBy(e => e.Position.Line).ThenBy(e => e.Position.Column).ToList();
             if (problems.Count == 0)
+            {
+                foreach (var (command, warning) in Checks.NeighbourDiscoveryTrap.Find(policiesSoFar, bound.Commands))
+                    stderr.WriteLine($"setkey: {command.Position.File},{command.Position.Line}: {warning}");
+                policiesSoFar.AddRange(bound.Commands.OfType<AddPolicyCommand>().Select(c => c.Policy));
                 return bound.Commands;
+            }
             foreach (var e in problems)
             {
                 stderr.WriteLine($"setkey: {e.Message}");
