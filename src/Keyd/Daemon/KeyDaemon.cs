@@ -321,6 +321,7 @@ public sealed partial class KeyDaemon : IAsyncDisposable
         {
             case AcquireEvent acquire:
                 LogAcquire(logger, acquire.Sequence, acquire.Source, acquire.Destination, acquire.Protocol);
+                WarnIfNeighbourDiscovery(acquire);
                 await RunAsync(engine.OnAcquire(KernelTranslation.ToIke(acquire), now)).ConfigureAwait(false);
                 break;
             case SaExpiredEvent expired:

@@ -8,6 +8,7 @@ using KernelIpsec.Netlink.InMemory;
 using KernelIpsec.Netlink.Model;
 using KernelIpsec.Netlink.Model.Algorithms;
 using KernelIpsec.Tests.Infrastructure;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NUnit.Framework;
 
@@ -123,7 +124,7 @@ public class KeyDaemonTests
     public void RemoveDirectory() => dir.Delete(recursive: true);
 
     private (KeyDaemon Daemon, InMemoryKernel Kernel, ScriptedEngine Engine, string Socket, Task<int> Run) Start(Func<RacoonConfig>? reload = null,
-        bool records = false, bool restore = false, InMemoryKernel? kernel = null)
+        bool records = false, bool restore = false, InMemoryKernel? kernel = null, ILoggerFactory? loggers = null)
     {
         var socket = Path.Combine(dir.FullName, "racoon.sock");
         var config = new RacoonConfig
@@ -140,7 +141,7 @@ public class KeyDaemonTests
             PidFile = Path.Combine(dir.FullName, "racoon.pid"),
             Journal = records ? new KernelIpsec.Keyd.State.SaJournal(OwnedPath, BackupPath, TimeZoneInfo.Local, NullLogger.Instance) : null,
             RestoreBackupSa = restore,
-        }, NullLoggerFactory.Instance);
+        }, loggers ?? NullLoggerFactory.Instance);
         var run = Task.Run(() => daemon.RunAsync());
         Assert.That(daemon.Started.Wait(TimeSpan.FromSeconds(10)), Is.True, "daemon did not start");
         return (daemon, kernel, engine, socket, run);
@@ -175,6 +176,33 @@ public class KeyDaemonTests
         Assert.That((outbound!.ReplayWindow, outbound.ReqId, outbound.Lifetime.Soft.AddSeconds), Is.EqualTo((4u, 3u, 480ul)));
         daemon.Post(new TerminateRequested("SIGTERM"));
         Assert.That(await run, Is.Zero);
+    }
+
+    [Test]
+    public async Task AnAcquireForNeighbourDiscoveryIsExplainedOncePerPolicy()
+    {
+        var output = new StringWriter();
+        using var loggers = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace)
+            .AddProvider(new KernelIpsec.Keyd.Logging.RacoonLoggerProvider(new KernelIpsec.Keyd.Logging.TextWriterLogSink(output),
+                new KernelIpsec.Keyd.Logging.RacoonLogSettings(RacoonLogLevel.Info))));
+        var (daemon, kernel, engine, _, run) = Start(loggers: loggers);
+        await using var _ = daemon;
+        var everything = new SecurityPolicy(new Selector(AddressPrefix.Parse("::/0"), AddressPrefix.Parse("::/0")), PolicyDirection.Out, PolicyAction.Allow,
+            [new IpsecRequest(IpsecProtocol.Esp, IpsecMode.Transport, IpsecLevel.Require)]);
+        await kernel.AddPolicyAsync(everything);
+        var solicitation = new Selector(AddressPrefix.Parse("fd77::1/128"), AddressPrefix.Parse("ff02::1:ff00:2/128"), 58, 135, 0);
+        var raised = new[] { kernel.SendPacket(solicitation), kernel.SendPacket(solicitation with { }),
+            kernel.SendPacket(new Selector(AddressPrefix.Parse("fd77::1/128"), AddressPrefix.Parse("fd77::2/128"), 58, 128, 0)) }.Count(a => a is not null);
+        Assert.That(raised, Is.GreaterThanOrEqualTo(1));
+        await Eventually(() => Task.FromResult(engine.Calls.Count(c => c.StartsWith("acquire", StringComparison.Ordinal)) == raised));
+        daemon.Post(new TerminateRequested("SIGTERM"));
+        Assert.That(await run, Is.Zero);
+
+        var warnings = output.ToString().Split('\n').Where(l => l.Contains("neighbour discovery", StringComparison.Ordinal)).ToList();
+        Assert.That(warnings, Has.Count.EqualTo(1), output.ToString());
+        Assert.That(warnings[0], Does.EndWith("WARNING: ICMPv6 neighbour discovery (type 135) needs an SA under the policy src ::/0 dst ::/0: the peer's address cannot be resolved "
+            + "before IKE, and IKE needs it resolved, so the negotiation cannot start; bypass ND before that policy, e.g. "
+            + "`spdadd ::/0 ::/0 icmp6 135,0 -P out prio high none; spdadd ::/0 ::/0 icmp6 136,0 -P out prio high none;`"));
     }
 
     [Test]
