@@ -19,7 +19,25 @@ namespace KernelIpsec.Keyd.Config;
 /// </summary>
 internal sealed class ConfTokens(string file)
 {
+    // The directives of the statement being read, by where they stand (a parser that backtracks records one twice).
+    private readonly SortedDictionary<(int Line, int Column), DirectiveUse> written = [];
+
     public string File { get; } = file;
+
+    /// <summary>Notes a directive read in <paramref name="context"/> (a grammar context, e.g. "remote section") for <see cref="DirectiveSupport"/>.</summary>
+    public void Wrote(string context, string directive, IInput at, IInput valueStart)
+    {
+        var value = ReadWhile(SkipBlanks(valueStart), IsWordChar, out _);
+        written[(at.Line, at.Column)] = new DirectiveUse(DirectiveSupport.SectionOf(context), directive, value.Length == 0 ? null : value, At(at));
+    }
+
+    /// <summary>The directives noted since the last call, in the order written.</summary>
+    public IReadOnlyList<DirectiveUse> TakeWritten()
+    {
+        var uses = written.Values.ToList();
+        written.Clear();
+        return uses;
+    }
 
     public static IInput SkipBlanks(IInput input)
     {
@@ -317,7 +335,10 @@ internal static class ConfTokensBlocks
             return Result.Failure<T>(word.Remainder, word.Message, word.Expectations);
         if (!table.TryGetValue(word.Value, out var rest))
             return ConfTokens.Fail<T>(at, $"unknown directive '{word.Value}' in {context}");
-        return rest(tokens.At(at))(word.Remainder);
+        var result = rest(tokens.At(at))(word.Remainder);
+        if (result.WasSuccessful)
+            tokens.Wrote(context, word.Value, at, word.Remainder);
+        return result;
     };
 
     /// <summary>`{ item* }`; an unclosed block names where it was opened.</summary>

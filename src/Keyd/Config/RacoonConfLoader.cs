@@ -9,6 +9,9 @@ public sealed record ConfigLoadResult(RacoonConfig? Config, IReadOnlyList<Config
     /// <summary>The `kernel` statement (KernelIpsec extension) with where it stands, or null when the file has none.</summary>
     public KernelChoice? Kernel { get; init; }
 
+    /// <summary>Every directive read, where it stands (what <see cref="DirectiveSupport"/> judged).</summary>
+    public IReadOnlyList<DirectiveUse> Directives { get; init; } = [];
+
     public bool Succeeded => Config is not null;
     public IEnumerable<ConfigDiagnostic> Errors => Diagnostics.Where(d => d.IsError);
     public IEnumerable<ConfigDiagnostic> Warnings => Diagnostics.Where(d => !d.IsError);
@@ -73,8 +76,14 @@ public static class RacoonConfLoader
             }
         };
         readTopFile(builder);
+        // racoon takes this combination and then fails every login's accounting: say so where it is written.
+        if (builder.ModeConfig is { Accounting: "pam", AuthSource: not "pam" }
+            && builder.Directives.LastOrDefault(d => d is { Section: "mode_cfg", Directive: "accounting" }) is { } accounting)
+        {
+            builder.Warn(accounting.Location, "accounting pam without auth_source pam opens no PAM session: each login's accounting fails (\"pam handle is NULL\"), as in racoon; use auth_source pam");
+        }
         var diagnostics = builder.Diagnostics;
-        return new ConfigLoadResult(diagnostics.Any(d => d.IsError) ? null : builder.Build(), diagnostics) { Kernel = builder.Kernel };
+        return new ConfigLoadResult(diagnostics.Any(d => d.IsError) ? null : builder.Build(), diagnostics) { Kernel = builder.Kernel, Directives = [.. builder.Directives] };
     }
 
     private static bool HasWildcard(string pattern) => pattern.IndexOfAny(['*', '?', '[']) >= 0;
@@ -104,10 +113,17 @@ public static class RacoonConfLoader
             if (input.AtEnd)
                 return;
             var result = grammar.Statement(input);
+            var written = grammar.TakeWritten();
             if (!result.WasSuccessful)
             {
                 builder.Error(new SourceLocation(file, result.Remainder.Line, result.Remainder.Column), SyntaxMessage(result));
                 return;
+            }
+            builder.Directives.AddRange(written);
+            foreach (var use in written)
+            {
+                if (DirectiveSupport.Check(use) is { } diagnostic)
+                    builder.Add(diagnostic);
             }
             try
             {

@@ -144,10 +144,10 @@ public class RemoteAccessProcessKernelTests
             var conf = Path.Combine(dir, "racoon.conf");
             var check = ns.TryExec($"{Tool("racoon")} --check -f {conf}");
             Assert.That(check.ExitCode, Is.EqualTo(1));
-            Assert.That(check.StdOut + check.StdErr, Does.Contain($"{conf}:9:9: error: auth_source radius is not supported by this racoon, use system or pam"));
+            Assert.That(check.StdOut + check.StdErr, Does.Contain($"{conf}:9:9: error: auth_source radius is not supported by this racoon: use system or pam"));
             var start = ns.TryExec($"{Tool("racoon")} -F -f {conf} -l {dir}/racoon.log");
             Assert.That(start.ExitCode, Is.Not.Zero);
-            Assert.That(start.StdErr, Does.Contain($"{conf}:9:9: error: auth_source radius is not supported by this racoon, use system or pam"));
+            Assert.That(start.StdErr, Does.Contain($"{conf}:9:9: error: auth_source radius is not supported by this racoon: use system or pam"));
         }
         finally
         {
