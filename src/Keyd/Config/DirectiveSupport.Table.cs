@@ -11,7 +11,7 @@ public static partial class DirectiveSupport
     /// </summary>
     public static readonly IReadOnlyList<DirectiveRule> Table =
     [
-        Works("", "path", "include, pre_shared_key, certificate, script, backupsa, pidfile"),
+        Works("", "path", "include, pre_shared_key, certificate, script, backupsa, pidfile; hashed CA certificates and CRLs (.0, .r0) in path certificate are not read and are warned about when present"),
         Works("", "include", "glob(3) patterns, nested up to 10 deep"),
         Works("", "log"),
         Warns("", "privsep", "the daemon keeps running as the user that started it, without chroot"),

@@ -172,6 +172,30 @@ public sealed class DirectiveCorpusTests
         Assert.That(result.Config, Is.Not.Null, "racoon starts with it");
     }
 
+    [Test]
+    public void HashedCaCertificatesAndCrlsInPathCertificateAreWarnedAbout()
+    {
+        var dir = Directory.CreateTempSubdirectory("keyd-certdir").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "gw.crt"), "");
+            var quiet = RacoonConfLoader.ReadText($"path certificate \"{dir}\";\n", "c.conf");
+            Assert.That(quiet.Diagnostics, Is.Empty, "certificates by their own names are what this racoon reads");
+
+            File.WriteAllText(Path.Combine(dir, "1a2b3c4d.0"), "");
+            File.WriteAllText(Path.Combine(dir, "1a2b3c4d.r0"), "");
+            var result = RacoonConfLoader.ReadText($"log info;\npath certificate \"{dir}\";\n", "c.conf");
+            Assert.That(result.Diagnostics.Select(d => d.ToString()), Is.EqualTo(new[]
+            {
+                "c.conf:2:1: warning: path certificate with hashed CA certificates or CRLs (1a2b3c4d.0, 1a2b3c4d.r0) is not supported by this racoon: only the ca_type file is trusted and no CRL is read",
+            }));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     /// <summary>racoon.conf(5) carries the table as it is in the code, row for row.</summary>
     [Test]
     public void TheManPageTableIsTheTable()
