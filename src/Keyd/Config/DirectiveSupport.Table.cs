@@ -67,6 +67,7 @@ public static partial class DirectiveSupport
         Warns("", "radiuscfg", "the section is read and ignored (no RADIUS back end; auth_source, conf_source and accounting radius are refused)"),
         Works("", "remote"),
         Works("remote", "remote_address"),
+        Warns("remote", "exchange_mode", ["base"], "base mode is neither initiated (main mode is used instead) nor answered"),
         Works("remote", "exchange_mode"),
         Works("remote", "doi"),
         Warns("remote", "situation", ["secrecy", "integrity"], "phase 1 proposes and accepts identity_only only"),

@@ -17,7 +17,7 @@ public enum DirectiveState
 
 /// <summary>
 /// One row of <see cref="DirectiveSupport.Table"/>: a directive in a section ("" = top level), optionally only
-/// for some values (the first word after the directive), with its state and, for <see cref="DirectiveState.Warns"/>
+/// for some values (a word of the statement after the directive), with its state and, for <see cref="DirectiveState.Warns"/>
 /// and <see cref="DirectiveState.Refused"/>, what happens instead.
 /// </summary>
 public sealed record DirectiveRule(string Section, string Directive, IReadOnlyList<string> Values, DirectiveState State, string Notes)
@@ -32,12 +32,16 @@ public sealed record DirectiveRule(string Section, string Directive, IReadOnlyLi
         }
     }
 
-    public bool Matches(string section, string directive, string? value) =>
-        Section == section && Directive == directive && (Values.Count == 0 || (value is not null && Values.Contains(value)));
+    public bool Matches(string section, string directive, IReadOnlyList<string> words) =>
+        Section == section && Directive == directive && (Values.Count == 0 || words.Any(Values.Contains));
 }
 
-/// <summary>A directive as written: its section, keyword, first word of its value and where it stands.</summary>
-public sealed record DirectiveUse(string Section, string Directive, string? Value, SourceLocation Location);
+/// <summary>A directive as written: its section, keyword, the words of its statement (quoted strings aside) and where it stands.</summary>
+public sealed record DirectiveUse(string Section, string Directive, IReadOnlyList<string> Words, SourceLocation Location)
+{
+    /// <summary>The first word after the directive (`on` in `ike_frag on;`), or null.</summary>
+    public string? Value => Words.Count > 0 ? Words[0] : null;
+}
 
 /// <summary>
 /// Every directive of racoon 0.8.2's racoon.conf grammar (cftoken.l/cfparse.y) and what this racoon does with it:
@@ -51,16 +55,16 @@ public static partial class DirectiveSupport
     public static readonly IReadOnlyList<string> IgnoredSections = ["privsep", "ldapcfg", "radiuscfg"];
 
     /// <summary>The rule for a directive as written: the first row naming its value, else its row for any value.</summary>
-    public static DirectiveRule? RuleFor(string section, string directive, string? value) =>
-        Table.FirstOrDefault(r => r.Values.Count > 0 && r.Matches(section, directive, value))
-        ?? Table.FirstOrDefault(r => r.Values.Count == 0 && r.Matches(section, directive, value));
+    public static DirectiveRule? RuleFor(string section, string directive, IReadOnlyList<string> words) =>
+        Table.FirstOrDefault(r => r.Values.Count > 0 && r.Matches(section, directive, words))
+        ?? Table.FirstOrDefault(r => r.Values.Count == 0 && r.Matches(section, directive, words));
 
     /// <summary>The warning or error a directive as written gets, or null when it works as in racoon.</summary>
     public static ConfigDiagnostic? Check(DirectiveUse use)
     {
         if (IgnoredSections.Contains(use.Section))
             return null;
-        if (RuleFor(use.Section, use.Directive, use.Value) is not { } rule)
+        if (RuleFor(use.Section, use.Directive, use.Words) is not { } rule)
             return null;
         return rule.State switch
         {
@@ -73,7 +77,8 @@ public static partial class DirectiveSupport
     /// <summary>`DIRECTIVE is not supported by this racoon: WHAT HAPPENS INSTEAD`, DIRECTIVE with the value when the row names values.</summary>
     public static string Message(DirectiveRule rule, DirectiveUse use)
     {
-        var directive = rule.Values.Count > 0 && use.Value is not null ? $"{use.Directive} {use.Value}" : use.Directive;
+        var value = rule.Values.Count > 0 ? use.Words.FirstOrDefault(rule.Values.Contains) : null;
+        var directive = value is not null ? $"{use.Directive} {value}" : use.Directive;
         return $"{directive} is not supported by this racoon: {rule.Notes}";
     }
 
