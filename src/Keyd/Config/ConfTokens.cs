@@ -17,56 +17,9 @@ namespace KernelIpsec.Keyd.Config;
 /// Failures carry either an expectation ("';'") or, for a value that is recognised but wrong, a full
 /// message with no expectation; <see cref="RacoonConfParser"/> turns both into FILE:LINE:COL errors.
 /// </summary>
-internal sealed class ConfTokens(string file)
+internal sealed partial class ConfTokens(string file)
 {
-    // The directives of the statement being read, by where they stand (a parser that backtracks records one twice).
-    private readonly SortedDictionary<(int Line, int Column), DirectiveUse> written = [];
-
     public string File { get; } = file;
-
-    /// <summary>Notes a directive read in <paramref name="context"/> (a grammar context, e.g. "remote section") for <see cref="DirectiveSupport"/>.</summary>
-    public void Wrote(string context, string directive, IInput at, IInput valueStart)
-    {
-        written[(at.Line, at.Column)] = new DirectiveUse(DirectiveSupport.SectionOf(context), directive, Words(valueStart), At(at));
-    }
-
-    /// <summary>The words of a statement up to its `;` or `{`, quoted strings and comments left out.</summary>
-    private static List<string> Words(IInput input)
-    {
-        var words = new List<string>();
-        while (!input.AtEnd && input.Current is not (';' or '{'))
-        {
-            if (input.Current == '"')
-            {
-                input = input.Advance();
-                while (!input.AtEnd && input.Current != '"')
-                    input = input.Advance();
-                if (!input.AtEnd)
-                    input = input.Advance();
-            }
-            else if (input.Current == '#')
-            {
-                input = SkipBlanks(input);
-            }
-            else if (IsWordChar(input.Current))
-            {
-                words.Add(ReadWhile(input, IsWordChar, out input));
-            }
-            else
-            {
-                input = input.Advance();
-            }
-        }
-        return words;
-    }
-
-    /// <summary>The directives noted since the last call, in the order written.</summary>
-    public IReadOnlyList<DirectiveUse> TakeWritten()
-    {
-        var uses = written.Values.ToList();
-        written.Clear();
-        return uses;
-    }
 
     public static IInput SkipBlanks(IInput input)
     {

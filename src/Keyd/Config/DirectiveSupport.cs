@@ -1,47 +1,4 @@
-using KernelIpsec.Ike.Config;
-
 namespace KernelIpsec.Keyd.Config;
-
-/// <summary>How far this racoon honours one directive (or one value of it) of racoon 0.8.2's grammar.</summary>
-public enum DirectiveState
-{
-    /// <summary>Behaves as in racoon.</summary>
-    Works,
-
-    /// <summary>Read, but this racoon does something else: a warning says what, where the directive is written.</summary>
-    Warns,
-
-    /// <summary>Refused with an error (racoon.conf --check fails, the daemon does not start).</summary>
-    Refused,
-}
-
-/// <summary>
-/// One row of <see cref="DirectiveSupport.Table"/>: a directive in a section ("" = top level), optionally only
-/// for some values (a word of the statement after the directive), with its state and, for <see cref="DirectiveState.Warns"/>
-/// and <see cref="DirectiveState.Refused"/>, what happens instead.
-/// </summary>
-public sealed record DirectiveRule(string Section, string Directive, IReadOnlyList<string> Values, DirectiveState State, string Notes)
-{
-    /// <summary>How the directive is written in racoon.conf(5)'s table: `remote { ike_frag on|force }`.</summary>
-    public string Written
-    {
-        get
-        {
-            var text = Values.Count == 0 ? Directive : $"{Directive} {string.Join('|', Values)}";
-            return Section.Length == 0 ? text : $"{Section} {{ {text} }}";
-        }
-    }
-
-    public bool Matches(string section, string directive, IReadOnlyList<string> words) =>
-        Section == section && Directive == directive && (Values.Count == 0 || words.Any(Values.Contains));
-}
-
-/// <summary>A directive as written: its section, keyword, the words of its statement (quoted strings aside) and where it stands.</summary>
-public sealed record DirectiveUse(string Section, string Directive, IReadOnlyList<string> Words, SourceLocation Location)
-{
-    /// <summary>The first word after the directive (`on` in `ike_frag on;`), or null.</summary>
-    public string? Value => Words.Count > 0 ? Words[0] : null;
-}
 
 /// <summary>
 /// Every directive of racoon 0.8.2's racoon.conf grammar (cftoken.l/cfparse.y) and what this racoon does with it:
