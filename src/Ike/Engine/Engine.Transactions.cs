@@ -123,7 +123,7 @@ public sealed partial class Engine
     }
 
     private static Phase1Details DetailsOf(IsakmpSaEntry entry) =>
-        new(entry.Sa.PeerId is { } id ? Identities.Text(id) : null, entry.Transaction?.XauthUser, entry.Transaction?.Attributes);
+        new(entry.Sa.PeerId is { } id ? Identities.Text(id) : null, entry.Transaction?.XauthUser, entry.Transaction?.Attributes, entry.Transaction?.LeaseSlot);
 
     /// <summary>The exchange says what to send again until answered; the engine owns the timer.</summary>
     private void UpdateTransactionResend(IsakmpSaEntry entry)

@@ -114,7 +114,7 @@ public sealed class RacoonRuntime : IRacoonRuntime
         };
         var time = TimeProvider.System;
         var daemon = new KeyDaemon(config, kernel,
-            spd => new EngineAdapter(config, spd, loggers.CreateLogger("KernelIpsec.Ike.Engine")),
+            spd => new EngineAdapter(config, spd, loggers.CreateLogger("KernelIpsec.Ike.Engine"), daemonSettings.PamSessions),
             daemonSettings, loggers, time);
         InheritedSignals.ResetToDefault();
         using var hup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c =>

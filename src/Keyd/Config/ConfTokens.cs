@@ -17,7 +17,7 @@ namespace KernelIpsec.Keyd.Config;
 /// Failures carry either an expectation ("';'") or, for a value that is recognised but wrong, a full
 /// message with no expectation; <see cref="RacoonConfParser"/> turns both into FILE:LINE:COL errors.
 /// </summary>
-internal sealed class ConfTokens(string file)
+internal sealed partial class ConfTokens(string file)
 {
     public string File { get; } = file;
 
@@ -317,7 +317,10 @@ internal static class ConfTokensBlocks
             return Result.Failure<T>(word.Remainder, word.Message, word.Expectations);
         if (!table.TryGetValue(word.Value, out var rest))
             return ConfTokens.Fail<T>(at, $"unknown directive '{word.Value}' in {context}");
-        return rest(tokens.At(at))(word.Remainder);
+        var result = rest(tokens.At(at))(word.Remainder);
+        if (result.WasSuccessful)
+            tokens.Wrote(context, word.Value, at, word.Remainder);
+        return result;
     };
 
     /// <summary>`{ item* }`; an unclosed block names where it was opened.</summary>

@@ -31,7 +31,12 @@ internal sealed class ConfigBuilder
 
     public IReadOnlyList<ConfigDiagnostic> Diagnostics => diagnostics;
 
+    /// <summary>Every directive read, in the order read (includes inline).</summary>
+    public List<DirectiveUse> Directives { get; } = [];
+
     public void Warn(SourceLocation? at, string message) => diagnostics.Add(new(DiagnosticSeverity.Warning, at, message));
+
+    public void Add(ConfigDiagnostic diagnostic) => diagnostics.Add(diagnostic);
 
     public void Error(SourceLocation? at, string message) => diagnostics.Add(new(DiagnosticSeverity.Error, at, message));
 

@@ -113,7 +113,10 @@ internal sealed partial class RacoonConfGrammar
                     select (Local: (SainfoId?)l, Second: r));
         var param =
             (from _ in t.Keyword("from") from i in Identifier() select (From: (IdentifierConfig?)i, Group: (string?)null))
-            .OrElse(from _ in t.Keyword("group") from g in t.QuotedString select (From: (IdentifierConfig?)null, Group: (string?)g));
+            .OrElse(from groupAt in (Parser<IInput>)(i => Result.Success(ConfTokens.SkipBlanks(i), i))
+                    from _ in t.Keyword("group")
+                    from g in t.QuotedString
+                    select Group(groupAt, g));
         var header =
             from n in names
             from p in param.Optional()
@@ -121,6 +124,13 @@ internal sealed partial class RacoonConfGrammar
         return from h in header
                from specs in t.Block(SainfoSpecParser())
                select (Action<ConfigBuilder>)(b => SainfoBinder.Apply(b, at, h.Local, h.Remote, h.ClientAddress, h.From, h.Group, specs));
+    }
+
+    /// <summary>`group "name"` after a sainfo's ids, noted for <see cref="DirectiveSupport"/> (it does not take part in selection).</summary>
+    private (IdentifierConfig? From, string? Group) Group(IInput at, string group)
+    {
+        t.Wrote("sainfo section", "group", at, at);
+        return (null, group);
     }
 
     private Parser<Func<SainfoConfig, SainfoConfig>> SainfoSpecParser()

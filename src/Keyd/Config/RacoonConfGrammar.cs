@@ -23,6 +23,9 @@ internal sealed partial class RacoonConfGrammar
     /// <summary>One top-level statement.</summary>
     public Parser<Action<ConfigBuilder>> Statement { get; }
 
+    /// <summary>The directives read since the last call (for <see cref="DirectiveSupport"/>), in the order written.</summary>
+    public IReadOnlyList<DirectiveUse> TakeWritten() => t.TakeWritten();
+
     private static Parser<Action<ConfigBuilder>> Done(Action<ConfigBuilder> action) => Parse.Return(action);
 
     private Parser<T2> Then<T1, T2>(Parser<T1> first, Func<T1, T2> map) =>
@@ -41,8 +44,8 @@ internal sealed partial class RacoonConfGrammar
         ["listen"] = at => Listen(),
         ["timer"] = at => Timer(),
         ["mode_cfg"] = at => ModeCfg(at),
-        ["ldapcfg"] = at => Unsupported(at, "ldapcfg", Ldap()),
-        ["radiuscfg"] = at => Unsupported(at, "radiuscfg", Radius()),
+        ["ldapcfg"] = at => Ignored(Ldap()),
+        ["radiuscfg"] = at => Ignored(Radius()),
         ["remote"] = at => Remote(at),
         ["sainfo"] = at => Sainfo(at),
         ["kernel"] = at => Then(t.Choice($"a kernel interface ({KernelChoice.NameList})", KernelChoice.Names), kernel => (Action<ConfigBuilder>)(b => b.Kernel = new KernelChoice(kernel, at.ToString()))),
@@ -74,9 +77,10 @@ internal sealed partial class RacoonConfGrammar
             _ => b.Paths with { PidFile = value.StartsWith('/') ? value : "/var/run/" + value },
         });
 
-    private Parser<Action<ConfigBuilder>> Unsupported<TIgnored>(SourceLocation at, string what, Parser<TIgnored> body) =>
+    /// <summary>A section read only to be skipped; <see cref="DirectiveSupport"/> says so where it is written.</summary>
+    private static Parser<Action<ConfigBuilder>> Ignored<TIgnored>(Parser<TIgnored> body) =>
         from _ in body
-        select (Action<ConfigBuilder>)(b => b.Warn(at, $"{what} is read but not supported by KernelIpsec (no LDAP/RADIUS back end); the section is ignored"));
+        select (Action<ConfigBuilder>)(b => { });
 
     // ---- privsep, padding, listen, timer ------------------------------------------------------
 
@@ -152,15 +156,9 @@ internal sealed partial class RacoonConfGrammar
 
     private Parser<Action<ConfigBuilder>> ModeCfg(SourceLocation at)
     {
-        // RADIUS and LDAP are not built in: a configuration that asks for them is an error, never a silent fallback.
+        // radius and ldap parse here; DirectiveSupport refuses them with where they stand.
         Parser<Func<ModeConfigServer, ModeConfigServer>> Source(string what, string[] values, Func<ModeConfigServer, string, ModeConfigServer> set) =>
             Then(t.Choice(what, values.ToDictionary(v => v)), v => (Func<ModeConfigServer, ModeConfigServer>)(m => set(m, v)));
-
-        // XAuth account sources: RADIUS and LDAP are not built in, and a login check must never fall back silently.
-        Parser<Func<ModeConfigServer, ModeConfigServer>> AccountSource(string what, string[] values, Func<ModeConfigServer, string, ModeConfigServer> set, SourceLocation at, string keyword) =>
-            Then(t.Choice(what, values.ToDictionary(v => v)), v => (Func<ModeConfigServer, ModeConfigServer>)(m => v is "radius" or "ldap"
-                ? throw new ConfigErrorException(at, Xauth.XauthAuthenticators.NotSupported(keyword, v))
-                : set(m, v)));
 
         var splitNet =
             from net in t.Address
@@ -181,9 +179,9 @@ internal sealed partial class RacoonConfGrammar
                 select (Func<ModeConfigServer, ModeConfigServer>)(m => m with { SplitNetworks = [.. m.SplitNetworks, .. nets.Select(n => new SplitNetwork(kind, n.net, n.plen))] }),
             ["split_dns"] = a => Then(t.CommaList(t.QuotedString), v => (Func<ModeConfigServer, ModeConfigServer>)(m => m with { SplitDns = [.. m.SplitDns, .. v] })),
             ["default_domain"] = a => Then(t.QuotedString, v => (Func<ModeConfigServer, ModeConfigServer>)(m => m with { DefaultDomain = v })),
-            ["auth_source"] = a => AccountSource("'system', 'radius', 'pam' or 'ldap'", ["system", "radius", "pam", "ldap"], (m, v) => m with { AuthSource = v }, a, "auth_source"),
+            ["auth_source"] = a => Source("'system', 'radius', 'pam' or 'ldap'", ["system", "radius", "pam", "ldap"], (m, v) => m with { AuthSource = v }),
             ["auth_groups"] = a => Then(t.CommaList(t.QuotedString), v => (Func<ModeConfigServer, ModeConfigServer>)(m => m with { AuthGroups = [.. m.AuthGroups, .. v] })),
-            ["group_source"] = a => AccountSource("'system' or 'ldap'", ["system", "ldap"], (m, v) => m with { GroupSource = v }, a, "group_source"),
+            ["group_source"] = a => Source("'system' or 'ldap'", ["system", "ldap"], (m, v) => m with { GroupSource = v }),
             ["conf_source"] = a => Source("'local', 'radius' or 'ldap'", ["local", "radius", "ldap"], (m, v) => m with { ConfSource = v }),
             ["accounting"] = a => Source("'none', 'system', 'radius' or 'pam'", ["none", "system", "radius", "pam"], (m, v) => m with { Accounting = v }),
             ["pool_size"] = a => Then(t.NumberIn(1, 65535, "pool_size"), v => (Func<ModeConfigServer, ModeConfigServer>)(m => m with { PoolSize = v })),

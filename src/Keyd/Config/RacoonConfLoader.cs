@@ -9,6 +9,9 @@ public sealed record ConfigLoadResult(RacoonConfig? Config, IReadOnlyList<Config
     /// <summary>The `kernel` statement (KernelIpsec extension) with where it stands, or null when the file has none.</summary>
     public KernelChoice? Kernel { get; init; }
 
+    /// <summary>Every directive read, where it stands (what <see cref="DirectiveSupport"/> judged).</summary>
+    public IReadOnlyList<DirectiveUse> Directives { get; init; } = [];
+
     public bool Succeeded => Config is not null;
     public IEnumerable<ConfigDiagnostic> Errors => Diagnostics.Where(d => d.IsError);
     public IEnumerable<ConfigDiagnostic> Warnings => Diagnostics.Where(d => !d.IsError);
@@ -21,7 +24,7 @@ public sealed record ConfigLoadResult(RacoonConfig? Config, IReadOnlyList<Config
 /// error stops the file it is in; semantic errors are collected and reading goes on, so one run shows
 /// them all. Nothing is half-applied: with any error, <see cref="ConfigLoadResult.Config"/> is null.
 /// </summary>
-public static class RacoonConfLoader
+public static partial class RacoonConfLoader
 {
     /// <summary>racoon's MAX_INCLUDE_DEPTH.</summary>
     public const int MaxIncludeDepth = 10;
@@ -73,9 +76,38 @@ public static class RacoonConfLoader
             }
         };
         readTopFile(builder);
+        // racoon takes this combination and then fails every login's accounting: say so where it is written.
+        if (builder.ModeConfig is { Accounting: "pam", AuthSource: not "pam" }
+            && builder.Directives.LastOrDefault(d => d is { Section: "mode_cfg", Directive: "accounting" }) is { } accounting)
+        {
+            builder.Warn(accounting.Location, "accounting pam without auth_source pam opens no PAM session: each login's accounting fails (\"pam handle is NULL\"), as in racoon; use auth_source pam");
+        }
+        WarnHashedCertificateDirectory(builder);
         var diagnostics = builder.Diagnostics;
-        return new ConfigLoadResult(diagnostics.Any(d => d.IsError) ? null : builder.Build(), diagnostics) { Kernel = builder.Kernel };
+        return new ConfigLoadResult(diagnostics.Any(d => d.IsError) ? null : builder.Build(), diagnostics) { Kernel = builder.Kernel, Directives = [.. builder.Directives] };
     }
+
+    /// <summary>
+    /// racoon also trusts the CA certificates and reads the CRLs that `path certificate` holds under OpenSSL hash names
+    /// (<c>xxxxxxxx.0</c>, <c>xxxxxxxx.r0</c>); this racoon trusts ca_type's file only and reads no CRL: say so when such files are there.
+    /// </summary>
+    private static void WarnHashedCertificateDirectory(ConfigBuilder builder)
+    {
+        if (builder.Paths.Certificate is not { } directory || !Directory.Exists(directory)
+            || builder.Directives.LastOrDefault(d => d is { Section: "", Directive: "path", Value: "certificate" }) is not { } written)
+        {
+            return;
+        }
+        var hashed = Directory.EnumerateFiles(directory).Select(Path.GetFileName).Where(n => n is not null && HashedName().IsMatch(n)).Order(StringComparer.Ordinal).ToList();
+        if (hashed.Count > 0)
+        {
+            builder.Warn(written.Location, $"path certificate with hashed CA certificates or CRLs ({string.Join(", ", hashed.Take(3))}{(hashed.Count > 3 ? ", ..." : "")}) is not supported by this racoon: "
+                + "only the ca_type file is trusted and no CRL is read");
+        }
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[0-9a-f]{8}\\.r?[0-9]+$")]
+    private static partial System.Text.RegularExpressions.Regex HashedName();
 
     private static bool HasWildcard(string pattern) => pattern.IndexOfAny(['*', '?', '[']) >= 0;
 
@@ -104,10 +136,17 @@ public static class RacoonConfLoader
             if (input.AtEnd)
                 return;
             var result = grammar.Statement(input);
+            var written = grammar.TakeWritten();
             if (!result.WasSuccessful)
             {
                 builder.Error(new SourceLocation(file, result.Remainder.Line, result.Remainder.Column), SyntaxMessage(result));
                 return;
+            }
+            builder.Directives.AddRange(written);
+            foreach (var use in written)
+            {
+                if (DirectiveSupport.Check(use) is { } diagnostic)
+                    builder.Add(diagnostic);
             }
             try
             {

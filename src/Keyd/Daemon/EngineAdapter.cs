@@ -21,9 +21,12 @@ public sealed class EngineAdapter : IKeyEngine, IDisposable
     private readonly ILogger logger;
     private readonly DhGroups groups = DhGroups.CreateDefault();
     private readonly Engine engine;
+    private readonly Accounting.PamSessions? pamSessions;
 
-    public EngineAdapter(RacoonConfig config, IPolicyLookup policies, ILogger logger)
+    /// <param name="pamSessions">Where `auth_source pam` keeps logins for `accounting pam` (the daemon's <see cref="KeyDaemonSettings.PamSessions"/>).</param>
+    public EngineAdapter(RacoonConfig config, IPolicyLookup policies, ILogger logger, Accounting.PamSessions? pamSessions = null)
     {
+        this.pamSessions = pamSessions;
         this.policies = policies;
         this.logger = logger;
         engine = Create(config);
@@ -33,7 +36,7 @@ public sealed class EngineAdapter : IKeyEngine, IDisposable
     {
         IPreSharedKeyStore keys = config.Paths.PreSharedKey is { } path ? new PreSharedKeyFile(path) : new PreSharedKeyTable([]);
         // The XAuth server's accounts: mode_cfg { auth_source system | pam; group_source ...; }.
-        var xauth = config.ModeConfig is { } modeConfig ? XauthAuthenticators.For(modeConfig, logger) : null;
+        var xauth = config.ModeConfig is { } modeConfig ? XauthAuthenticators.For(modeConfig, logger, sessions: pamSessions) : null;
         return new Engine(config, keys, new ConfiguredCertificates(config), policies, groups, new SystemIkeRandom(), logger, xauth);
     }
 

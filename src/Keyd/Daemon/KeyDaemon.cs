@@ -35,6 +35,10 @@ public sealed record KeyDaemonSettings
     public bool AdminSocket { get; init; } = true;
     /// <summary>How long a `script` hook may run before it is killed.</summary>
     public TimeSpan ScriptTimeout { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>Where `accounting system` records logins (the system's utmp unless a test names another file).</summary>
+    public Accounting.ILoginRecords LoginRecords { get; init; } = new Accounting.UtmpxLoginRecords();
+    /// <summary>The PAM handles `auth_source pam` keeps for `accounting pam`; the engine's authenticator must get the same.</summary>
+    public Accounting.PamSessions PamSessions { get; init; } = new();
 }
 
 /// <summary>
@@ -62,6 +66,7 @@ public sealed partial class KeyDaemon : IAsyncDisposable
     private readonly ILoggerFactory loggers;
     private readonly EventReporter reporter;
     private readonly Scripts.ScriptHooks scripts;
+    private readonly Accounting.LoginAccounting accounting;
     private readonly TaskCompletionSource started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <param name="engine">Builds the engine around the daemon's SPD mirror (its responder policy lookup).</param>
@@ -80,6 +85,8 @@ public sealed partial class KeyDaemon : IAsyncDisposable
         Installed = new InstalledSas(settings.Journal, this.time);
         reporter = new EventReporter(Phase1s);
         scripts = new Scripts.ScriptHooks(() => this.config, new Scripts.ScriptRunner(loggers.CreateLogger("KernelIpsec.Keyd.Scripts.ScriptRunner"), settings.ScriptTimeout));
+        accounting = new Accounting.LoginAccounting(() => this.config, settings.LoginRecords, settings.PamSessions, this.time,
+            loggers.CreateLogger("KernelIpsec.Keyd.Accounting.LoginAccounting"));
         executor = new IntentExecutor(kernel, new TransportSender(transport, settings.Verbose > 0 ? logger : null), timer.Arm, Installed, Phase1s,
             loggers.CreateLogger("KernelIpsec.Keyd.Daemon.IntentExecutor"));
     }
@@ -369,6 +376,7 @@ public sealed partial class KeyDaemon : IAsyncDisposable
                 foreach (var evt in reporter.Events(intent, now))
                     Events.Publish(evt);
                 scripts.Observe(intent);
+                accounting.Observe(intent);
             }
         }
     }

@@ -9,9 +9,11 @@ namespace KernelIpsec.Keyd.Xauth;
 /// that answers the echo-off prompt with the password and the echo-on prompt with the login, then pam_authenticate,
 /// pam_acct_mgmt and pam_setcred; a failing step refuses the login with pam_strerror's words. Group membership
 /// (auth_groups) is <paramref name="groups"/>' answer (group_source). <paramref name="configDirectory"/> replaces
-/// /etc/pam.d (pam_start_confdir; tests).
+/// /etc/pam.d (pam_start_confdir; tests). With <paramref name="sessions"/> (`accounting pam`) an accepted login's
+/// handle is kept there for its session instead of ended.
 /// </summary>
-public sealed partial class PamXauthAuthenticator(IXauthAuthenticator groups, string service = PamXauthAuthenticator.Service, string? configDirectory = null)
+public sealed partial class PamXauthAuthenticator(IXauthAuthenticator groups, string service = PamXauthAuthenticator.Service, string? configDirectory = null,
+    Accounting.PamSessions? sessions = null)
     : IXauthAuthenticator
 {
     /// <summary>The PAM service racoon uses (/etc/pam.d/racoon).</summary>
@@ -21,6 +23,7 @@ public sealed partial class PamXauthAuthenticator(IXauthAuthenticator groups, st
     private const int PamConvErr = 19;
     private const int PamBufErr = 5;
     private const int PamRuser = 8;
+    private const int PamConvItem = 5;
     private const int PamEstablishCred = 0x2;
     private const int PamPromptEchoOff = 1;
     private const int PamPromptEchoOn = 2;
@@ -67,6 +70,16 @@ public sealed partial class PamXauthAuthenticator(IXauthAuthenticator groups, st
         else if ((error = pam_setcred(pam, PamEstablishCred)) != PamSuccess)
             failed = "pam_setcred";
         reason = failed is null ? null : $"{failed} failed: {Describe(pam, error)}";
+        if (failed is null && sessions is not null)
+        {
+            // The session outlives this call and its password: later conversations get no answers.
+            var silent = new PamConv { Conv = &Converse, AppData = IntPtr.Zero };
+            if (pam_set_item(pam, PamConvItem, ref silent) == PamSuccess)
+            {
+                sessions.Hold(user, pam);
+                return true;
+            }
+        }
         _ = pam_end(pam, error);
         return failed is null;
     }
@@ -127,6 +140,9 @@ public sealed partial class PamXauthAuthenticator(IXauthAuthenticator groups, st
 
     [LibraryImport("libpam.so.0", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int pam_set_item(IntPtr pam, int type, string value);
+
+    [LibraryImport("libpam.so.0")]
+    private static partial int pam_set_item(IntPtr pam, int type, ref PamConv conversation);
 
     [LibraryImport("libpam.so.0")]
     private static partial int pam_authenticate(IntPtr pam, int flags);

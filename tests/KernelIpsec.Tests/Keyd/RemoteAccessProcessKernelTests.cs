@@ -133,6 +133,29 @@ public class RemoteAccessProcessKernelTests
         }
     }
 
+    /// <summary>A directive this racoon does not honour is named, where it is written, by --check and in the start-up log.</summary>
+    [Test]
+    public void AnUnsupportedDirectiveIsWarnedAboutByCheckAndAtStart()
+    {
+        Requirements.Root();
+        using var ns = TestNetns.Create();
+        var dir = Directory("127.0.0.1", "127.0.0.2", $"remote 127.0.0.2 {{\n        {Proposal}\n        ike_frag on;\n}}");
+        var warning = $"{Path.Combine(dir, "racoon.conf")}:16:9: warning: ike_frag on is not supported by this racoon: no IKE fragmentation: a message larger than the path's MTU is sent whole (IP fragments)";
+        try
+        {
+            var check = ns.TryExec($"{Tool("racoon")} --check -f {Path.Combine(dir, "racoon.conf")}");
+            Assert.That(check.ExitCode, Is.Zero, check.StdOut + check.StdErr);
+            Assert.That(check.StdOut, Does.Contain(warning + "\n"));
+            var racoon = Start(ns, dir);
+            Stop(racoon);
+            Assert.That(File.ReadAllText(Path.Combine(dir, "racoon.log")), Does.Contain("WARNING: " + warning));
+        }
+        finally
+        {
+            System.IO.Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Test]
     public void RacoonRefusesToStartWithARadiusAuthSource()
     {
@@ -144,10 +167,10 @@ public class RemoteAccessProcessKernelTests
             var conf = Path.Combine(dir, "racoon.conf");
             var check = ns.TryExec($"{Tool("racoon")} --check -f {conf}");
             Assert.That(check.ExitCode, Is.EqualTo(1));
-            Assert.That(check.StdOut + check.StdErr, Does.Contain($"{conf}:9:9: error: auth_source radius is not supported by this racoon, use system or pam"));
+            Assert.That(check.StdOut + check.StdErr, Does.Contain($"{conf}:9:9: error: auth_source radius is not supported by this racoon: use system or pam"));
             var start = ns.TryExec($"{Tool("racoon")} -F -f {conf} -l {dir}/racoon.log");
             Assert.That(start.ExitCode, Is.Not.Zero);
-            Assert.That(start.StdErr, Does.Contain($"{conf}:9:9: error: auth_source radius is not supported by this racoon, use system or pam"));
+            Assert.That(start.StdErr, Does.Contain($"{conf}:9:9: error: auth_source radius is not supported by this racoon: use system or pam"));
         }
         finally
         {

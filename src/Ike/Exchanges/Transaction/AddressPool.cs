@@ -52,6 +52,9 @@ internal sealed class AddressPool
         return lease.Slot;
     }
 
+    /// <summary>The slot <paramref name="owner"/> holds, or null.</summary>
+    public int? SlotOf(object owner) => byOwner.TryGetValue(owner, out var lease) ? lease.Slot : null;
+
     /// <summary>Gives <paramref name="owner"/>'s lease back; returns the slot freed (null when none, or others still hold it).</summary>
     public int? Release(object owner)
     {

@@ -254,4 +254,7 @@ internal sealed partial class TransactionExchange
 
     /// <summary>The pool slot this SA holds goes back (the engine calls it when the phase 1 goes); returns the slot freed.</summary>
     public int? ReleaseLease() => pool.Release(this);
+
+    /// <summary>The pool slot this SA's address lease holds (a server's), or null.</summary>
+    public int? LeaseSlot => pool.SlotOf(this);
 }

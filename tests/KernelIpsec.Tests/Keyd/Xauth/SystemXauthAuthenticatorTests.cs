@@ -118,14 +118,14 @@ public class SystemXauthAuthenticatorTests
         Assert.That(XauthAuthenticators.For(new ModeConfigServer(), logger, accounts), Is.TypeOf<SystemXauthAuthenticator>());
         Assert.That(XauthAuthenticators.For(new ModeConfigServer { AuthSource = "pam" }, logger, accounts), Is.TypeOf<PamXauthAuthenticator>());
         Assert.That(() => XauthAuthenticators.For(new ModeConfigServer { AuthSource = "radius" }, logger, accounts),
-            Throws.TypeOf<NotSupportedException>().With.Message.EqualTo("auth_source radius is not supported by this racoon, use system or pam"));
+            Throws.TypeOf<NotSupportedException>().With.Message.EqualTo("auth_source radius is not supported by this racoon: use system or pam"));
         Assert.That(() => XauthAuthenticators.For(new ModeConfigServer { GroupSource = "ldap" }, logger, accounts),
-            Throws.TypeOf<NotSupportedException>().With.Message.EqualTo("group_source ldap is not supported by this racoon, use system"));
+            Throws.TypeOf<NotSupportedException>().With.Message.EqualTo("group_source ldap is not supported by this racoon: use system"));
     }
 
-    [TestCase("auth_source radius;", 3, 3, "auth_source radius is not supported by this racoon, use system or pam")]
-    [TestCase("auth_source ldap;", 3, 3, "auth_source ldap is not supported by this racoon, use system or pam")]
-    [TestCase("group_source ldap;", 3, 3, "group_source ldap is not supported by this racoon, use system")]
+    [TestCase("auth_source radius;", 3, 3, "auth_source radius is not supported by this racoon: use system or pam")]
+    [TestCase("auth_source ldap;", 3, 3, "auth_source ldap is not supported by this racoon: use system or pam")]
+    [TestCase("group_source ldap;", 3, 3, "group_source ldap is not supported by this racoon: use system")]
     public void RadiusAndLdapAreConfigurationErrorsWithTheirPosition(string statement, int line, int column, string message)
     {
         var path = Path.Combine(dir, "racoon.conf");
