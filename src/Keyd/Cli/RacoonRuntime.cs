@@ -72,7 +72,7 @@ public sealed class RacoonRuntime : IRacoonRuntime
 
         var settings = new RacoonLogSettings(RacoonLogSettings.Effective(config.LogLevel, options.DebugLevel), options.PrintLocation);
         IRacoonLogSink sink = options.LogFile is { } logFile ? new FileLogSink(logFile)
-            : options.Foreground && !IsDetachedChild ? new TextWriterLogSink(Console.Error)
+            : options.Foreground && !IsDetachedChild ? new TextWriterLogSink(Console.Error, JournalStream.IsStandardError())
             : new SyslogLogSink();
         using var loggers = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new RacoonLoggerProvider(sink, settings)));
         var logger = loggers.CreateLogger("KernelIpsec.Keyd.Daemon.Racoon");
