@@ -69,7 +69,7 @@ stage() {
   local root=$1 unitdir=$2
   install -d -m 0755 "$root/usr/sbin" "$root/etc/racoon" "$root$unitdir" \
     "$root/usr/share/man/man5" "$root/usr/share/man/man8" "$root/usr/share/doc/kernelipsec"
-  install -d -m 0700 "$root/etc/racoon/certs"
+  install -d -m 0700 "$root/etc/racoon/certs" "$root/var/racoon"
   for tool in setkey racoon racoonctl; do
     install -m 0755 "$bin/$tool" "$root/usr/sbin/$tool"
   done

@@ -28,6 +28,8 @@ public class DebianPackageTests
         "/etc/racoon/racoon.conf f 644 root:root",
         "/etc/racoon/psk.txt f 600 root:root",
         "/etc/racoon/certs d 700 root:root",
+        // The admin socket's directory: racoon.service makes the rest of /var read-only.
+        "/var/racoon d 700 root:root",
         // The .deb ships units in /lib/systemd/system; bookworm's merged /usr puts them here.
         "/usr/lib/systemd/system/setkey.service f 644 root:root",
         "/usr/lib/systemd/system/racoon.service f 644 root:root",
@@ -251,6 +253,13 @@ public class DebianPackageTests
                 .And.Contain("ConditionPathExists=/etc/racoon/racoon.conf")
                 .And.Contain("After=network-online.target setkey.service")
                 .And.Contain("WantedBy=multi-user.target"));
+            // Least privilege: the capabilities racoon's CapabilityPlan may keep, plus CAP_SETPCAP to drop the rest.
+            Assert.That(racoon, Does.Contain("CapabilityBoundingSet=CAP_NET_ADMIN CAP_NET_BIND_SERVICE CAP_NET_RAW CAP_CHOWN CAP_AUDIT_WRITE CAP_SETPCAP")
+                .And.Contain("NoNewPrivileges=yes").And.Contain("ProtectSystem=strict").And.Contain("ReadWritePaths=/run /var/racoon")
+                .And.Contain("ProtectHome=yes").And.Contain("PrivateTmp=yes")
+                .And.Contain("RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK AF_KEY").And.Contain("SystemCallFilter=@system-service"));
+            Assert.That(setkey, Does.Contain("CapabilityBoundingSet=CAP_NET_ADMIN\n").And.Contain("NoNewPrivileges=yes")
+                .And.Contain("ProtectSystem=strict").And.Contain("SystemCallFilter=@system-service"));
         });
 
         // systemd's own checker, on this machine: the binaries are not installed here, so
