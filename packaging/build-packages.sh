@@ -69,7 +69,7 @@ stage() {
   local root=$1 unitdir=$2
   install -d -m 0755 "$root/usr/sbin" "$root/etc/racoon" "$root$unitdir" \
     "$root/usr/share/man/man5" "$root/usr/share/man/man8" "$root/usr/share/doc/kernelipsec"
-  install -d -m 0700 "$root/etc/racoon/certs" "$root/var/racoon"
+  install -d -m 0700 "$root/etc/racoon/certs"
   for tool in setkey racoon racoonctl; do
     install -m 0755 "$bin/$tool" "$root/usr/sbin/$tool"
   done
@@ -93,6 +93,14 @@ mkdir -p "$out"
 deb_root=$work/deb
 stage "$deb_root" /lib/systemd/system
 install -d -m 0755 "$deb_root/DEBIAN"
+# Debian-only files: lintian's overrides (each with its reason) and the native package's changelog.
+install -d -m 0755 "$deb_root/usr/share/lintian/overrides"
+install -m 0644 "$here/debian/kernelipsec.lintian-overrides" "$deb_root/usr/share/lintian/overrides/kernelipsec"
+changelog_date=$(LC_ALL=C date -u -R -d "@$SOURCE_DATE_EPOCH")
+printf 'kernelipsec (%s) unstable; urgency=medium\n\n  * Release %s: setkey, racoon and racoonctl, a drop-in for ipsec-tools 0.8.2.\n\n -- KernelIpsec developers <packaging@kernelipsec.invalid>  %s\n' \
+  "$version" "$version" "$changelog_date" | gzip -9n > "$deb_root/usr/share/doc/kernelipsec/changelog.gz"
+chmod 0644 "$deb_root/usr/share/doc/kernelipsec/changelog.gz"
+find "$deb_root/usr/share/lintian" "$deb_root/usr/share/doc" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 # Libraries the binaries link (dpkg-shlibdeps), plus OpenSSL, which .NET loads at run
 # time (dlopen) for racoon's cryptography, so no linker record shows it.
 mkdir -p "$work/shlibs/debian"

@@ -28,8 +28,6 @@ public class DebianPackageTests
         "/etc/racoon/racoon.conf f 644 root:root",
         "/etc/racoon/psk.txt f 600 root:root",
         "/etc/racoon/certs d 700 root:root",
-        // The admin socket's directory: racoon.service makes the rest of /var read-only.
-        "/var/racoon d 700 root:root",
         // The .deb ships units in /lib/systemd/system; bookworm's merged /usr puts them here.
         "/usr/lib/systemd/system/setkey.service f 644 root:root",
         "/usr/lib/systemd/system/racoon.service f 644 root:root",

@@ -20,7 +20,6 @@ public class RpmPackageTests
         "/etc/ipsec-tools.conf",
         "/etc/racoon",
         "/etc/racoon/certs",
-        "/var/racoon",
         "/etc/racoon/psk.txt",
         "/etc/racoon/racoon.conf",
         "/usr/lib/systemd/system/racoon.service",
