@@ -97,7 +97,7 @@ install -d -m 0755 "$deb_root/DEBIAN"
 install -d -m 0755 "$deb_root/usr/share/lintian/overrides"
 install -m 0644 "$here/debian/kernelipsec.lintian-overrides" "$deb_root/usr/share/lintian/overrides/kernelipsec"
 changelog_date=$(LC_ALL=C date -u -R -d "@$SOURCE_DATE_EPOCH")
-printf 'kernelipsec (%s) unstable; urgency=medium\n\n  * Release %s: setkey, racoon and racoonctl, a drop-in for ipsec-tools 0.8.2.\n\n -- KernelIpsec developers <packaging@kernelipsec.invalid>  %s\n' \
+printf 'kernelipsec (%s) unstable; urgency=medium\n\n  * Release %s: drop-in setkey, racoon and racoonctl for ipsec-tools 0.8.2.\n\n -- KernelIpsec developers <packaging@kernelipsec.invalid>  %s\n' \
   "$version" "$version" "$changelog_date" | gzip -9n > "$deb_root/usr/share/doc/kernelipsec/changelog.gz"
 chmod 0644 "$deb_root/usr/share/doc/kernelipsec/changelog.gz"
 find "$deb_root/usr/share/lintian" "$deb_root/usr/share/doc" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +

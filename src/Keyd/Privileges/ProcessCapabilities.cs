@@ -14,6 +14,9 @@ public static unsafe partial class ProcessCapabilities
 {
     private const int PrCapbsetDrop = 24;
 
+    /// <summary>Set in the environment of the re-executed racoon, which has printed its command-line messages once already.</summary>
+    public const string ReexecutedVariable = "KERNELIPSEC_RACOON_REEXECUTED";
+
     [LibraryImport("libc", EntryPoint = "prctl", SetLastError = true)]
     private static partial int Prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
 
@@ -50,7 +53,8 @@ public static unsafe partial class ProcessCapabilities
         // argv exactly as this process got it (`racoon ...`, or `dotnet racoon.dll ...`).
         var argv = Encoding.UTF8.GetString(File.ReadAllBytes("/proc/self/cmdline")).TrimEnd('\0').Split('\0');
         var envp = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
-            .Select(e => $"{e.Key}={e.Value}").ToList();
+            .Where(e => (string)e.Key != ReexecutedVariable)
+            .Select(e => $"{e.Key}={e.Value}").Append(ReexecutedVariable + "=1").ToList();
         return Execute(self, argv, envp);
     }
 
