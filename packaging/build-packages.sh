@@ -93,6 +93,14 @@ mkdir -p "$out"
 deb_root=$work/deb
 stage "$deb_root" /lib/systemd/system
 install -d -m 0755 "$deb_root/DEBIAN"
+# Debian-only files: lintian's overrides (each with its reason) and the native package's changelog.
+install -d -m 0755 "$deb_root/usr/share/lintian/overrides"
+install -m 0644 "$here/debian/kernelipsec.lintian-overrides" "$deb_root/usr/share/lintian/overrides/kernelipsec"
+changelog_date=$(LC_ALL=C date -u -R -d "@$SOURCE_DATE_EPOCH")
+printf 'kernelipsec (%s) unstable; urgency=medium\n\n  * Release %s: drop-in setkey, racoon and racoonctl for ipsec-tools 0.8.2.\n\n -- KernelIpsec developers <packaging@kernelipsec.invalid>  %s\n' \
+  "$version" "$version" "$changelog_date" | gzip -9n > "$deb_root/usr/share/doc/kernelipsec/changelog.gz"
+chmod 0644 "$deb_root/usr/share/doc/kernelipsec/changelog.gz"
+find "$deb_root/usr/share/lintian" "$deb_root/usr/share/doc" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 # Libraries the binaries link (dpkg-shlibdeps), plus OpenSSL, which .NET loads at run
 # time (dlopen) for racoon's cryptography, so no linker record shows it.
 mkdir -p "$work/shlibs/debian"

@@ -69,10 +69,12 @@ public sealed class RacoonRuntime : IRacoonRuntime
         }
         // -P: where IKE floats when a NAT is found (ours and the peer's NAT-T port, as racoon's port_isakmp_natt).
         var config = parsed with { NattPort = options.EffectiveNattPort };
+        // Before any log, socket or kernel handle is open: may execute racoon again with fewer capabilities.
+        var privileges = Privileges.LeastPrivilege.Apply(config, options.LocalTestMode);
 
         var settings = new RacoonLogSettings(RacoonLogSettings.Effective(config.LogLevel, options.DebugLevel), options.PrintLocation);
         IRacoonLogSink sink = options.LogFile is { } logFile ? new FileLogSink(logFile)
-            : options.Foreground && !IsDetachedChild ? new TextWriterLogSink(Console.Error)
+            : options.Foreground && !IsDetachedChild ? new TextWriterLogSink(Console.Error, JournalStream.IsStandardError())
             : new SyslogLogSink();
         using var loggers = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new RacoonLoggerProvider(sink, settings)));
         var logger = loggers.CreateLogger("KernelIpsec.Keyd.Daemon.Racoon");
@@ -83,6 +85,10 @@ public sealed class RacoonRuntime : IRacoonRuntime
             logger.LogWarning("{Diagnostic}", warning.ToString());
         var kernelChoice = KernelChoice.Resolve(options.Kernel, loaded.Kernel);
         logger.LogInformation("kernel interface: {Kernel}", kernelChoice);
+        if (privileges is { Failed: true })
+            logger.LogWarning("{Privileges}", privileges.Message);
+        else if (privileges is not null)
+            logger.LogInformation("{Privileges}", privileges.Message);
 
         IKernelIpsec kernel;
         try

@@ -399,7 +399,8 @@ public sealed partial class KeyDaemon : IAsyncDisposable
 
     private void Reload()
     {
-        settings.Notifier.Notify("RELOADING=1");
+        // MONOTONIC_USEC dates the reload request (systemd 253+ pairs it with the READY=1 that ends it).
+        settings.Notifier.Notify($"RELOADING=1\nMONOTONIC_USEC={SystemdNotifier.MonotonicMicroseconds()}");
         RacoonConfig fresh;
         try
         {

@@ -16,6 +16,9 @@ public sealed class SystemdNotifier(string? socketPath)
 
     public bool Enabled => !string.IsNullOrEmpty(socketPath);
 
+    /// <summary>CLOCK_MONOTONIC in microseconds, which Stopwatch reads on Linux.</summary>
+    public static long MonotonicMicroseconds() => System.Diagnostics.Stopwatch.GetTimestamp() / (System.Diagnostics.Stopwatch.Frequency / 1_000_000);
+
     /// <summary>Sends <paramref name="state"/> (e.g. "READY=1\nMAINPID=42"); returns false when not under systemd or on error.</summary>
     public bool Notify(string state)
     {

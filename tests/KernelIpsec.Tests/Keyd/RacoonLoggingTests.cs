@@ -83,6 +83,53 @@ public class RacoonLoggingTests
     }
 
     [Test]
+    public void JournalLinesStartWithTheirSyslogPriorityAndCarryNoTimestamp()
+    {
+        var output = new StringWriter();
+        var settings = new RacoonLogSettings(RacoonLogLevel.Debug);
+        using var provider = new RacoonLoggerProvider(new TextWriterLogSink(output, journal: true), settings, new FixedTime(Noon));
+        var logger = provider.CreateLogger("KernelIpsec.Keyd.Daemon.KeyDaemon");
+
+        logger.LogError("failed to bind");
+        logger.LogWarning("careful");
+        logger.LogInformation(RacoonLogLine.Notify, "phase 1 up");
+        logger.LogInformation("started");
+        logger.LogDebug("detail");
+
+        Assert.That(output.ToString(), Is.EqualTo(
+            "<3>ERROR: failed to bind\n<4>WARNING: careful\n<5>NOTIFY: phase 1 up\n<6>INFO: started\n<7>DEBUG: detail\n"));
+    }
+
+    [Test]
+    public void JournalStreamIsRecognisedByTheDeviceAndInodeOfTheDescriptor()
+    {
+        var dir = Directory.CreateTempSubdirectory("keyd-journal");
+        try
+        {
+            var path = Path.Combine(dir.FullName, "stream");
+            var other = Path.Combine(dir.FullName, "other");
+            File.WriteAllText(other, "");
+            using var file = File.Open(path, FileMode.Create);
+            var fd = (int)file.SafeFileHandle.DangerousGetHandle();
+            // stat(1) prints st_dev and st_ino in decimal, as systemd writes JOURNAL_STREAM.
+            var identity = Shell.Run("stat", $"-c %d:%i {path}").Trim();
+            var otherIdentity = Shell.Run("stat", $"-c %d:%i {other}").Trim();
+            Assert.Multiple(() =>
+            {
+                Assert.That(JournalStream.Matches(identity, fd), Is.True, identity);
+                Assert.That(JournalStream.Matches(otherIdentity, fd), Is.False, "another file on the same device");
+                Assert.That(JournalStream.Matches(null, fd), Is.False);
+                Assert.That(JournalStream.Matches("garbage", fd), Is.False);
+                Assert.That(JournalStream.Matches(identity, 9999), Is.False, "a closed descriptor");
+            });
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Test]
     public void ExceptionMessageIsAppended()
     {
         var output = new StringWriter();

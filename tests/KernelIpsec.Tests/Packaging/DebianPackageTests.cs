@@ -251,6 +251,14 @@ public class DebianPackageTests
                 .And.Contain("ConditionPathExists=/etc/racoon/racoon.conf")
                 .And.Contain("After=network-online.target setkey.service")
                 .And.Contain("WantedBy=multi-user.target"));
+            // Least privilege: the capabilities racoon's CapabilityPlan may keep, plus CAP_SETPCAP to drop the rest.
+            Assert.That(racoon, Does.Contain("CapabilityBoundingSet=CAP_NET_ADMIN CAP_NET_BIND_SERVICE CAP_NET_RAW CAP_CHOWN CAP_AUDIT_WRITE CAP_SETPCAP")
+                .And.Contain("ExecStartPre=+/usr/bin/install -d -m 0700 /var/racoon")
+                .And.Contain("NoNewPrivileges=yes").And.Contain("ProtectSystem=strict").And.Contain("ReadWritePaths=/run /var/racoon")
+                .And.Contain("ProtectHome=yes").And.Contain("PrivateTmp=yes")
+                .And.Contain("RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK AF_KEY").And.Contain("SystemCallFilter=@system-service"));
+            Assert.That(setkey, Does.Contain("CapabilityBoundingSet=CAP_NET_ADMIN").And.Contain("NoNewPrivileges=yes")
+                .And.Contain("ProtectSystem=strict").And.Contain("SystemCallFilter=@system-service"));
         });
 
         // systemd's own checker, on this machine: the binaries are not installed here, so
