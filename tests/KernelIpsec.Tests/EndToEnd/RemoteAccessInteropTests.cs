@@ -47,6 +47,7 @@ public partial class RemoteAccessInteropTests : EndToEndRig
             TimeSpan.FromSeconds(20), () => $"after charon's disconnect our side still has SAs to {NetnsPair.RightAddress} or policies for {vip}/32:\n" +
                 Pair.Left.TryExec("ip xfrm state").StdOut + Pair.Left.TryExec("ip xfrm policy").StdOut);
         Assert.That(ClientAddresses(Pair.Right, RemoteAccess.LeftPoolFirst, RemoteAccess.LeftPoolLast), Is.Empty, "charon removed the VIP");
+        Step($"disconnected; our side keeps {InteropChecks.EspSaCount(Pair.Left)} ESP SAs (racoon deletes the one charon's DELETE names)");
     }
 
     /// <summary>charon logs in as ikev1rig2 with a wrong password: racoon's "login failed" line, charon's XAuth failure, no address, no SA.</summary>
@@ -100,6 +101,7 @@ public partial class RemoteAccessInteropTests : EndToEndRig
         AddCharon(charon);
         var client = RacoonSideConfig.WriteRemoteAccessClient(Path.Combine(StateDirectory, "left"), InteropVariant.RightNet);
         StartRacoon(left: true, client.RacoonConf);
+        Step("charon and our racoon up");
 
         var connect = Racoonctl(client, $"vpn-connect -u {RemoteAccess.User} {NetnsPair.RightAddress}", RemoteAccess.Password + "\n");
         Assert.That((connect.ExitCode, connect.StdOut), Is.EqualTo((0, "VPN connexion established\n")), connect.StdErr);
@@ -116,6 +118,7 @@ public partial class RemoteAccessInteropTests : EndToEndRig
 
         var disconnect = Racoonctl(client, $"vpn-disconnect {NetnsPair.RightAddress}");
         Assert.That(disconnect.ExitCode, Is.Zero, disconnect.StdOut + disconnect.StdErr);
+        Step("vpn-disconnect returned");
         var down = WaitForHook(client, "phase1_down");
         Assert.That(down.GetValueOrDefault("INTERNAL_ADDR4"), Is.EqualTo(vip), "phase1_down ran for the VIP");
         WaitUntil(() => InteropChecks.EspSaCount(Pair.Left) == 0 && ClientAddresses(Pair.Left, RemoteAccess.RightPoolFirst, RemoteAccess.RightPoolLast).Count == 0
