@@ -84,11 +84,6 @@ public partial class RemoteAccessInteropTests
     private static IEnumerable<string> PoliciesFor(TestNetns ns, string vip) =>
         ns.TryExec("ip xfrm policy").StdOut.Split('\n').Where(l => l.StartsWith("src ", StringComparison.Ordinal) && l.Contains($" {vip}/32", StringComparison.Ordinal));
 
-    /// <summary>ESP SAs (real SPIs) from one address to another.</summary>
-    private static int OutboundSas(TestNetns ns, string from, string to) =>
-        Regex.Matches(ns.TryExec("ip xfrm state").StdOut, $@"^src {Regex.Escape(from)} dst {Regex.Escape(to)}\s*\n\s*proto esp spi (0x[0-9a-f]+)", RegexOptions.Multiline)
-            .Count(m => m.Groups[1].Value != "0x00000000");
-
     /// <summary>phase1-hook.sh's record of one event, once it ran.</summary>
     private static IReadOnlyDictionary<string, string> WaitForHook(RacoonSideConfig.RemoteAccessFiles files, string evt)
     {
