@@ -3,7 +3,8 @@
 # Idempotent; needs root and apt. Called by .ci/run and by ./test.sh when it runs as root.
 #   qemu-system-x86 + linux-image-amd64 + busybox-static + kmod: the throwaway real-kernel VM
 #   iproute2, tcpdump, iputils-ping: namespaces, wire checks
-#   strongswan-*: the IKEv1 reference peer for interop tests
+#   strongswan-*: the IKEv1 reference peer for interop tests; libcharon-extauth-plugins has its xauth-generic
+#     plugin (XAuth with secrets from swanctl.conf, the remote-access tests' client and server)
 #   nftables, conntrack: the NAT topologies' natbox (masquerade, port forward, flushing mappings)
 #   libreswan 4.10 (pluto): the second IKEv1 reference peer. Its package conflicts with strongSwan's,
 #     so it is only downloaded and unpacked (dpkg -x) into $LIBRESWAN_ROOT (default /opt/libreswan);
@@ -17,7 +18,7 @@ export DEBIAN_FRONTEND=noninteractive
 LIBRESWAN_ROOT=${LIBRESWAN_ROOT:-/opt/libreswan}
 pkgs=(qemu-system-x86 linux-image-amd64 busybox-static kmod cpio gzip xz-utils zstd
       iproute2 tcpdump iputils-ping openssl procps
-      strongswan-charon strongswan-swanctl strongswan-pki libstrongswan-standard-plugins
+      strongswan-charon strongswan-swanctl strongswan-pki libstrongswan-standard-plugins libcharon-extauth-plugins
       nftables conntrack
       libnss3-tools libnss3 libnspr4 libldns3 libevent-core-2.1-7 libevent-pthreads-2.1-7
       libunbound8 libcurl3-nss libcap-ng0 libldap-2.5-0 libaudit1 libpam0g libselinux1 libsystemd0 libcrypt1

@@ -42,12 +42,21 @@ public sealed partial class Engine
         return Finish();
     }
 
-    /// <summary>Delete every ISAKMP SA with a peer, telling it (racoonctl delete-sa isakmp).</summary>
+    /// <summary>
+    /// Delete every ISAKMP SA with a peer, telling it (racoonctl delete-sa isakmp, vpn-disconnect). As racoon's
+    /// purge_remote, the IPsec SAs with that peer leave our kernel with the last of its ISAKMP SAs (the peer learns it
+    /// from the ISAKMP DELETE): a disconnected road warrior keeps no tunnel, and no generated policy stays behind.
+    /// </summary>
     public IReadOnlyList<EngineIntent> DeletePhase1(IPAddress remote, DateTimeOffset now)
     {
         Begin(now);
         foreach (var entry in sas.WithPeer(remote).ToList())
         {
+            // racoon keeps established IPsec SAs while another valid ISAKMP SA with the same host remains.
+            if (!sas.WithPeer(remote).Any(o => o != entry && o.Sa.State == IsakmpSaState.Established && SameHost(o.Sa, entry.Sa)))
+            {
+                PurgePeerSas(entry, includeThisPhase1: true);
+            }
             DeletePhase1Entry(entry, "deleted by the administrator");
         }
         return Finish();

@@ -104,7 +104,10 @@ public sealed partial class Engine
         StartTransaction(entry);
     }
 
-    /// <summary>INITIAL-CONTACT or a dead peer: every other SA with this peer goes (racoon <c>isakmp_info_recv_initialcontact</c>).</summary>
+    /// <summary>
+    /// INITIAL-CONTACT or a dead peer: every other SA with this peer goes (racoon <c>isakmp_info_recv_initialcontact</c>);
+    /// with <paramref name="includeThisPhase1"/> (the administrator's delete) the IPsec SAs made under <paramref name="keep"/> too.
+    /// </summary>
     private void PurgePeerSas(IsakmpSaEntry keep, bool includeThisPhase1)
     {
         var peer = keep.Sa.Peer.Address;

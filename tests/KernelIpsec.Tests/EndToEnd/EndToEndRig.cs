@@ -61,12 +61,13 @@ public abstract class EndToEndRig
     }
 
     /// <summary>Starts our racoon in one side and waits until it listens on that side's address.</summary>
-    protected RacoonProcess StartRacoon(bool left, string configPath, string extraArguments = "", string? logName = null, TimeSpan? readyTimeout = null)
+    protected RacoonProcess StartRacoon(bool left, string configPath, string extraArguments = "", string? logName = null, TimeSpan? readyTimeout = null,
+        IReadOnlyList<(string Source, string Target)>? bindMounts = null)
     {
         var side = left ? "left" : "right";
         var log = Path.Combine(Path.GetDirectoryName(configPath)!, logName ?? "racoon.log");
         var racoon = RacoonProcess.Start(side + " racoon", left ? Pair.Left : Pair.Right, configPath, log,
-            Pair.Addresses.Own(left), extraArguments, readyTimeout);
+            Pair.Addresses.Own(left), extraArguments, readyTimeout, bindMounts);
         racoons.Add(racoon);
         return racoon;
     }
@@ -75,6 +76,13 @@ public abstract class EndToEndRig
     {
         var charon = StrongSwanPeer.Start(left ? Pair.Left : Pair.Right, variant, left,
             Path.Combine(StateDirectory, (left ? "left" : "right") + "-charon"), pki, startAction, natKeepalive);
+        charons.Add(charon);
+        return charon;
+    }
+
+    /// <summary>Stops a charon started elsewhere (e.g. in a remote-access role) with the rig, and reports its log on failure.</summary>
+    protected StrongSwanPeer AddCharon(StrongSwanPeer charon)
+    {
         charons.Add(charon);
         return charon;
     }

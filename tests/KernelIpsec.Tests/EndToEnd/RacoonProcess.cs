@@ -35,8 +35,10 @@ public sealed class RacoonProcess : IDisposable
 
     /// <param name="name">For logs and failure dumps, e.g. "left racoon".</param>
     /// <param name="extraArguments">More racoon flags, e.g. "--kernel pfkey".</param>
+    /// <param name="bindMounts">Files bind-mounted over others for this racoon only (e.g. /etc/passwd and /etc/shadow with
+    /// test accounts): `ip netns exec` gives the daemon a mount namespace of its own, bash mounts them and execs racoon.</param>
     public static RacoonProcess Start(string name, TestNetns ns, string configPath, string logPath, string listenAddress,
-        string extraArguments = "", TimeSpan? readyTimeout = null)
+        string extraArguments = "", TimeSpan? readyTimeout = null, IReadOnlyList<(string Source, string Target)>? bindMounts = null)
     {
         var tool = ProductTools.Racoon;
         var psi = new ProcessStartInfo("ip")
@@ -46,7 +48,21 @@ public sealed class RacoonProcess : IDisposable
             RedirectStandardError = true,
             RedirectStandardInput = true,
         };
-        foreach (var a in new[] { "netns", "exec", ns.Name, tool.Executable }.Concat(tool.Prefix))
+        psi.ArgumentList.Add("netns");
+        psi.ArgumentList.Add("exec");
+        psi.ArgumentList.Add(ns.Name);
+        if (bindMounts is { Count: > 0 })
+        {
+            var mounts = string.Concat(bindMounts.Select((m, i) => $"mount --bind \"${{{2 * i + 1}}}\" \"${{{2 * i + 2}}}\" && "));
+            foreach (var a in new[] { "bash", "-c", $"{mounts}shift {2 * bindMounts.Count} && exec \"$@\"", "_" })
+                psi.ArgumentList.Add(a);
+            foreach (var (source, target) in bindMounts)
+            {
+                psi.ArgumentList.Add(source);
+                psi.ArgumentList.Add(target);
+            }
+        }
+        foreach (var a in new[] { tool.Executable }.Concat(tool.Prefix))
             psi.ArgumentList.Add(a);
         foreach (var a in new[] { "-F", "-d", "-f", configPath, "-l", logPath })
             psi.ArgumentList.Add(a);

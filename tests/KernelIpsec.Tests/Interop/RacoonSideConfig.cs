@@ -14,7 +14,7 @@ namespace KernelIpsec.Tests.Interop;
 /// for the peer's own address: its quick mode IDs name that one, and a responding racoon looks its
 /// policy up by them.
 /// </summary>
-public static class RacoonSideConfig
+public static partial class RacoonSideConfig
 {
     public sealed record Files(string Directory, string RacoonConf, string PskTxt, string SetkeyConf);
 

@@ -9,7 +9,7 @@ namespace KernelIpsec.Tests.Interop;
 /// state directory, so two instances (left and right) never share a pid file or vici socket;
 /// swanctl reaches it with nsenter into the same mounts.
 /// </summary>
-public sealed class StrongSwanPeer : IDisposable
+public sealed partial class StrongSwanPeer : IDisposable
 {
     private const string CharonBinary = "/usr/lib/ipsec/charon";
 
@@ -34,11 +34,7 @@ public sealed class StrongSwanPeer : IDisposable
     public static StrongSwanPeer Start(TestNetns ns, InteropVariant variant, bool isLeft, string stateDir,
         TestPki? pki, string startAction = "trap", TimeSpan? natKeepalive = null)
     {
-        var run = Path.Combine(stateDir, "run");
-        var swanctl = Path.Combine(stateDir, "swanctl");
-        foreach (var sub in new[] { "x509", "x509ca", "private", "conf.d", "pubkey", "rsa", "pkcs8", "x509crl" })
-            Directory.CreateDirectory(Path.Combine(swanctl, sub));
-        Directory.CreateDirectory(run);
+        var swanctl = SwanctlDirectory(stateDir);
         File.WriteAllText(Path.Combine(stateDir, "strongswan.conf"), StrongSwanConf(stateDir, natKeepalive));
 
         var side = isLeft ? "left" : "right";
@@ -51,6 +47,23 @@ public sealed class StrongSwanPeer : IDisposable
         }
         File.WriteAllText(Path.Combine(swanctl, "swanctl.conf"), SwanctlConf(variant, isLeft, pki, startAction));
 
+        return Launch(ns, stateDir);
+    }
+
+    /// <summary>stateDir/swanctl with the subdirectories swanctl --load-all reads.</summary>
+    private static string SwanctlDirectory(string stateDir)
+    {
+        var swanctl = Path.Combine(stateDir, "swanctl");
+        foreach (var sub in new[] { "x509", "x509ca", "private", "conf.d", "pubkey", "rsa", "pkcs8", "x509crl" })
+            Directory.CreateDirectory(Path.Combine(swanctl, sub));
+        return swanctl;
+    }
+
+    /// <summary>Starts charon on the strongswan.conf and swanctl/ already written in <paramref name="stateDir"/> and loads swanctl.conf.</summary>
+    private static StrongSwanPeer Launch(TestNetns ns, string stateDir)
+    {
+        var run = Path.Combine(stateDir, "run");
+        Directory.CreateDirectory(run);
         var script = "set -e; mount --bind \"$1/run\" /run; mount --bind \"$1/strongswan.conf\" /etc/strongswan.conf; " +
                      "mount --bind \"$1/swanctl\" /etc/swanctl; exec \"$2\" > \"$1/daemon.out\" 2>&1 < /dev/null";
         var psi = new ProcessStartInfo("ip")

@@ -36,6 +36,29 @@ public class InformationalTests
     }
 
     [Test]
+    public void The_administrators_delete_purges_our_ipsec_sas_with_that_peer_as_racoons_purge_remote()
+    {
+        // racoonctl delete-sa isakmp / vpn-disconnect: racoon deletes the ISAKMP SA and every IPsec SA with the peer
+        // from its kernel; a road warrior that disconnected must keep no tunnel.
+        using var pair = Established(new Scenario());
+        var l = pair.Left.Installed.Single();
+
+        pair.Run(pair.Left, pair.Left.Engine.DeletePhase1(Scenario.RightAddress));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(pair.Left.Deleted, Is.EquivalentTo(new[]
+            {
+                new DeleteIpsecSa(IpsecSaProtocol.Esp, l.InboundSpi, Scenario.RightAddress, Scenario.LeftAddress),
+                new DeleteIpsecSa(IpsecSaProtocol.Esp, l.OutboundSpi, Scenario.LeftAddress, Scenario.RightAddress),
+            }));
+            Assert.That(pair.Left.Engine.IpsecSas, Is.Empty);
+            Assert.That(pair.Left.Log.Contains($"INFO: purged IPsec-SA proto_id=ESP spi={l.InboundSpi}."), pair.Left.Log.ToString());
+            Assert.That(pair.Left.Engine.Phase1Sas, Is.Empty);
+        });
+    }
+
+    [Test]
     public void A_hard_expire_sends_an_ipsec_delete_and_the_peer_removes_both_directions()
     {
         using var pair = Established(new Scenario());
