@@ -208,7 +208,7 @@ internal static class PfKeyDecoder
         return value;
     }
 
-    private static Lifetime Lifetime(SadbMessage m) => new(
+    private static Lifetime Lifetime(SadbMessage m) => Model.Lifetime.FromKernel(
         Limits(m.Lifetime(SADB_EXT_LIFETIME_SOFT)),
         Limits(m.Lifetime(SADB_EXT_LIFETIME_HARD)));
 
@@ -217,10 +217,23 @@ internal static class PfKeyDecoder
 
     private static LifetimeCurrent? Current(SadbLifetime? l) => l is { } c
         ? new LifetimeCurrent(c.Bytes, c.Allocations,
-            c.AddTime == 0 ? null : DateTimeOffset.FromUnixTimeSeconds((long)c.AddTime),
-            c.UseTime == 0 ? null : DateTimeOffset.FromUnixTimeSeconds((long)c.UseTime))
+            LifetimeCurrent.FromKernelSeconds(c.AddTime),
+            LifetimeCurrent.FromKernelSeconds(c.UseTime))
         : null;
 
-    private static SecurityContext? Context(SadbSecCtx? ctx) => ctx is { } c ? new SecurityContext(c.Doi, c.Algorithm, c.Context) : null;
+    private static SecurityContext? Context(SadbSecCtx? ctx)
+    {
+        if (ctx is not { } c)
+            return null;
+        // The model refuses an empty context or one with a NUL: from the kernel that is a malformed message (found by fuzzing).
+        try
+        {
+            return new SecurityContext(c.Doi, c.Algorithm, c.Context);
+        }
+        catch (ArgumentException e)
+        {
+            throw new PfKeyFormatException($"SADB_X_EXT_SEC_CTX: {e.Message}");
+        }
+    }
 
 }

@@ -96,15 +96,15 @@ internal static class XfrmEncoding
         HardUseExpiresSeconds = lifetime.Hard.UseSeconds,
     };
 
-    public static Lifetime Lifetime(in XfrmLifetimeCfg l) => new(
+    public static Lifetime Lifetime(in XfrmLifetimeCfg l) => Model.Lifetime.FromKernel(
         new LifetimeLimits(Unlimit(l.SoftByteLimit), Unlimit(l.SoftPacketLimit), l.SoftAddExpiresSeconds, l.SoftUseExpiresSeconds),
         new LifetimeLimits(Unlimit(l.HardByteLimit), Unlimit(l.HardPacketLimit), l.HardAddExpiresSeconds, l.HardUseExpiresSeconds));
 
     public static LifetimeCurrent Current(in XfrmLifetimeCur c) => new(
         c.Bytes,
         c.Packets,
-        c.AddTime == 0 ? null : DateTimeOffset.FromUnixTimeSeconds((long)c.AddTime),
-        c.UseTime == 0 ? null : DateTimeOffset.FromUnixTimeSeconds((long)c.UseTime));
+        LifetimeCurrent.FromKernelSeconds(c.AddTime),
+        LifetimeCurrent.FromKernelSeconds(c.UseTime));
 
     public static byte Mode(IpsecMode mode) => mode switch
     {
