@@ -9,6 +9,7 @@
 #     so it is only downloaded and unpacked (dpkg -x) into $LIBRESWAN_ROOT (default /opt/libreswan);
 #     its runtime libraries and NSS tools (certutil, pk12util) are installed normally
 #   debootstrap, rpm, dpkg-dev, groff-base: packaging/build-packages.sh and its tests
+#   afl++: afl-fuzz for the coverage-guided fuzzing (tests/KernelIpsec.Fuzz/run.sh, test.sh's Fuzz step)
 set -euo pipefail
 [[ $(id -u) -eq 0 ]] || { echo "vm/install-deps.sh: must run as root" >&2; exit 2; }
 [[ ${KERNELIPSEC_IN_VM:-} != 1 ]] || exit 0
@@ -20,7 +21,8 @@ pkgs=(qemu-system-x86 linux-image-amd64 busybox-static kmod cpio gzip xz-utils z
       nftables conntrack
       libnss3-tools libnss3 libnspr4 libldns3 libevent-core-2.1-7 libevent-pthreads-2.1-7
       libunbound8 libcurl3-nss libcap-ng0 libldap-2.5-0 libaudit1 libpam0g libselinux1 libsystemd0 libcrypt1
-      debootstrap rpm dpkg-dev groff-base)
+      debootstrap rpm dpkg-dev groff-base
+      afl++)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -19,8 +19,12 @@ public sealed class EncryptedChainTarget : IFuzzTarget
 
     public string Name => "encrypted";
 
+    /// <summary>How many datagrams the responder sent for the last input: a quick mode answer proves the harness got past the HASH.</summary>
+    public int Answers { get; private set; }
+
     public void Run(ReadOnlySpan<byte> input)
     {
+        Answers = 0;
         if (input.Length < 6)
         {
             return;
@@ -52,6 +56,6 @@ public sealed class EncryptedChainTarget : IFuzzTarget
         new HashPayload(hash).Write(full, first);
         chain.CopyTo(full.AsSpan(Payload.GenericHeaderSize + hash.Length));
         var datagram = MessageCrypto.Encrypted(sa.Header(exchange, messageId), PayloadType.Hash, full, keys.Cipher, sa.Phase2Iv(messageId));
-        responder.Deliver(datagram);
+        Answers = responder.Deliver(datagram).Count;
     }
 }
