@@ -189,7 +189,15 @@ internal static class PfKeyDecoder
             throw new PfKeyFormatException($"{where}: ipsecrequest #{index + 1} protocol {r.Proto} is not esp, ah or ipcomp");
         if (r.Level > IPSEC_LEVEL_UNIQUE)
             throw new PfKeyFormatException($"{where}: ipsecrequest #{index + 1} level {r.Level} is not default, use, require or unique");
-        return new IpsecRequest((IpsecProtocol)r.Proto, Mode(r.Mode, where), (IpsecLevel)r.Level, r.ReqId, r.Source, r.Destination);
+        // The model refuses mode "any" and a tunnel without both endpoints: from the kernel that is malformed (found by fuzzing).
+        try
+        {
+            return new IpsecRequest((IpsecProtocol)r.Proto, Mode(r.Mode, where), (IpsecLevel)r.Level, r.ReqId, r.Source, r.Destination);
+        }
+        catch (ArgumentException e)
+        {
+            throw new PfKeyFormatException($"{where}: ipsecrequest #{index + 1}: {e.Message}");
+        }
     }
 
     private static IpsecAlgorithm Algorithm(AlgorithmKind kind, byte id) =>

@@ -70,12 +70,18 @@ internal static class XfrmEncoding
         };
     }
 
+    // A prefix longer than its address (the kernel checks policies, not every selector) is a malformed message (found by fuzzing).
+    private static AddressPrefix Prefix(IPAddress address, byte length, string field) =>
+        length <= (address.AddressFamily == AddressFamily.InterNetworkV6 ? 128 : 32)
+            ? new AddressPrefix(address, length)
+            : throw new NetlinkFormatException($"xfrm_selector {field} {length} is longer than the {address} address");
+
     public static Selector Selector(in XfrmSelector s)
     {
         var family = s.Family;
         return new Selector(
-            new AddressPrefix(Address(s.Saddr, family), s.PrefixlenS),
-            new AddressPrefix(Address(s.Daddr, family), s.PrefixlenD),
+            Prefix(Address(s.Saddr, family), s.PrefixlenS, "prefixlen_s"),
+            Prefix(Address(s.Daddr, family), s.PrefixlenD, "prefixlen_d"),
             s.Proto == 0 ? null : s.Proto,
             BigEndian(s.Sport),
             BigEndian(s.Dport));

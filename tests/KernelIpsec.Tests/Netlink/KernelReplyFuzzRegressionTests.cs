@@ -85,4 +85,30 @@ public class KernelReplyFuzzRegressionTests
         var e = Assert.Throws<NetlinkFormatException>(() => XfrmDecoder.Sa([.. body, .. attribute]));
         Assert.That(e!.Message, Does.Contain("XFRMA_SEC_CTX"));
     }
+
+    private static byte[] Regression(string name) =>
+        File.ReadAllBytes(Path.Combine(KernelIpsec.Tests.Packaging.RepositoryRoot.Find(), "tests", "KernelIpsec.Fuzz", "regressions", name));
+
+    [Test]
+    public void Xfrm_policy_whose_selector_prefix_is_longer_than_its_address_is_a_malformed_message()
+    {
+        // The fuzzer's datagram: one XFRM_MSG_NEWPOLICY whose selector says 10.77.1.2/127.
+        var datagram = Regression("xfrm/selector-prefix-longer-than-address");
+        var results = new List<KernelIpsec.Netlink.Model.SecurityPolicy>();
+        var interrupted = false;
+
+        var e = Assert.Throws<NetlinkFormatException>(() => XfrmKernel.Process(datagram, 7, isDump: true, expectsAck: false, "dump policies", "",
+            (type, body) => type == XfrmConstants.XFRM_MSG_NEWPOLICY ? XfrmDecoder.Policy(body) : null, results, ref interrupted));
+        Assert.That(e!.Message, Does.Contain("prefixlen_d 127"));
+    }
+
+    [TestCase("pfkey/ipsecrequest-mode-any", "mode must be transport or tunnel")]
+    [TestCase("pfkey/ipsecrequest-tunnel-without-endpoints", "tunnel mode needs both endpoints")]
+    public void PfKey_policy_request_refused_by_the_model_is_a_malformed_message(string file, string why)
+    {
+        var m = SadbMessage.Parse(Regression(file));
+
+        var e = Assert.Throws<PfKeyFormatException>(() => PfKeyDecoder.Policy(m));
+        Assert.That(e!.Message, Does.Contain("ipsecrequest #").And.Contain(why));
+    }
 }
