@@ -4,6 +4,7 @@
 #   Unit    no root, no kernel                                   (host)
 #   Kernel  root + this machine's kernel, one fresh netns a test  (host)
 #   Vm      Debian's stock kernel in a throwaway qemu VM           (vm/kvm.sh, root + qemu)
+#   Fuzz    each fuzz target 10 s under afl-fuzz (KERNELIPSEC_FUZZ_SECONDS; 0 skips)  (host, root)
 #
 # As root it first installs what the tiers need (vm/install-deps.sh) and then a Vm tier that
 # cannot run is a failure, not a skip. Without root, Kernel and Vm tests are reported as
@@ -34,6 +35,22 @@ run_tests() { # NAME FILTER
 echo "== Unit and Kernel tiers (host kernel $(uname -r))"
 run_tests host "TestCategory!=Vm&TestCategory!=VmMatrix&TestCategory!=Benchmark"
 [[ -s $results/host.trx ]] || { echo "test.sh: the Unit and Kernel tiers did not run (no $results/host.trx)" >&2; harness_failed=$((harness_failed + 1)); }
+
+# Coverage-guided fuzzing, a short fixed time a target (the corpus replay itself is a Unit test; the long
+# campaign is bench/fuzz-campaign.sh). A crash or hang the fuzzer saves fails the run.
+fuzz_seconds=${KERNELIPSEC_FUZZ_SECONDS:-10}
+if [[ $is_root -eq 1 && ${KERNELIPSEC_IN_VM:-} != 1 && $fuzz_seconds -gt 0 ]]; then
+  echo "== Fuzz: each target $fuzz_seconds s under afl-fuzz (tests/KernelIpsec.Fuzz/run.sh)"
+  if tests/KernelIpsec.Fuzz/run.sh build; then
+    for target in $(ls tests/KernelIpsec.Fuzz/corpus); do
+      tests/KernelIpsec.Fuzz/run.sh "$target" "$fuzz_seconds" || { echo "test.sh: fuzz target $target saved a crash or hang (see above)" >&2; harness_failed=$((harness_failed + 1)); }
+    done
+  else
+    echo "test.sh: building the fuzz harness failed" >&2; harness_failed=$((harness_failed + 1))
+  fi
+else
+  echo "== Fuzz: skipped here (needs root: vm/install-deps.sh installs afl++)"
+fi
 
 if [[ $is_root -eq 1 ]] && command -v qemu-system-x86_64 >/dev/null; then
   echo "== Vm tier (Debian kernel in a throwaway VM)"

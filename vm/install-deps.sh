@@ -11,6 +11,7 @@
 #     its runtime libraries and NSS tools (certutil, pk12util) are installed normally
 #   debootstrap, rpm, dpkg-dev, groff-base: packaging/build-packages.sh and its tests
 #   lintian, rpmlint: the packaging tests check the built .deb and .rpm with them
+#   afl++: afl-fuzz for the coverage-guided fuzzing (tests/KernelIpsec.Fuzz/run.sh, test.sh's Fuzz step)
 set -euo pipefail
 [[ $(id -u) -eq 0 ]] || { echo "vm/install-deps.sh: must run as root" >&2; exit 2; }
 [[ ${KERNELIPSEC_IN_VM:-} != 1 ]] || exit 0
@@ -22,7 +23,8 @@ pkgs=(qemu-system-x86 linux-image-amd64 busybox-static kmod cpio gzip xz-utils z
       nftables conntrack
       libnss3-tools libnss3 libnspr4 libldns3 libevent-core-2.1-7 libevent-pthreads-2.1-7
       libunbound8 libcurl3-nss libcap-ng0 libldap-2.5-0 libaudit1 libpam0g libselinux1 libsystemd0 libcrypt1
-      debootstrap rpm dpkg-dev groff-base lintian rpmlint)
+      debootstrap rpm dpkg-dev groff-base lintian rpmlint
+      afl++)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -96,6 +96,9 @@ public sealed partial class Engine : IDisposable
         [.. sas.All().Select(e => new Phase1Status(e.Sa.Local, e.Sa.Peer, e.Sa.InitiatorCookie, e.Sa.ResponderCookie, e.Sa.IsInitiator,
             e.Sa.State == IsakmpSaState.Established, e.Exchange.ModeName, e.EstablishedAt, e.ExpiresAt, e.QuickModes.Count))];
 
+    /// <summary>The ISAKMP SA with these cookies: the fuzz harness encrypts with its keys as the peer would.</summary>
+    internal IsakmpSa? FindIsakmpSa(ulong initiatorCookie, ulong responderCookie) => sas.Find(initiatorCookie, responderCookie)?.Sa;
+
     /// <summary>The IPsec SA pairs installed and not deleted since.</summary>
     public IReadOnlyList<IpsecSaPair> IpsecSas => [.. installed.All().Select(i => i.Pair)];
 

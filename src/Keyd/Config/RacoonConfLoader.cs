@@ -42,12 +42,18 @@ public static partial class RacoonConfLoader
     public static ConfigLoadResult ReadText(string text, string fileName = "racoon.conf") =>
         Run(builder => ParseText(builder, text, fileName));
 
-    private static ConfigLoadResult Run(Action<ConfigBuilder> readTopFile)
+    /// <summary>As <see cref="ReadText"/> with <c>include</c> statements ignored, never read: the fuzz harness touches no file.</summary>
+    internal static ConfigLoadResult ReadTextWithoutIncludes(string text, string fileName = "racoon.conf") =>
+        Run(builder => ParseText(builder, text, fileName), followIncludes: false);
+
+    private static ConfigLoadResult Run(Action<ConfigBuilder> readTopFile, bool followIncludes = true)
     {
         var builder = new ConfigBuilder();
         var depth = 0;
         builder.Include = (glob, at) =>
         {
+            if (!followIncludes)
+                return;
             var pattern = glob.StartsWith('/') || string.IsNullOrEmpty(builder.Paths.Include) ? glob : Path.Combine(builder.Paths.Include, glob);
             if (pattern.StartsWith("~/", StringComparison.Ordinal) && Environment.GetEnvironmentVariable("HOME") is { } home)
                 pattern = Path.Combine(home, pattern[2..]);

@@ -7,14 +7,28 @@ namespace KernelIpsec.Netlink.Model;
 public sealed record Lifetime
 {
     public Lifetime(LifetimeLimits? soft = null, LifetimeLimits? hard = null)
+        : this(soft ?? LifetimeLimits.Unlimited, hard ?? LifetimeLimits.Unlimited, check: true)
     {
-        Soft = soft ?? LifetimeLimits.Unlimited;
-        Hard = hard ?? LifetimeLimits.Unlimited;
-        Check("bytes", Soft.Bytes, Hard.Bytes);
-        Check("packets", Soft.Packets, Hard.Packets);
-        Check("add seconds", Soft.AddSeconds, Hard.AddSeconds);
-        Check("use seconds", Soft.UseSeconds, Hard.UseSeconds);
     }
+
+    private Lifetime(LifetimeLimits soft, LifetimeLimits hard, bool check)
+    {
+        Soft = soft;
+        Hard = hard;
+        if (check)
+        {
+            Check("bytes", Soft.Bytes, Hard.Bytes);
+            Check("packets", Soft.Packets, Hard.Packets);
+            Check("add seconds", Soft.AddSeconds, Hard.AddSeconds);
+            Check("use seconds", Soft.UseSeconds, Hard.UseSeconds);
+        }
+    }
+
+    /// <summary>
+    /// Limits read back from the kernel, unchecked: Linux keeps a soft limit above the hard one if a tool installed
+    /// it so (ip xfrm, another daemon), and a dump must show that entry, not fail on it (found by fuzzing).
+    /// </summary>
+    internal static Lifetime FromKernel(LifetimeLimits soft, LifetimeLimits hard) => new(soft, hard, check: false);
 
     public static readonly Lifetime Unlimited = new();
 

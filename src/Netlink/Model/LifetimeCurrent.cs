@@ -7,4 +7,14 @@ namespace KernelIpsec.Netlink.Model;
 /// <param name="Packets">Packets processed.</param>
 /// <param name="Added">When the entry was installed.</param>
 /// <param name="LastUsed">When it was first used, null if never.</param>
-public sealed record LifetimeCurrent(ulong Bytes, ulong Packets, DateTimeOffset? Added, DateTimeOffset? LastUsed);
+public sealed record LifetimeCurrent(ulong Bytes, ulong Packets, DateTimeOffset? Added, DateTimeOffset? LastUsed)
+{
+    /// <summary>
+    /// A kernel timestamp (seconds since 1970, 0 for never) as a time; one past year 9999, which only a corrupt
+    /// or hostile message holds, is shown as the latest time there is rather than failing the read (found by fuzzing).
+    /// </summary>
+    internal static DateTimeOffset? FromKernelSeconds(ulong seconds) =>
+        seconds == 0 ? null
+        : seconds > (ulong)DateTimeOffset.MaxValue.ToUnixTimeSeconds() ? DateTimeOffset.MaxValue
+        : DateTimeOffset.FromUnixTimeSeconds((long)seconds);
+}

@@ -200,7 +200,15 @@ internal static class PfKeyDecoder
             throw new PfKeyFormatException($"{where}: ipsecrequest #{index + 1} protocol {r.Proto} is not esp, ah or ipcomp");
         if (r.Level > IPSEC_LEVEL_UNIQUE)
             throw new PfKeyFormatException($"{where}: ipsecrequest #{index + 1} level {r.Level} is not default, use, require or unique");
-        return new IpsecRequest((IpsecProtocol)r.Proto, Mode(r.Mode, where), (IpsecLevel)r.Level, r.ReqId, r.Source, r.Destination);
+        // The model refuses mode "any" and a tunnel without both endpoints: from the kernel that is malformed (found by fuzzing).
+        try
+        {
+            return new IpsecRequest((IpsecProtocol)r.Proto, Mode(r.Mode, where), (IpsecLevel)r.Level, r.ReqId, r.Source, r.Destination);
+        }
+        catch (ArgumentException e)
+        {
+            throw new PfKeyFormatException($"{where}: ipsecrequest #{index + 1}: {e.Message}");
+        }
     }
 
     private static IpsecAlgorithm Algorithm(AlgorithmKind kind, byte id) =>
@@ -219,7 +227,7 @@ internal static class PfKeyDecoder
         return value;
     }
 
-    private static Lifetime Lifetime(SadbMessage m) => new(
+    private static Lifetime Lifetime(SadbMessage m) => Model.Lifetime.FromKernel(
         Limits(m.Lifetime(SADB_EXT_LIFETIME_SOFT)),
         Limits(m.Lifetime(SADB_EXT_LIFETIME_HARD)));
 
@@ -228,10 +236,23 @@ internal static class PfKeyDecoder
 
     private static LifetimeCurrent? Current(SadbLifetime? l) => l is { } c
         ? new LifetimeCurrent(c.Bytes, c.Allocations,
-            c.AddTime == 0 ? null : DateTimeOffset.FromUnixTimeSeconds((long)c.AddTime),
-            c.UseTime == 0 ? null : DateTimeOffset.FromUnixTimeSeconds((long)c.UseTime))
+            LifetimeCurrent.FromKernelSeconds(c.AddTime),
+            LifetimeCurrent.FromKernelSeconds(c.UseTime))
         : null;
 
-    private static SecurityContext? Context(SadbSecCtx? ctx) => ctx is { } c ? new SecurityContext(c.Doi, c.Algorithm, c.Context) : null;
+    private static SecurityContext? Context(SadbSecCtx? ctx)
+    {
+        if (ctx is not { } c)
+            return null;
+        // The model refuses an empty context or one with a NUL: from the kernel that is a malformed message (found by fuzzing).
+        try
+        {
+            return new SecurityContext(c.Doi, c.Algorithm, c.Context);
+        }
+        catch (ArgumentException e)
+        {
+            throw new PfKeyFormatException($"SADB_X_EXT_SEC_CTX: {e.Message}");
+        }
+    }
 
 }

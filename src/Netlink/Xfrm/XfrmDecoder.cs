@@ -245,7 +245,15 @@ internal static class XfrmDecoder
             throw new NetlinkFormatException($"security context ctx_len {header.CtxLen} runs past the attribute ({text.Length} bytes)");
         text = text[..header.CtxLen];
         var nul = text.IndexOf((byte)0);
-        return new SecurityContext(header.CtxDoi, header.CtxAlg, Encoding.UTF8.GetString(nul < 0 ? text : text[..nul]));
+        // The model refuses an empty context: from the kernel that is a malformed attribute (found by fuzzing).
+        try
+        {
+            return new SecurityContext(header.CtxDoi, header.CtxAlg, Encoding.UTF8.GetString(nul < 0 ? text : text[..nul]));
+        }
+        catch (ArgumentException e)
+        {
+            throw new NetlinkFormatException($"XFRMA_SEC_CTX: {e.Message}");
+        }
     }
 
     private static T Read<T>(ReadOnlySpan<byte> body, string name)

@@ -70,12 +70,18 @@ internal static class XfrmEncoding
         };
     }
 
+    // A prefix longer than its address (the kernel checks policies, not every selector) is a malformed message (found by fuzzing).
+    private static AddressPrefix Prefix(IPAddress address, byte length, string field) =>
+        length <= (address.AddressFamily == AddressFamily.InterNetworkV6 ? 128 : 32)
+            ? new AddressPrefix(address, length)
+            : throw new NetlinkFormatException($"xfrm_selector {field} {length} is longer than the {address} address");
+
     public static Selector Selector(in XfrmSelector s)
     {
         var family = s.Family;
         return new Selector(
-            new AddressPrefix(Address(s.Saddr, family), s.PrefixlenS),
-            new AddressPrefix(Address(s.Daddr, family), s.PrefixlenD),
+            Prefix(Address(s.Saddr, family), s.PrefixlenS, "prefixlen_s"),
+            Prefix(Address(s.Daddr, family), s.PrefixlenD, "prefixlen_d"),
             s.Proto == 0 ? null : s.Proto,
             BigEndian(s.Sport),
             BigEndian(s.Dport));
@@ -96,15 +102,15 @@ internal static class XfrmEncoding
         HardUseExpiresSeconds = lifetime.Hard.UseSeconds,
     };
 
-    public static Lifetime Lifetime(in XfrmLifetimeCfg l) => new(
+    public static Lifetime Lifetime(in XfrmLifetimeCfg l) => Model.Lifetime.FromKernel(
         new LifetimeLimits(Unlimit(l.SoftByteLimit), Unlimit(l.SoftPacketLimit), l.SoftAddExpiresSeconds, l.SoftUseExpiresSeconds),
         new LifetimeLimits(Unlimit(l.HardByteLimit), Unlimit(l.HardPacketLimit), l.HardAddExpiresSeconds, l.HardUseExpiresSeconds));
 
     public static LifetimeCurrent Current(in XfrmLifetimeCur c) => new(
         c.Bytes,
         c.Packets,
-        c.AddTime == 0 ? null : DateTimeOffset.FromUnixTimeSeconds((long)c.AddTime),
-        c.UseTime == 0 ? null : DateTimeOffset.FromUnixTimeSeconds((long)c.UseTime));
+        LifetimeCurrent.FromKernelSeconds(c.AddTime),
+        LifetimeCurrent.FromKernelSeconds(c.UseTime));
 
     public static byte Mode(IpsecMode mode) => mode switch
     {
