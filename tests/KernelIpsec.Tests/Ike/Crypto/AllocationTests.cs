@@ -51,7 +51,9 @@ public class AllocationTests
         long small = AllocatedPerMessage(cipher, 64);
         long large = AllocatedPerMessage(cipher, 4096);
         Assert.That(small, Is.LessThanOrEqualTo(256));
-        Assert.That(large, Is.EqualTo(small));
+        // A one-off runtime allocation on this thread (tiered JIT, a loaded machine) can move the average by a byte;
+        // allocation in proportion to the message would add thousands (4096 - 64 bytes).
+        Assert.That(large, Is.InRange(small - 8, small + 8));
     }
 
     private static long AllocatedPerMessage(IkeCipher cipher, int length)
