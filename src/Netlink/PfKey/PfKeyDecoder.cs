@@ -53,6 +53,9 @@ internal static class PfKeyDecoder
                 m.Address(SADB_X_EXT_NAT_T_OA)?.Address);
         }
 
+        // An IPComp CPI is 16 bits (RFC 3173); the kernel never sends more, a message that does is malformed.
+        if (protocol == IpsecProtocol.IpComp && sa.Spi > ushort.MaxValue)
+            throw new PfKeyFormatException($"{m.Name}: IPComp CPI 0x{sa.Spi:x} in sadb_sa_spi does not fit in 16 bits");
         return new SecurityAssociation(new SaId(source.Address, destination.Address, protocol, sa.Spi))
         {
             Mode = sa2 is { } s ? Mode(s.Mode, m.Name) : IpsecMode.Any,

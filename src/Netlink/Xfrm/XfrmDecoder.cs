@@ -138,6 +138,9 @@ internal static class XfrmDecoder
     private static SecurityAssociation Sa(in XfrmUsersaInfo info, NetlinkAttributes attrs)
     {
         var family = info.Family;
+        // An IPComp CPI is 16 bits (RFC 3173); the kernel never sends more, a message that does is malformed.
+        if (XfrmEncoding.Protocol(info.Id.Proto) == IpsecProtocol.IpComp && XfrmEncoding.BigEndian(info.Id.Spi) > ushort.MaxValue)
+            throw new NetlinkFormatException($"IPComp CPI 0x{XfrmEncoding.BigEndian(info.Id.Spi):x} in xfrm_usersa_info does not fit in 16 bits");
         var id = new SaId(
             XfrmEncoding.Address(info.Saddr, family),
             XfrmEncoding.Address(info.Id.Daddr, family),

@@ -50,6 +50,21 @@ public class KernelReplyFuzzRegressionTests
         Assert.That(sa.Current!.LastUsed, Is.EqualTo(DateTimeOffset.MaxValue));
     }
 
+    private const string PfKeyIpcompCpiAbove16Bits =
+        "020100091b0000006b0000007e000000020001000001030300010006000000000400030000000000000000000000000000000000000000000000000000000000"
+        + "040000000015000000000400020000000000000000000000000000000000150004000200000000000000000000000000a05b046b000000100000000000000000"
+        + "0300050000200000020000000a4d000100000000000000000300060000200000020000000a4d0002000000ff0000000003000700ff0000000200000000000000"
+        + "000000000000000002006400010000000000000000000000";
+
+    [Test]
+    public void PfKey_ipcomp_sa_with_a_cpi_above_16_bits_is_a_malformed_message()
+    {
+        var m = SadbMessage.Parse(Convert.FromHexString(PfKeyIpcompCpiAbove16Bits));
+
+        var e = Assert.Throws<PfKeyFormatException>(() => PfKeyDecoder.Sa(m));
+        Assert.That(e!.Message, Does.Contain("IPComp CPI 0x10303 in sadb_sa_spi does not fit in 16 bits"));
+    }
+
     [Test]
     public void PfKey_sa_with_an_empty_security_context_is_a_malformed_message()
     {
@@ -84,6 +99,19 @@ public class KernelReplyFuzzRegressionTests
         byte[] attribute = [12, 0, 8, 0, 8, 0, 8, 0, 1, 1, 0, 0];
         var e = Assert.Throws<NetlinkFormatException>(() => XfrmDecoder.Sa([.. body, .. attribute]));
         Assert.That(e!.Message, Does.Contain("XFRMA_SEC_CTX"));
+    }
+
+    [Test]
+    public void Xfrm_ipcomp_sa_with_a_cpi_above_16_bits_is_a_malformed_message()
+    {
+        // The PF_KEY crash's field on the XFRM side: a captured SA turned into IPComp (108) with SPI 0x10303.
+        var body = Convert.FromHexString(IpXfrmCaptures.StateAddEspTunnel);
+        var info = MemoryMarshal.Read<XfrmUsersaInfo>(body);
+        info.Id.Proto = 108;
+        info.Id.Spi = System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(0x10303u);
+        MemoryMarshal.Write(body, in info);
+        var e = Assert.Throws<NetlinkFormatException>(() => XfrmDecoder.Sa(body));
+        Assert.That(e!.Message, Does.EndWith("IPComp CPI 0x10303 in xfrm_usersa_info does not fit in 16 bits"));
     }
 
     private static byte[] Regression(string name) =>
